@@ -1,0 +1,112 @@
+"""Secret references resolved into Secrets Manager / SSM ARNs (and values where AWS needs them).
+
+The stack file only says where a secret lives (``infra.estate.SecretRef``); this component declares
+the Secrets Manager containers (protected), stores generated and Pulumi-config secrets in them, and
+hands out ARNs for Elastic Beanstalk's ``environmentsecrets`` namespace. Values stay Pulumi secrets.
+"""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_random as random
+
+from components.common import child, estate_tags, stateful, type_token
+from infra.estate import Estate, SecretRef
+
+
+class SecretStore(pulumi.ComponentResource):
+    """One place that turns ``SecretRef`` into ARNs; each secret is declared once, however often used."""
+
+    def __init__(self, name: str, estate: Estate, opts: pulumi.ResourceOptions | None = None):
+        super().__init__(type_token("secrets", "SecretStore"), name, None, opts)
+        self._estate = estate
+        self._prefix = f"{estate.organisation}/{estate.environment}"
+        self._secrets: dict[str, aws.secretsmanager.Secret] = {}
+        self._values: dict[str, pulumi.Output[str]] = {}
+        self._caller = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self))
+        self.register_outputs({})
+
+    def secret_name(self, owner: str, key: str) -> str:
+        """Name of a secret the program creates: ``<org>/<env>/<owner>/<key-in-kebab-case>``."""
+        return f"{self._prefix}/{owner}/{key.lower().replace('_', '-')}"
+
+    def arn(self, owner: str, key: str, ref: SecretRef) -> pulumi.Output[str]:
+        """The ARN a service reads the secret from."""
+        if ref.ssm is not None:
+            parameter = ref.ssm.lstrip("/")
+            return pulumi.Output.format(
+                "arn:aws:ssm:{0}:{1}:parameter/{2}", self._estate.region, self._caller.account_id, parameter
+            )
+        return self._container(owner, key, ref).arn
+
+    def value(self, owner: str, key: str, ref: SecretRef) -> pulumi.Output[str]:
+        """The secret value itself, as a Pulumi secret (for inputs such as an ElastiCache AUTH token)."""
+        cache_key = self._cache_key(owner, key, ref)
+        if ref.ssm is None:
+            self._container(owner, key, ref)
+        if cache_key not in self._values:
+            if ref.secrets_manager is not None:
+                version = aws.secretsmanager.get_secret_version_output(
+                    secret_id=self._secrets[cache_key].id, opts=pulumi.InvokeOutputOptions(parent=self)
+                )
+                self._values[cache_key] = pulumi.Output.secret(version.secret_string)
+            elif ref.ssm is not None:
+                parameter = aws.ssm.get_parameter_output(
+                    name=ref.ssm, with_decryption=True, opts=pulumi.InvokeOutputOptions(parent=self)
+                )
+                self._values[cache_key] = pulumi.Output.secret(parameter.value)
+        return self._values[cache_key]
+
+    def store(self, owner: str, key: str, value: pulumi.Input[str], description: str) -> aws.secretsmanager.Secret:
+        """Keep a value the program computes (an Atlas URI, a generated password) in Secrets Manager."""
+        name = self.secret_name(owner, key)
+        secret = self._declare(name, description, owner)
+        aws.secretsmanager.SecretVersion(
+            f"{name}-value",
+            secret_id=secret.id,
+            secret_string=pulumi.Output.secret(value),
+            opts=child(self, depends_on=[secret]),
+        )
+        return secret
+
+    def _cache_key(self, owner: str, key: str, ref: SecretRef) -> str:
+        return ref.secrets_manager or ref.ssm or self.secret_name(owner, key)
+
+    def _container(self, owner: str, key: str, ref: SecretRef) -> aws.secretsmanager.Secret:
+        cache_key = self._cache_key(owner, key, ref)
+        if cache_key in self._secrets:
+            return self._secrets[cache_key]
+        if ref.secrets_manager is not None:
+            # Value put by operators (aws secretsmanager put-secret-value); the container is ours.
+            secret = self._declare(ref.secrets_manager, f"{key} for {owner}, value set out of band", owner)
+        elif ref.config is not None:
+            value = pulumi.Config().require_secret(ref.config)
+            secret = self.store(owner, key, value, f"{key} for {owner}, from Pulumi config '{ref.config}'")
+        elif ref.generated is not None:
+            password = random.RandomPassword(
+                f"{self.secret_name(owner, key)}-random",
+                length=ref.generated,
+                special=False,
+                opts=stateful(self),
+            )
+            secret = self.store(owner, key, password.result, f"{key} for {owner}, generated ({ref.generated} characters)")
+            self._values[cache_key] = password.result
+        else:  # ssm: nothing to declare
+            raise ValueError("an SSM reference has no Secrets Manager container")
+        self._secrets[cache_key] = secret
+        if ref.config is not None:
+            self._values[cache_key] = pulumi.Config().require_secret(ref.config)
+        return secret
+
+    def _declare(self, name: str, description: str, owner: str) -> aws.secretsmanager.Secret:
+        if name not in self._secrets:
+            self._secrets[name] = aws.secretsmanager.Secret(
+                name,
+                name=name,
+                description=description,
+                recovery_window_in_days=30,
+                tags=estate_tags(self._estate, service=owner),
+                opts=stateful(self),
+            )
+        return self._secrets[name]

@@ -1,0 +1,22 @@
+"""``estate``: the command line of the project (offline preview, checks, diffs, live verification).
+
+Each command lives in ``infra/commands/<name>.py`` and registers itself on the app.
+Exit codes: 0 success, 1 the command's finding (violation, failed check, change), 2 bad input.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from infra.commands import preview
+
+app = typer.Typer(
+    name="estate",
+    help="The monitored estate: offline preview, policy checks, pull-request diffs and live verification.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+for command in (preview,):
+    command.register(app)

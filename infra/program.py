@@ -1,0 +1,59 @@
+"""The program: assembles the components from the estate model. Data flows one way:
+estate (validated stack data) -> components (one per resource family) -> resources.
+
+Both the real Pulumi CLI (``infra/__main__.py``) and the offline engine call ``declare_estate``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from components.secrets import SecretStore
+from infra.estate import Estate
+
+# CloudFront and Route 53 health-check metrics exist only in us-east-1 (estate-inventory B.1 #3).
+GLOBAL_METRICS_REGION = "us-east-1"
+
+
+@dataclass
+class Regions:
+    """Providers per region. The primary region uses the default provider (``aws:region``), so
+    ``provider`` is None for it; us-east-1 gets one explicit provider passed down through options."""
+
+    primary: str
+    explicit: dict[str, aws.Provider] = field(default_factory=dict)
+
+    def provider(self, region: str) -> aws.Provider | None:
+        return None if region == self.primary else self.explicit[region]
+
+    def options(self, region: str) -> pulumi.ResourceOptions:
+        provider = self.provider(region)
+        return pulumi.ResourceOptions(provider=provider) if provider else pulumi.ResourceOptions()
+
+    @property
+    def all(self) -> list[str]:
+        return [self.primary, *sorted(self.explicit)]
+
+
+def declare_regions(estate: Estate) -> Regions:
+    regions = Regions(primary=estate.region)
+    if estate.region != GLOBAL_METRICS_REGION:
+        regions.explicit[GLOBAL_METRICS_REGION] = aws.Provider(
+            GLOBAL_METRICS_REGION,
+            region=GLOBAL_METRICS_REGION,
+            default_tags=aws.ProviderDefaultTagsArgs(
+                tags={"organisation": estate.organisation, "environment": estate.environment}
+            ),
+        )
+    return regions
+
+
+def declare_estate(estate: Estate) -> None:
+    """Declare the whole estate. Order matters only where outputs feed inputs."""
+    regions = declare_regions(estate)
+    secrets = SecretStore(f"{estate.organisation}-{estate.environment}-secrets", estate)
+    pulumi.export("region", estate.region)
+    pulumi.export("regions", regions.all)
