@@ -55,5 +55,10 @@ def declare_estate(estate: Estate) -> None:
     """Declare the whole estate. Order matters only where outputs feed inputs."""
     regions = declare_regions(estate)
     secrets = SecretStore(f"{estate.organisation}-{estate.environment}-secrets", estate)
+    # [alerting] topics per severity per region, then the alarm factory every alarm goes through.
+    # [services-network] the services' instance security group (the cache admits 6379 from it).
+    # [data] buckets, cache, mail, atlas, budget: their outputs feed the services below.
+    # [services] Elastic Beanstalk services, their alarms, dashboards and health checks.
+    # [cdn] CloudFront alarms (us-east-1) and the runbooks' overview dashboards.
     pulumi.export("region", estate.region)
     pulumi.export("regions", regions.all)
