@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.alarms import AlarmFactory
+from components.alerting import AlertRouting
+from components.beanstalk import ServicesNetwork
 from components.secrets import SecretStore
 from infra.estate import Estate
 
@@ -56,7 +59,13 @@ def declare_estate(estate: Estate) -> None:
     regions = declare_regions(estate)
     secrets = SecretStore(f"{estate.organisation}-{estate.environment}-secrets", estate)
     # [alerting] topics per severity per region, then the alarm factory every alarm goes through.
+    routing = AlertRouting(f"{estate.organisation}-{estate.environment}-alerting", estate, regions)
+    alarms = AlarmFactory(estate, routing, regions)
     # [services-network] the services' instance security group (the cache admits 6379 from it).
+    services_network = (
+        ServicesNetwork(f"{estate.organisation}-{estate.environment}-services", estate) if estate.network else None
+    )
+    services_security_group = services_network.instances if services_network else None
     # [data] buckets, cache, mail, atlas, budget: their outputs feed the services below.
     # [services] Elastic Beanstalk services, their alarms, dashboards and health checks.
     # [cdn] CloudFront alarms (us-east-1) and the runbooks' overview dashboards.

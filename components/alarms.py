@@ -1,0 +1,172 @@
+"""The alarm factory: the one place that decides how an alarm is named, described, routed and tagged.
+
+Every alarm of the estate is created here (STYLE.md, cdk-monitoring-constructs' AlarmFactory), so the
+cross-cutting decisions cannot drift between services:
+
+- name ``<owner>-<signal>-<severity>`` (``authz-eb-cpu-critical``);
+- description: what is measured, the comparison with the threshold and its unit, the evaluation
+  window, and ``Runbook: <estate.runbook_url>#<owner>-<signal>``;
+- alarm AND OK actions on the topic of the alarm's severity in the alarm's own region (CloudWatch
+  rejects a topic of another region; OK actions let paging incidents resolve themselves);
+- comparison from ``Threshold.direction``: ``above`` is ``GreaterThanThreshold`` and ``below`` is
+  ``LessThanThreshold`` (the runbooks' "> 80 %", "> 10 errors", "< 80 % hit rate"); signals whose
+  values are discrete levels (EnvironmentHealth 15 Warning / 20 Degraded) ask for ``inclusive=True``,
+  which gives ``GreaterThanOrEqualToThreshold`` / ``LessThanOrEqualToThreshold``;
+- ``datapoints_to_alarm`` defaults to ``evaluation_periods`` (every datapoint of the window breaches);
+- ``treat_missing_data`` defaults to ``missing`` unless the signal says otherwise;
+- tags ``service`` (the owner), ``severity`` and ``signal`` on top of the estate's tags.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pulumi
+import pulumi_aws as aws
+
+from components.common import child, estate_tags
+from infra.estate import Estate, Severity, Threshold
+
+COMPARISONS = {
+    ("above", False): "GreaterThanThreshold",
+    ("above", True): "GreaterThanOrEqualToThreshold",
+    ("below", False): "LessThanThreshold",
+    ("below", True): "LessThanOrEqualToThreshold",
+}
+COMPARISON_TEXT = {
+    "GreaterThanThreshold": ">",
+    "GreaterThanOrEqualToThreshold": ">=",
+    "LessThanThreshold": "<",
+    "LessThanOrEqualToThreshold": "<=",
+}
+TREAT_MISSING_DATA = ("breaching", "notBreaching", "ignore", "missing")
+DESCRIPTION_LIMIT = 1024  # CloudWatch's AlarmDescription maximum
+
+
+def alarm_name(owner: str, signal: str, severity: Severity | str) -> str:
+    return f"{owner}-{signal}-{Severity(severity).value}"
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+class AlarmFactory:
+    """Creates alarms as children of the component that asks for them, in the right region."""
+
+    def __init__(self, estate: Estate, routing, regions):
+        self._estate = estate
+        self._routing = routing
+        self._regions = regions
+        self._by_owner: dict[str, list[aws.cloudwatch.MetricAlarm]] = {}
+        self._names: set[str] = set()
+
+    # -- the decisions --------------------------------------------------------------------------
+
+    def runbook_link(self, owner: str, signal: str) -> str:
+        return f"{self._estate.runbook_url}#{owner}-{signal}"
+
+    def description(
+        self, owner: str, signal: str, severity: Severity, *, what: str, comparison: str, value: float,
+        unit: str, period: int, evaluation_periods: int, datapoints_to_alarm: int,
+    ) -> str:
+        unit_text = unit if unit in ("%",) else f" {unit}" if unit else ""
+        window = (
+            f"{datapoints_to_alarm} of {evaluation_periods} periods of {period} s"
+            if datapoints_to_alarm != evaluation_periods
+            else f"{evaluation_periods} period{'s' if evaluation_periods > 1 else ''} of {period} s"
+        )
+        text = (
+            f"{severity.value.upper()}: {what} {COMPARISON_TEXT[comparison]} {_number(value)}{unit_text}"
+            f" for {window}. Runbook: {self.runbook_link(owner, signal)}"
+        )
+        if len(text) > DESCRIPTION_LIMIT:
+            raise ValueError(f"alarm {alarm_name(owner, signal, severity)}: description longer than {DESCRIPTION_LIMIT}")
+        return text
+
+    # -- creating alarms ------------------------------------------------------------------------
+
+    def threshold_alarms(
+        self, parent: pulumi.Resource, owner: str, signal: str, threshold: Threshold, **kwargs
+    ) -> list[aws.cloudwatch.MetricAlarm]:
+        """One alarm per declared level of ``threshold`` (warning first, then critical)."""
+        return [
+            self.alarm(parent, owner, signal, severity, value, direction=threshold.direction, **kwargs)
+            for severity, value in threshold.levels()
+        ]
+
+    def alarm(
+        self,
+        parent: pulumi.Resource,
+        owner: str,
+        signal: str,
+        severity: Severity | str,
+        value: float,
+        *,
+        what: str,
+        unit: str,
+        direction: str = "above",
+        inclusive: bool = False,
+        namespace: str | None = None,
+        metric_name: str | None = None,
+        statistic: str | None = None,
+        extended_statistic: str | None = None,
+        dimensions: Mapping[str, pulumi.Input[str]] | None = None,
+        metric_queries: Sequence[aws.cloudwatch.MetricAlarmMetricQueryArgs] | None = None,
+        period: int = 300,
+        evaluation_periods: int = 1,
+        datapoints_to_alarm: int | None = None,
+        treat_missing_data: str = "missing",
+        region: str | None = None,
+    ) -> aws.cloudwatch.MetricAlarm:
+        """One alarm at one severity. Give either a metric (namespace, metric_name, a statistic,
+        dimensions) or ``metric_queries`` (metric math, exactly one query returning data)."""
+        severity = Severity(severity)
+        region = region or self._regions.primary
+        comparison = COMPARISONS[(direction, inclusive)]
+        datapoints = datapoints_to_alarm or evaluation_periods
+        if treat_missing_data not in TREAT_MISSING_DATA:
+            raise ValueError(f"treat_missing_data '{treat_missing_data}' is not one of {', '.join(TREAT_MISSING_DATA)}")
+        if datapoints > evaluation_periods:
+            raise ValueError(f"datapoints_to_alarm ({datapoints}) exceeds evaluation_periods ({evaluation_periods})")
+        if metric_queries is not None:
+            if namespace or metric_name or statistic or extended_statistic or dimensions:
+                raise ValueError("give metric_queries or a single metric, not both")
+        elif not (namespace and metric_name and (statistic or extended_statistic)):
+            raise ValueError("a single-metric alarm needs namespace, metric_name and a statistic")
+        name = alarm_name(owner, signal, severity)
+        if name in self._names:
+            raise ValueError(f"alarm {name} declared twice")
+        self._names.add(name)
+        topic_arn = self._routing.topic(region, severity).arn
+        alarm = aws.cloudwatch.MetricAlarm(
+            name,
+            name=name,
+            alarm_description=self.description(
+                owner, signal, severity, what=what, comparison=comparison, value=value, unit=unit,
+                period=period, evaluation_periods=evaluation_periods, datapoints_to_alarm=datapoints,
+            ),
+            comparison_operator=comparison,
+            threshold=value,
+            evaluation_periods=evaluation_periods,
+            datapoints_to_alarm=datapoints,
+            treat_missing_data=treat_missing_data,
+            namespace=namespace,
+            metric_name=metric_name,
+            statistic=statistic,
+            extended_statistic=extended_statistic,
+            dimensions=dict(sorted(dimensions.items())) if dimensions else None,
+            period=period if metric_queries is None else None,
+            metric_queries=list(metric_queries) if metric_queries is not None else None,
+            actions_enabled=True,
+            alarm_actions=[topic_arn],
+            ok_actions=[topic_arn],
+            tags=estate_tags(self._estate, service=owner, severity=severity.value, signal=signal),
+            opts=child(parent, self._regions.options(region)),
+        )
+        self._by_owner.setdefault(owner, []).append(alarm)
+        return alarm
+
+    def alarms_of(self, owner: str) -> list[aws.cloudwatch.MetricAlarm]:
+        """The alarms created so far for ``owner``, in creation order (for alarm-status widgets)."""
+        return list(self._by_owner.get(owner, []))

@@ -1,0 +1,136 @@
+"""Alert routing: one SNS topic per severity in every region that has alarms, and who hears what.
+
+CloudWatch only accepts alarm actions on a topic in the alarm's own region, so each region gets
+its own ``<topic_prefix>-critical|warning|info`` topics (estate-inventory B.1 #3). The severity
+ladder of seeds 002-004: critical pages (SMS, email, paging endpoint), warning mails, info chats;
+who subscribes to which severity is data (``estate.alerting.subscriptions``).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pulumi
+import pulumi_aws as aws
+
+from components.common import child, estate_tags, type_token
+from infra.estate import SEVERITIES_BY_URGENCY, Estate, Severity, Subscription
+
+# Subscribing an HTTPS endpoint sends a SubscriptionConfirmation; paging services (PagerDuty) and
+# our chat relay confirm it themselves, so Pulumi waits for the confirmation instead of leaving a
+# pending subscription nobody notices. Email and SMS cannot be auto-confirmed (email needs a human
+# click; SMS needs none).
+AUTO_CONFIRMING_PROTOCOLS = ("https",)
+CONFIRMATION_TIMEOUT_MINUTES = 5
+
+
+def topic_policy_document(topic_arn: str, account_id: str) -> str:
+    """Let CloudWatch alarms of this account publish, and the account itself manage the topic.
+
+    ``aws:SourceAccount`` keeps another account's alarms from using our topic (confused deputy).
+    """
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "CloudWatchAlarmsPublish",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                    "Action": "sns:Publish",
+                    "Resource": topic_arn,
+                    "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+                },
+                {
+                    "Sid": "AccountManagesTopic",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+                    "Action": [
+                        "sns:GetTopicAttributes",
+                        "sns:SetTopicAttributes",
+                        "sns:Subscribe",
+                        "sns:ListSubscriptionsByTopic",
+                        "sns:Publish",
+                    ],
+                    "Resource": topic_arn,
+                },
+            ],
+        },
+        sort_keys=True,
+    )
+
+
+class AlertRouting(pulumi.ComponentResource):
+    """Topics per (region, severity), their subscriptions and policies, and the SMS preferences."""
+
+    def __init__(self, name: str, estate: Estate, regions, opts: pulumi.ResourceOptions | None = None):
+        super().__init__(type_token("alerting", "AlertRouting"), name, None, opts)
+        self._estate = estate
+        self._regions = regions
+        self._topics: dict[tuple[str, Severity], aws.sns.Topic] = {}
+        alerting = estate.alerting
+        account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+
+        for region in regions.all:
+            region_opts = regions.options(region)
+            for severity in SEVERITIES_BY_URGENCY:
+                topic_name = f"{alerting.topic_prefix}-{severity.value}"
+                topic = aws.sns.Topic(
+                    f"{topic_name}-{region}",
+                    name=topic_name,
+                    display_name=f"{estate.organisation} {estate.environment} {severity.value}"[:100],
+                    tags=estate_tags(estate, severity=severity.value, purpose="alerts"),
+                    opts=child(self, region_opts),
+                )
+                self._topics[(region, severity)] = topic
+                aws.sns.TopicPolicy(
+                    f"{topic_name}-{region}-policy",
+                    arn=topic.arn,
+                    policy=pulumi.Output.all(topic.arn, account_id).apply(lambda args: topic_policy_document(*args)),
+                    opts=child(self, region_opts),
+                )
+                for subscription in alerting.subscriptions:
+                    if severity in subscription.severities:
+                        self._subscribe(topic, topic_name, region, subscription, region_opts)
+
+        # Account-level SMS settings are per region; SMS alerts are sent from the primary region's
+        # topics (us-east-1 topics carry the same subscriptions and share the account's SMS quota).
+        sms = alerting.sms
+        self.sms_preferences = aws.sns.SmsPreferences(
+            f"{alerting.topic_prefix}-sms-preferences",
+            monthly_spend_limit=sms.monthly_spend_limit,
+            default_sms_type=sms.default_sms_type,
+            opts=child(self, regions.options(regions.primary)),
+        )
+        self.register_outputs(
+            {f"{region}/{sev.value}": topic.arn for (region, sev), topic in sorted(self._topics.items(), key=_key)}
+        )
+
+    def _subscribe(self, topic, topic_name: str, region: str, subscription: Subscription, region_opts) -> None:
+        auto_confirms = subscription.protocol in AUTO_CONFIRMING_PROTOCOLS
+        aws.sns.TopicSubscription(
+            f"{topic_name}-{region}-{subscription.name}",
+            topic=topic.arn,
+            protocol=subscription.protocol,
+            endpoint=subscription.endpoint,
+            endpoint_auto_confirms=True if auto_confirms else None,
+            confirmation_timeout_in_minutes=CONFIRMATION_TIMEOUT_MINUTES if auto_confirms else None,
+            opts=child(self, region_opts),
+        )
+
+    def topic(self, region: str, severity: Severity | str) -> aws.sns.Topic:
+        """The topic alarms of ``severity`` in ``region`` act on (never a topic of another region)."""
+        severity = Severity(severity)
+        try:
+            return self._topics[(region, severity)]
+        except KeyError:
+            raise KeyError(f"no alert topic for {severity.value} in {region} (regions: {', '.join(self._regions.all)})") from None
+
+    def topic_arns(self) -> list[pulumi.Output[str]]:
+        """Every alert topic's ARN in a stable order (for the instances' sns:Publish permission)."""
+        return [topic.arn for _, topic in sorted(self._topics.items(), key=_key)]
+
+
+def _key(item) -> tuple[str, int]:
+    (region, severity), _ = item
+    return region, SEVERITIES_BY_URGENCY.index(severity)
