@@ -18,5 +18,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+@app.callback()
+def main() -> None:
+    """The monitored estate: offline preview, policy checks, pull-request diffs and live verification."""
+    # An explicit callback keeps `estate <command>` a group even while only one command is registered.
+
 for command in (preview,):
     command.register(app)
