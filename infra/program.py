@@ -13,9 +13,13 @@ import pulumi_aws as aws
 
 from components.alarms import AlarmFactory
 from components.alerting import AlertRouting
-from components.beanstalk import ServicesNetwork
+from components.beanstalk import BeanstalkService, ServicesNetwork, ServiceWiring
+from components.cdn import CdnMonitoring
+from components.dashboards import DashboardSet, business_section, service_section
+from components.healthchecks import ServiceHealthCheck
+from components.service_alarms import ServiceAlarms
 from components.secrets import SecretStore
-from infra.estate import Estate
+from infra.estate import Estate, Service
 
 # CloudFront and Route 53 health-check metrics exist only in us-east-1 (estate-inventory B.1 #3).
 GLOBAL_METRICS_REGION = "us-east-1"
@@ -66,8 +70,83 @@ def declare_estate(estate: Estate) -> None:
         ServicesNetwork(f"{estate.organisation}-{estate.environment}-services", estate) if estate.network else None
     )
     services_security_group = services_network.instances if services_network else None
+    # Set by [data] when declared: the cache's URL, and each database's MONGODB_URI secret ARN.
+    redis_url: pulumi.Output[str] | None = None
+    mongodb_uri_arns: dict[str, pulumi.Output[str]] = {}
     # [data] buckets, cache, mail, atlas, budget: their outputs feed the services below.
     # [services] Elastic Beanstalk services, their alarms, dashboards and health checks.
+    watched = declare_services(
+        estate, regions, routing, alarms, secrets, services_network, redis_url=redis_url, mongodb_uri_arns=mongodb_uri_arns
+    )
     # [cdn] CloudFront alarms (us-east-1) and the runbooks' overview dashboards.
+    declare_cdn_and_overviews(estate, regions, alarms, watched)
     pulumi.export("region", estate.region)
     pulumi.export("regions", regions.all)
+
+
+@dataclass
+class WatchedService:
+    """What the overview dashboards reuse of a declared service."""
+
+    service: Service
+    autoscaling_group: pulumi.Output[str] | None = None
+    health_check_id: pulumi.Output[str] | None = None
+    alarm_arns: list[pulumi.Output[str]] = field(default_factory=list)
+
+
+def declare_services(
+    estate: Estate, regions: Regions, routing: AlertRouting, alarms: AlarmFactory, secrets: SecretStore,
+    network: ServicesNetwork | None, *, redis_url: pulumi.Input[str] | None, mongodb_uri_arns: dict[str, pulumi.Input[str]],
+) -> dict[str, WatchedService]:
+    """Per service: the Elastic Beanstalk service (kind beanstalk), its alarms, health check and dashboard."""
+    account_id = aws.get_caller_identity_output().account_id
+    watched: dict[str, WatchedService] = {}
+    for service in estate.services:
+        entry = WatchedService(service)
+        environment_name = None
+        if service.kind == "beanstalk":
+            secret_arns: dict[str, pulumi.Input[str]] = {
+                key: secrets.arn(service.name, key, ref) for key, ref in sorted(service.secrets.items())
+            }
+            if service.database and service.database in mongodb_uri_arns:
+                secret_arns["MONGODB_URI"] = mongodb_uri_arns[service.database]
+            eb = BeanstalkService(
+                service.name, estate, service,
+                ServiceWiring(
+                    network=network, alert_topic_arns=routing.topic_arns(), secret_arns=secret_arns,
+                    redis_url=redis_url if service.uses_cache else None, account_id=account_id,
+                ),
+            )
+            environment_name, entry.autoscaling_group = eb.environment_name, eb.autoscaling_group
+        ServiceAlarms(
+            f"{service.name}-alarms", service, alarms,
+            environment_name=environment_name, autoscaling_group=entry.autoscaling_group,
+        )
+        if service.public_url:
+            entry.health_check_id = ServiceHealthCheck(f"{service.name}-health", estate, service, alarms).health_check.id
+        entry.alarm_arns = [alarm.arn for alarm in alarms.alarms_of(service.name)]
+        DashboardSet(
+            f"{service.name}-dashboard", service.name,
+            [service_section(estate, service, entry.autoscaling_group, entry.alarm_arns, entry.health_check_id)],
+        )
+        watched[service.name] = entry
+    return watched
+
+
+def declare_cdn_and_overviews(
+    estate: Estate, regions: Regions, alarms: AlarmFactory, watched: dict[str, WatchedService]
+) -> None:
+    """CloudFront monitoring (us-east-1) and the runbooks' overview dashboards."""
+    for distribution in estate.cdn:
+        CdnMonitoring(f"{distribution.name}-monitoring", distribution, alarms, regions)
+    for board in estate.dashboards:
+        sections = []
+        for name in board.services:
+            entry = watched[name]
+            arns = entry.alarm_arns + [
+                alarm.arn for cdn in estate.cdn if cdn.service == name for alarm in alarms.alarms_of(cdn.name)
+            ]
+            sections.append(service_section(estate, entry.service, entry.autoscaling_group, arns, entry.health_check_id))
+        if board.business_metrics:
+            sections.append(business_section(estate, board))
+        DashboardSet(f"{board.name}-overview", board.name, sections)
