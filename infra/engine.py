@@ -648,11 +648,12 @@ def render_program(
             try:
                 run()
             except pulumi.RunError as error:
-                raise _run_error(error) from None
-            except EstateConfigError:
-                raise
+                raise _registered(_run_error(error), monitor) from None
+            except EstateConfigError as error:
+                raise _registered(error, monitor)
             except Exception as error:  # the program's own bug: one clear line, the cause chained
-                raise RenderError(f"the program failed under the mock runtime: {type(error).__name__}: {error}") from error
+                failure = RenderError(f"the program failed under the mock runtime: {type(error).__name__}: {error}")
+                raise _registered(failure, monitor) from error
         finally:
             settings.ROOT.set(None)
             set_all_config({}, [])
@@ -663,6 +664,13 @@ def render_program(
         raise RenderError("duplicate resource URNs (the real engine refuses them): " + ", ".join(sorted(set(monitor.duplicates))))
     resources = [monitor.records[urn] for urn in sorted(monitor.records)]
     return Render(project=project, stack=stack, resources=resources, region=region)
+
+
+def _registered(error: Exception, monitor: Any) -> Exception:
+    """Attach the URNs registered before the failure (``error.registered``): tests prove it is empty
+    for configuration mistakes, and it helps to see how far a broken program got."""
+    error.registered = sorted(monitor.records)  # type: ignore[attr-defined]
+    return error
 
 
 def _run_error(error: Exception) -> Exception:
@@ -692,3 +700,14 @@ def render_stack(stack_file: StackFile | Path | str, *, stack: str | None = None
         return render_program(
             run_entry_point, project=PROJECT, stack=stack or stack_file.stack, config=config, secret_keys=secret_keys, quiet_gc=quiet_gc
         )
+
+
+def render_estate(raw_estate: Any, *, region: str = "eu-central-1", stack: str = "test", quiet_gc: bool = True) -> Render:
+    """Render an estate given as plain data (what ``monitored-estate:estate`` holds), as if it were
+    the stack file ``Pulumi.<stack>.yaml`` with ``aws:region: <region>``. For tests and benchmarks."""
+    stack_file = StackFile(
+        path=PROJECT_ROOT / f"Pulumi.{stack}.yaml",
+        stack=stack,
+        config={"aws:region": region, f"{PROJECT}:estate": raw_estate},
+    )
+    return render_stack(stack_file, quiet_gc=quiet_gc)
