@@ -1,0 +1,220 @@
+"""Every class of bad configuration (issue 2 item 3) stops `estate preview` with one exact line per
+problem on stderr, exit code 2, no traceback, and nothing registered.
+
+"Nothing registered" is proved twice: the CLI never starts the mock runtime (``render_program`` is
+replaced by a tripwire), and the real entry point fed the same config under the mock runtime stops
+on its own validation with an empty list of registered URNs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from infra import engine
+from infra.cli import app
+from infra.config import ESTATE_KEY, EstateConfigError
+
+SECRET_HINT = "looks like a secret and must not be plaintext; declare it under secrets with secrets_manager, ssm, config or generated"
+
+
+def _append_service_copy(estate: dict) -> None:
+    clone = json.loads(json.dumps(estate["services"][0]))
+    clone["environment"] = "authz-eb-prod-2"
+    estate["services"].append(clone)
+
+
+# (id, mutation of the estate data, the exact stderr lines)
+CASES: list[tuple[str, Callable[[dict], Any], list[str]]] = [
+    (
+        "unknown-key-typo",
+        lambda e: e["services"][0].__setitem__("helth_check", {"path": "/health"}),
+        ["estate.services[0].helth_check: unknown key (did you mean 'health_check'?)"],
+    ),
+    (
+        "unknown-top-level-key",
+        lambda e: e.__setitem__("bugdet", e.pop("budget")),
+        ["estate.bugdet: unknown key (did you mean 'budget'?)"],
+    ),
+    (
+        "missing-required-key",
+        lambda e: e["alerting"].pop("topic_prefix"),
+        ["estate.alerting.topic_prefix: required key is missing"],
+    ),
+    (
+        "wrong-type-number",
+        lambda e: e["services"][1]["scaling"].__setitem__("min", "two"),
+        ["estate.services[1].scaling.min: Input should be a valid integer, unable to parse string as an integer, got a string 'two'"],
+    ),
+    (
+        "wrong-type-list",
+        lambda e: e.__setitem__("buckets", "symphonia-documents-prod"),
+        ["estate.buckets: Input should be a valid list, got a string 'symphonia-documents-prod'"],
+    ),
+    (
+        "duplicate-service-name",
+        _append_service_copy,
+        ["estate.services[4].name: duplicate service name 'authz-eb' (first at services[0])"],
+    ),
+    (
+        "threshold-critical-below-warning",
+        lambda e: e["services"][2].__setitem__("thresholds", {"cpu": {"warning": 70, "critical": 60}}),
+        ["estate.services[2].thresholds.cpu: critical (60) must be above warning (70)"],
+    ),
+    (
+        "threshold-out-of-range",
+        lambda e: e["services"][0].__setitem__("thresholds", {"cpu": {"warning": 70, "critical": 150}}),
+        ["estate.services[0].thresholds.cpu: 150 is out of range: expected 0 to 100"],
+    ),
+    (
+        "maintenance-window-syntax",
+        lambda e: e["maintenance"]["preferred"].__setitem__("window", "sunday 02:00-05:00"),
+        ["estate.maintenance.preferred.window: 'sunday 02:00-05:00' is not a weekly window like 'sun:02:00-sun:05:00' (lower-case day, 24 h UTC)"],
+    ),
+    (
+        "invalid-bucket-name",
+        lambda e: e["buckets"][0].__setitem__("name", "Symphonia_Documents"),
+        ["estate.buckets[0].name: 'Symphonia_Documents' is not a valid S3 bucket name: 3-63 lower-case letters, digits, dots or hyphens, starting and ending with a letter or digit"],
+    ),
+    (
+        "lifecycle-expiration-before-transition",
+        lambda e: e["buckets"][1]["lifecycle"][0].__setitem__("expiration_days", 20),
+        ["estate.buckets[1].lifecycle[0].expiration_days: 20 must come after the last transition (30 days)"],
+    ),
+    (
+        "atlas-open-to-the-world",
+        lambda e: e["atlas"]["access_list"].append({"cidr": "0.0.0.0/0", "comment": "anywhere"}),
+        ["estate.atlas.access_list[2].cidr: '0.0.0.0/0' opens the database to the whole internet; list the NAT egress addresses"],
+    ),
+    (
+        "plaintext-secret-suffix",
+        lambda e: e["services"][0]["env"].__setitem__("STRIPE_SECRET", "sk_live_abc"),
+        [f"estate.services[0].env.STRIPE_SECRET: {SECRET_HINT}"],
+    ),
+    (
+        "plaintext-key-suffix",
+        lambda e: e["services"][1]["env"].__setitem__("SENDGRID_API_KEY", "SG.abc"),
+        [f"estate.services[1].env.SENDGRID_API_KEY: {SECRET_HINT}"],
+    ),
+    (
+        "plaintext-password",
+        lambda e: e["services"][1]["env"].__setitem__("DB_PASSWORD_PRIMARY", "hunter2"),
+        [f"estate.services[1].env.DB_PASSWORD_PRIMARY: {SECRET_HINT}"],
+    ),
+    (
+        "plaintext-mongodb-uri",
+        lambda e: e["services"][1]["env"].__setitem__("MONGODB_URI", "mongodb+srv://app:pw@cluster0.mongodb.net/db"),
+        [f"estate.services[1].env.MONGODB_URI: {SECRET_HINT}"],
+    ),
+    (
+        "several-problems-one-line-each",
+        lambda e: (e["alerting"].pop("topic_prefix"), e["buckets"][0].__setitem__("versioning", "sometimes")),
+        [
+            "estate.alerting.topic_prefix: required key is missing",
+            "estate.buckets[0].versioning: Input should be a valid boolean, unable to interpret input, got a string 'sometimes'",
+        ],
+    ),
+]
+
+
+@pytest.fixture
+def no_mock_runtime(monkeypatch):
+    """A tripwire: the CLI must reject the config before the mock runtime exists."""
+    started = []
+
+    def tripwire(*args, **kwargs):
+        started.append(args)
+        raise AssertionError("the mock runtime started on an invalid configuration")
+
+    monkeypatch.setattr(engine, "render_program", tripwire)
+    return started
+
+
+def _write_stack(tmp_path: Path, document: dict) -> Path:
+    path = tmp_path / "Pulumi.broken.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _prod_document() -> dict:
+    from conftest import PROD_STACK_FILE
+
+    return yaml.safe_load(PROD_STACK_FILE.read_text(encoding="utf-8"))
+
+
+def _preview(path: Path):
+    return CliRunner().invoke(app, ["preview", "--stack-file", str(path), "--format", "json"])
+
+
+@pytest.mark.parametrize("mutate, expected", [pytest.param(m, e, id=i) for i, m, e in CASES])
+def test_cli_reports_each_problem_on_one_line_and_exits_2(tmp_path, no_mock_runtime, mutate, expected):
+    document = _prod_document()
+    mutate(document["config"][ESTATE_KEY])
+    result = _preview(_write_stack(tmp_path, document))
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == expected
+    assert result.stdout == ""
+    assert "Traceback" not in result.output
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
+    assert no_mock_runtime == []
+
+
+@pytest.mark.parametrize(
+    "mutate, expected",
+    [pytest.param(m, e, id=i) for i, m, e in CASES if i in ("threshold-critical-below-warning", "plaintext-mongodb-uri", "atlas-open-to-the-world")],
+)
+def test_real_entry_point_stops_before_registering_anything(mutate, expected):
+    """Bypassing the CLI's validation, the deployed program itself refuses the config (as it would
+    under `pulumi preview`) and registers no resource."""
+    document = _prod_document()
+    mutate(document["config"][ESTATE_KEY])
+    config = {key: value if isinstance(value, str) else json.dumps(value) for key, value in document["config"].items()}
+    with engine._working_directory(engine.PROJECT_ROOT):
+        with pytest.raises(EstateConfigError) as caught:
+            engine.render_program(engine.run_entry_point, stack="broken", config=config)
+    assert caught.value.problems == expected
+    assert caught.value.registered == []
+
+
+def test_missing_region_and_estate(tmp_path, no_mock_runtime):
+    result = _preview(_write_stack(tmp_path, {"config": {"other:key": 1}}))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "aws:region: required (the estate's primary region, e.g. eu-central-1)",
+        "monitored-estate:estate: required (the estate; see Pulumi.prod.yaml for an example)",
+    ]
+
+
+def test_region_is_not_an_estate_key(tmp_path, no_mock_runtime):
+    document = _prod_document()
+    document["config"][ESTATE_KEY]["region"] = "eu-west-1"
+    result = _preview(_write_stack(tmp_path, document))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == ["estate.region: unknown key; the region is aws:region"]
+
+
+def test_invalid_yaml_and_missing_file(tmp_path, no_mock_runtime):
+    broken = tmp_path / "Pulumi.bad.yaml"
+    broken.write_text("config:\n  aws:region: [eu-central-1\n", encoding="utf-8")
+    result = _preview(broken)
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith(f"{broken}: line ") and "not valid YAML" in result.stderr
+
+    missing = tmp_path / "Pulumi.nowhere.yaml"
+    result = _preview(missing)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"{missing}: no such stack file"]
+
+
+def test_unknown_stack_name(no_mock_runtime, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # no Pulumi.yaml here: the checkout's project root is used
+    result = CliRunner().invoke(app, ["preview", "--stack", "does-not-exist"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"{engine.PROJECT_ROOT / 'Pulumi.does-not-exist.yaml'}: no such stack file"]
