@@ -1,0 +1,80 @@
+"""Alert routing: topics per severity in every region with alarms, subscriptions by severity,
+topic policies letting CloudWatch publish, and the SMS preferences of runbook 001."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from infra.estate import SEVERITIES_BY_URGENCY
+
+TOPIC = "aws:sns/topic:Topic"
+SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
+POLICY = "aws:sns/topicPolicy:TopicPolicy"
+SMS = "aws:sns/smsPreferences:SmsPreferences"
+REGIONS = ("eu-central-1", "us-east-1")
+
+
+@pytest.fixture(scope="module")
+def topics(prod_render):
+    return {(prod_render.region_of(t), t.inputs["name"]): t for t in prod_render.of_type(TOPIC)}
+
+
+def test_one_topic_per_severity_in_each_region(topics):
+    expected = {(region, f"rt-estate-prod-{sev.value}") for region in REGIONS for sev in SEVERITIES_BY_URGENCY}
+    assert set(topics) == expected
+
+
+def test_subscriptions_follow_the_declared_severities(prod_render, prod_estate):
+    by_arn = {t.urn: t for t in prod_render.of_type(TOPIC)}
+    arn_to_topic = {}
+    for topic in by_arn.values():
+        region = prod_render.region_of(topic)
+        arn_to_topic[f"arn:aws:sns:{region}:123456789012:{topic.inputs['name']}"] = (region, topic.inputs["name"])
+    got = set()
+    for sub in prod_render.of_type(SUBSCRIPTION):
+        region, topic_name = arn_to_topic[sub.inputs["topic"]]
+        assert prod_render.region_of(sub) == region, "a subscription lives in its topic's region"
+        got.add((region, topic_name.rsplit("-", 1)[1], sub.inputs["protocol"], sub.inputs["endpoint"]))
+    expected = {
+        (region, sev, s["protocol"], s["endpoint"])
+        for region in REGIONS
+        for s in prod_estate["alerting"]["subscriptions"]
+        for sev in s["severities"]
+    }
+    assert got == expected
+    # The runbooks' ladder: critical pages by SMS and the paging endpoint; info never pages.
+    assert ("eu-central-1", "critical", "sms", "+33612345678") in got
+    assert not any(sev == "info" and proto == "sms" for _, sev, proto, _ in got)
+
+
+def test_https_subscriptions_wait_for_confirmation_and_email_does_not(prod_render):
+    for sub in prod_render.of_type(SUBSCRIPTION):
+        if sub.inputs["protocol"] == "https":
+            assert sub.inputs["endpointAutoConfirms"] is True
+            assert sub.inputs["confirmationTimeoutInMinutes"] > 0
+        else:
+            assert not sub.inputs.get("endpointAutoConfirms")
+
+
+def test_topic_policies_let_cloudwatch_of_this_account_publish(prod_render):
+    policies = prod_render.of_type(POLICY)
+    assert len(policies) == 6
+    for policy in policies:
+        document = json.loads(policy.inputs["policy"])
+        cloudwatch = [s for s in document["Statement"] if s["Principal"] == {"Service": "cloudwatch.amazonaws.com"}]
+        assert len(cloudwatch) == 1
+        statement = cloudwatch[0]
+        assert statement["Action"] == "sns:Publish"
+        assert statement["Resource"] == policy.inputs["arn"]
+        assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
+        assert prod_render.region_of(policy) == policy.inputs["arn"].split(":")[3]
+
+
+def test_sms_preferences_once_in_the_primary_region(prod_render):
+    (sms,) = prod_render.of_type(SMS)
+    assert sms.inputs["monthlySpendLimit"] == 50
+    assert sms.inputs["defaultSmsType"] == "Transactional"
+    assert prod_render.region_of(sms) == "eu-central-1"
+    assert sms.provider is None or "us-east-1" not in sms.provider
