@@ -1,0 +1,269 @@
+"""``estate check`` and ``estate policy-config``: the policy pack, offline, on a rendered stack.
+
+``estate check`` runs the very policy objects of ``policies/`` (``policies.rules.ALL_POLICIES``)
+in-process on the offline render, with the engine's semantics (``policies/rules/runner.py``).
+``estate policy-config`` writes the policy-pack config JSON for the real CLI
+(``pulumi preview --policy-pack policies --policy-pack-config FILE``): the estate's exemptions
+(per rule, plus the full list for ``estate-exemption-unexpired``) and the estate-derived rule
+parameters. ``estate check --stack`` applies the same config itself.
+
+Exit codes: 0 no mandatory violation; 1 a mandatory rule is violated; 2 bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from infra.estate import Estate
+
+MERGED_LISTS = ("exemptions", "declared")
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+class BadInput(Exception):
+    def __init__(self, lines: list[str]):
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+# --------------------------------------------------------------------------------------------------
+# The estate's policy-pack config
+# --------------------------------------------------------------------------------------------------
+
+
+def estate_namespaces(estate: Estate) -> list[str]:
+    """The custom CloudWatch namespaces the estate's services publish to and alarm on."""
+    found = set()
+    for service in estate.services:
+        found.update(alarm.namespace for alarm in service.metric_alarms)
+        if service.env.get("CLOUDWATCH_NAMESPACE"):
+            found.add(service.env["CLOUDWATCH_NAMESPACE"])
+    for board in estate.dashboards:
+        if board.business_metrics is not None:
+            found.add(board.business_metrics.namespace)
+    return sorted(found)
+
+
+def estate_policy_config(estate: Estate) -> dict[str, Any]:
+    """Policy-pack config derived from the estate: exemptions and the rules' estate parameters."""
+    from policies.rules import INFO
+
+    config: dict[str, dict[str, Any]] = {}
+    unknown = [f"exemptions[{i}].policy: unknown policy '{e.policy}'" for i, e in enumerate(estate.exemptions) if e.policy not in INFO]
+    if unknown:
+        raise BadInput(unknown)
+    for exemption in estate.exemptions:
+        config.setdefault(exemption.policy, {}).setdefault("exemptions", []).append(
+            {"resource": exemption.resource, "reason": exemption.reason, "expires": exemption.expires.isoformat()}
+        )
+    config.setdefault("estate-exemption-unexpired", {})["declared"] = [
+        {"policy": e.policy, "resource": e.resource, "reason": e.reason, "expires": e.expires.isoformat()}
+        for e in estate.exemptions
+    ]
+    namespaces = estate_namespaces(estate)
+    if namespaces:
+        config.setdefault("alerting-alarm-custom-namespace", {})["namespaces"] = namespaces
+    config.setdefault("services-environment-managed-updates", {})["preferredStartTime"] = estate.maintenance.preferred.eb_start_time
+    if estate.cache is not None:
+        window = estate.cache.maintenance_window or estate.maintenance.preferred
+        config.setdefault("cache-redis-maintenance-window", {})["window"] = window.window
+    return dict(sorted(config.items()))
+
+
+def merge_configs(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """``override`` wins, except that exemption lists add up."""
+    merged: dict[str, Any] = {key: (dict(value) if isinstance(value, Mapping) else value) for key, value in base.items()}
+    for key, value in override.items():
+        current = merged.get(key)
+        if isinstance(current, dict) and isinstance(value, Mapping):
+            for prop, prop_value in value.items():
+                if prop in MERGED_LISTS and isinstance(current.get(prop), list) and isinstance(prop_value, list):
+                    current[prop] = current[prop] + list(prop_value)
+                else:
+                    current[prop] = prop_value
+        else:
+            merged[key] = dict(value) if isinstance(value, Mapping) else value
+    return merged
+
+
+def read_json(path: Path, what: str) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise BadInput([f"{path}: cannot read {what}: {error.strerror or error}"]) from None
+    except ValueError as error:
+        raise BadInput([f"{path}: {what} is not valid JSON: {error}"]) from None
+
+
+def _load_estate(stack: str, stack_file: Path | None):
+    from infra.commands.preview import project_dir
+    from infra.config import EstateConfigError, estate_from_stack_file, load_stack_file, stack_file_path
+
+    path = stack_file if stack_file is not None else stack_file_path(stack, project_dir())
+    try:
+        parsed = load_stack_file(path, None if stack_file is not None else stack)
+        return parsed, estate_from_stack_file(parsed)
+    except EstateConfigError as error:
+        raise BadInput(error.problems) from None
+
+
+# --------------------------------------------------------------------------------------------------
+# Output
+# --------------------------------------------------------------------------------------------------
+
+
+def _name(urn: str) -> str:
+    return urn.rsplit("::", 1)[-1] if urn else "(stack)"
+
+
+def as_table(result) -> str:
+    lines = []
+    for v in result.violations:
+        description, _, message = v.message.partition("\n")
+        lines.append(f"{v.enforcement_level.upper():<10} {v.policy}  {_name(v.urn)}")
+        lines.append(f"           {message or description}")
+    if not result.violations:
+        lines.append("No violations.")
+    mandatory = len(result.mandatory)
+    lines.append("")
+    lines.append(
+        f"{len(result.evaluated)} rules evaluated on {result.resources} resources: "
+        f"{mandatory} mandatory and {len(result.violations) - mandatory} advisory violations, "
+        f"{len(result.not_applicable)} not applicable (exempted or unconfigured)."
+    )
+    lines.append("Rules evaluated: " + ", ".join(result.evaluated))
+    if result.disabled:
+        lines.append("Rules disabled by config: " + ", ".join(result.disabled))
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def as_markdown(result) -> str:
+    mandatory = len(result.mandatory)
+    lines = [
+        "## Policy check",
+        "",
+        f"{len(result.evaluated)} rules on {result.resources} resources: **{mandatory} mandatory**, "
+        f"{len(result.violations) - mandatory} advisory violations.",
+        "",
+    ]
+    if result.violations:
+        lines += ["| Level | Rule | Resource | Message |", "|---|---|---|---|"]
+        for v in result.violations:
+            message = v.message.partition("\n")[2] or v.message
+            lines.append(f"| {v.enforcement_level} | `{v.policy}` | `{_cell(_name(v.urn))}` | {_cell(message)} |")
+        lines.append("")
+    lines.append("<details><summary>Rules evaluated</summary>")
+    lines.append("")
+    lines += [f"- `{name}`" for name in result.evaluated]
+    lines += ["", "</details>"]
+    return "\n".join(lines) + "\n"
+
+
+def format_result(result, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(result.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    if fmt == "markdown":
+        return as_markdown(result)
+    return as_table(result)
+
+
+# --------------------------------------------------------------------------------------------------
+# The commands
+# --------------------------------------------------------------------------------------------------
+
+
+def check_stack(
+    *, stack: str = "prod", stack_file: Path | None = None, from_json: Path | None = None,
+    config_file: Path | None = None, region: str | None = None,
+):
+    """Render (or read) the stack and run the pack on it. Raises ``BadInput``; returns the result."""
+    from policies.rules.runner import PolicyConfigError, run_policies
+
+    config: dict[str, Any] = {}
+    if from_json is not None:
+        render = read_json(from_json, "the render")
+        if not isinstance(render, dict) or not isinstance(render.get("resources"), list):
+            raise BadInput([f"{from_json}: not an `estate preview --format json` render (no \"resources\" list)"])
+        if stack_file is not None:  # exemptions and parameters of that estate
+            config = estate_policy_config(_load_estate(stack, stack_file)[1])
+    else:
+        from infra.engine import RenderError, render_stack
+
+        parsed, estate = _load_estate(stack, stack_file)
+        config = estate_policy_config(estate)
+        region = region or estate.region
+        try:
+            render = render_stack(parsed)
+        except RenderError as error:
+            raise BadInput([f"error: {error}"]) from None
+    if config_file is not None:
+        given = read_json(config_file, "the policy-pack config")
+        if not isinstance(given, dict):
+            raise BadInput([f"{config_file}: the policy-pack config must be a JSON object"])
+        config = merge_configs(config, given)
+    try:
+        return run_policies(render, config=config, region=region)
+    except PolicyConfigError as error:
+        raise BadInput([f"policy-pack config: {error}"]) from None
+
+
+def _fail(lines: list[str], code: int) -> None:
+    for line in lines:
+        typer.echo(line, err=True)
+    raise typer.Exit(code)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def check(
+        stack: str = typer.Option("prod", "--stack", "-s", help="Stack name: renders Pulumi.<stack>.yaml."),
+        stack_file: Path | None = typer.Option(None, "--stack-file", help="Render this stack file (with --from-json: only its exemptions)."),
+        from_json: Path | None = typer.Option(None, "--from-json", help="Check a saved `estate preview --format json` instead of rendering."),
+        config_file: Path | None = typer.Option(None, "--config", help="Policy-pack config JSON (as --policy-pack-config)."),
+        region: str | None = typer.Option(None, "--region", help="Region of the default provider (with --from-json)."),
+        output_format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, json or markdown."),
+    ) -> None:
+        """Run the policy pack offline on the rendered stack; exit 1 on a mandatory violation."""
+        try:
+            result = check_stack(stack=stack, stack_file=stack_file, from_json=from_json, config_file=config_file, region=region)
+        except BadInput as error:
+            _fail(error.lines, 2)
+        sys.stdout.write(format_result(result, output_format.value))
+        raise typer.Exit(result.exit_code)
+
+    @app.command("policy-config")
+    def policy_config(
+        stack: str = typer.Option("prod", "--stack", "-s", help="Stack name: reads Pulumi.<stack>.yaml."),
+        stack_file: Path | None = typer.Option(None, "--stack-file", help="Read this stack file instead."),
+        base: Path | None = typer.Option(None, "--base", help="A policy-pack config to merge the estate's into (levels...)."),
+        output: Path | None = typer.Option(None, "--output", "-o", help="Write here instead of standard output."),
+    ) -> None:
+        """Write the policy-pack config (exemptions, estate parameters) for `pulumi preview --policy-pack-config`."""
+        try:
+            config = estate_policy_config(_load_estate(stack, stack_file)[1])
+            if base is not None:
+                config = merge_configs(read_json(base, "the base config"), config)
+        except BadInput as error:
+            _fail(error.lines, 2)
+        text = json.dumps(config, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        if output is not None:
+            output.write_text(text, encoding="utf-8")
+            typer.echo(f"wrote {output}", err=True)
+        else:
+            sys.stdout.write(text)

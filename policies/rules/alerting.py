@@ -1,0 +1,141 @@
+"""Alerting: every alarm reaches someone, in its own region, on the topic of its severity."""
+
+from __future__ import annotations
+
+from .base import dependents, get, get_path, items, of_type, provider_region, resource_rule, stack_rule, truthy
+
+METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+TOPIC = "aws:sns/topic:Topic"
+TOPIC_SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
+# Metrics AWS publishes only in us-east-1 (estate-inventory B.1 #3): alarms on them live there.
+GLOBAL_NAMESPACES = ("AWS/CloudFront", "AWS/Route53")
+GLOBAL_REGION = "us-east-1"
+SEVERITIES = ("critical", "warning", "info")
+
+
+def alarm_namespaces(props) -> list[str]:
+    """Namespaces an alarm reads: its single metric's, or those of its metric-math queries."""
+    found = []
+    namespace = get(props, "namespace")
+    if namespace:
+        found.append(namespace)
+    for query in items(get(props, "metricQueries")):
+        metric_namespace = get_path(query, "metric", "namespace")
+        if metric_namespace:
+            found.append(metric_namespace)
+    return found
+
+
+@resource_rule(
+    "alerting-alarm-actions-notify", area="alerting", category="blind-spot",
+    description="Every CloudWatch alarm has alarm actions and OK actions, and its actions are enabled.",
+    runbook="000 Checklist de Maintenance Mensuelle (alertes) / 001 Checklist de Déploiement: CloudWatch \"Alertes configurées\"",
+    remediation="Create alarms through components/alarms.py (AlarmFactory), which sets alarm_actions and ok_actions to the severity's topic.",
+)
+def alarm_actions_notify(args, report_violation):
+    if args.resource_type != METRIC_ALARM:
+        return
+    props = args.props
+    if not items(get(props, "alarmActions")):
+        report_violation("alarmActions is empty: the alarm fires and nobody is told.")
+    if not items(get(props, "okActions")):
+        report_violation("okActions is empty: paging incidents never resolve themselves.")
+    if "actionsEnabled" in list(props) and not truthy(props["actionsEnabled"]):
+        report_violation("actionsEnabled is false: the actions never run.")
+
+
+@resource_rule(
+    "alerting-alarm-global-region", area="alerting", category="blind-spot",
+    description="Alarms on CloudFront and Route 53 metrics are created in us-east-1, where those metrics exist.",
+    runbook="000 Monitoring CloudFront (alarme 5xxErrorRate, cache hit ratio) / estate-inventory B.1 #3",
+    remediation="Pass the us-east-1 provider (infra.program.Regions.options('us-east-1')) to the alarm.",
+)
+def alarm_global_region(args, report_violation):
+    if args.resource_type != METRIC_ALARM:
+        return
+    global_namespaces = sorted({ns for ns in alarm_namespaces(args.props) if ns in GLOBAL_NAMESPACES})
+    if not global_namespaces:
+        return
+    region = provider_region(args)
+    if region != GLOBAL_REGION:
+        where = f"region {region}" if region else "the default provider (region unknown to the policy)"
+        report_violation(
+            f"the alarm reads {', '.join(global_namespaces)} but is created with {where}; "
+            f"those metrics exist only in {GLOBAL_REGION}, so it would never leave INSUFFICIENT_DATA."
+        )
+
+
+@stack_rule(
+    "alerting-alarm-topic-region", area="alerting", category="blind-spot",
+    description="Every alarm acts on SNS topics of its own region (CloudWatch rejects a topic of another region).",
+    runbook="000 Monitoring CloudFront (alarme us-east-1 -> topic us-east-1) / 001 SNS \"Topic créé pour les alertes\"",
+    remediation="Use AlertRouting.topic(region, severity) for the alarm's region; every region with alarms has its topics.",
+)
+def alarm_topic_region(args, report_violation):
+    for alarm in of_type(args.resources, METRIC_ALARM):
+        topics = [d for d in alarm.dependencies if d.resource_type == TOPIC]
+        if not topics:
+            report_violation(f"alarm {alarm.name} depends on no SNS topic: its actions reach no alert topic.", alarm.urn)
+            continue
+        region = provider_region(alarm)
+        for topic in topics:
+            if provider_region(topic) != region:
+                report_violation(
+                    f"alarm {alarm.name} ({region or 'default region'}) acts on topic {topic.name} "
+                    f"({provider_region(topic) or 'default region'}).",
+                    alarm.urn,
+                )
+
+
+@stack_rule(
+    "alerting-alarm-severity-routing", area="alerting", category="hygiene",
+    description="Every alarm carries a severity tag and acts only on topics of that severity.",
+    runbook="002 AlertManager (info/warning/critical) / estate-inventory K \"Alert routing by severity\"",
+    remediation="Create alarms through AlarmFactory with the signal's severity; it tags the alarm and picks the topic.",
+)
+def alarm_severity_routing(args, report_violation):
+    for alarm in of_type(args.resources, METRIC_ALARM):
+        severity = get(get(alarm.props, "tags") or {}, "severity")
+        if severity not in SEVERITIES:
+            report_violation(f"alarm {alarm.name} has no severity tag (critical, warning or info).", alarm.urn)
+            continue
+        for topic in (d for d in alarm.dependencies if d.resource_type == TOPIC):
+            topic_severity = get(get(topic.props, "tags") or {}, "severity")
+            if topic_severity is not None and topic_severity != severity:
+                report_violation(
+                    f"alarm {alarm.name} is {severity} but acts on the {topic_severity} topic {topic.name}.", alarm.urn
+                )
+
+
+@stack_rule(
+    "alerting-topic-subscribed", area="alerting", category="blind-spot",
+    description="Every SNS topic has at least one subscription.",
+    runbook="001 Checklist de Déploiement: SNS \"Topic créé pour les alertes\" / SES \"SNS notifications configurées\"",
+    remediation="Subscribe someone to every severity (estate.alerting.subscriptions) and to the mail feedback topic.",
+)
+def topic_subscribed(args, report_violation):
+    for topic in of_type(args.resources, TOPIC):
+        if not dependents(args.resources, topic, TOPIC_SUBSCRIPTION):
+            report_violation(f"topic {topic.name} has no subscription: what it publishes reaches nobody.", topic.urn)
+
+
+@resource_rule(
+    "alerting-alarm-custom-namespace", area="alerting", category="hygiene",
+    description="Alarms on application metrics use a declared custom namespace, spelled exactly.",
+    runbook="001 Checklist de Déploiement: CloudWatch \"Namespace personnalisé créé (Symphonia/Production)\"",
+    remediation="Use the namespace the services publish to (CLOUDWATCH_NAMESPACE), or add it to this rule's 'namespaces' config.",
+    parameters={"namespaces": {"type": "array", "items": {"type": "string"},
+                               "description": "The estate's application namespaces (estate policy-config fills it in)."}},
+)
+def alarm_custom_namespace(args, report_violation):
+    if args.resource_type != METRIC_ALARM:
+        return
+    allowed = list(args.get_config().get("namespaces") or [])
+    if not allowed:
+        args.not_applicable("no application namespaces configured")
+    for namespace in alarm_namespaces(args.props):
+        if not namespace.startswith("AWS/") and namespace not in allowed:
+            report_violation(
+                f"namespace {namespace!r} is not a declared application namespace ({', '.join(allowed)}): "
+                "a misspelt namespace is an alarm on a metric nobody publishes."
+            )

@@ -1,0 +1,92 @@
+"""Atlas: backups on, no world-open access list, database users scoped to one database."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from .base import dependents, get, items, of_type, resource_rule, stack_rule, truthy
+
+CLUSTERS = ("mongodbatlas:index/advancedCluster:AdvancedCluster", "mongodbatlas:index/cluster:Cluster")
+ACCESS_LIST = "mongodbatlas:index/projectIpAccessList:ProjectIpAccessList"
+DATABASE_USER = "mongodbatlas:index/databaseUser:DatabaseUser"
+BACKUP_SCHEDULE = "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule"
+ANY_DATABASE_ROLES = (
+    "atlasAdmin", "readWriteAnyDatabase", "readAnyDatabase", "dbAdminAnyDatabase", "userAdminAnyDatabase",
+    "clusterMonitor", "backup", "restore", "enableSharding",
+)
+
+
+@resource_rule(
+    "atlas-cluster-backup", area="atlas", category="data-loss",
+    description="Every Atlas cluster has cloud backup enabled.",
+    runbook="000 Tâches hebdomadaires \"Backup MongoDB Atlas\" / 001 Mongo \"Backup automatique activé\"",
+    remediation="Set backup_enabled (AdvancedCluster) or cloud_backup (Cluster) to true on a dedicated tier (M10+).",
+)
+def cluster_backup(args, report_violation):
+    if args.resource_type not in CLUSTERS:
+        return
+    flag = "backupEnabled" if args.resource_type == CLUSTERS[0] else "cloudBackup"
+    if not truthy(get(args.props, flag, False)):
+        report_violation(f"{flag} is not true: no snapshot exists to restore from.")
+
+
+@stack_rule(
+    "atlas-cluster-backup-schedule", area="atlas", category="data-loss",
+    description="Every Atlas cluster has a cloud backup schedule with explicit retention.",
+    runbook="000 Sauvegarde et restauration / 001 Mongo \"Backup automatique activé\"",
+    remediation="Declare a CloudBackupSchedule for the cluster (estate atlas.backup).",
+)
+def cluster_backup_schedule(args, report_violation):
+    for cluster in of_type(args.resources, *CLUSTERS):
+        if not dependents(args.resources, cluster, BACKUP_SCHEDULE):
+            report_violation(f"cluster {cluster.name} has no CloudBackupSchedule: retention is Atlas's default.", cluster.urn)
+
+
+@resource_rule(
+    "atlas-access-list-no-world", area="atlas", category="security",
+    description="The Atlas IP access list never opens the database to the internet (no 0.0.0.0/0, nothing wider than /16).",
+    runbook="001 Checklist de Déploiement: Mongo \"Connection string sécurisée\" / 000 \"Revoir les règles de sécurité\"",
+    remediation="List the NAT gateways' addresses (/32) in estate atlas.access_list.",
+    parameters={"minPrefixLength": {"type": "number", "default": 16}},
+)
+def access_list_no_world(args, report_violation):
+    if args.resource_type != ACCESS_LIST:
+        return
+    minimum = int(args.get_config().get("minPrefixLength", 16))
+    cidr = get(args.props, "cidrBlock")
+    address = get(args.props, "ipAddress")
+    entry = cidr or (f"{address}/32" if address else None)
+    if entry is None:
+        return  # an AWS security group entry: no address range to judge
+    try:
+        network = ipaddress.ip_network(entry, strict=False)
+    except ValueError:
+        report_violation(f"{entry!r} is not an address range.")
+        return
+    if network.prefixlen == 0 or network.network_address == ipaddress.ip_address("0.0.0.0"):
+        report_violation(f"{entry} opens the database to the whole internet.")
+    elif network.prefixlen < minimum:
+        report_violation(f"{entry} is wider than /{minimum}.")
+
+
+@resource_rule(
+    "atlas-user-single-database", area="atlas", category="security",
+    description="Every Atlas database user has roles on exactly one application database, none on all databases.",
+    runbook="001 Checklist de Déploiement: Mongo \"Utilisateurs et rôles configurés\"",
+    remediation="Give each service's user readWrite on its own database only (estate services[].database).",
+)
+def user_single_database(args, report_violation):
+    if args.resource_type != DATABASE_USER:
+        return
+    roles = items(get(args.props, "roles"))
+    if not roles:
+        report_violation("the user has no role.")
+        return
+    databases = set()
+    for role in roles:
+        name, database = get(role, "roleName"), get(role, "databaseName")
+        if name in ANY_DATABASE_ROLES or database == "admin":
+            report_violation(f"role {name} on {database} reaches every database.")
+        databases.add(database)
+    if len(databases) > 1:
+        report_violation(f"roles span {len(databases)} databases ({', '.join(sorted(map(str, databases)))}): one service, one database.")

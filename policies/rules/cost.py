@@ -1,0 +1,44 @@
+"""Cost: a budget that alerts someone, and a ceiling on SMS spending."""
+
+from __future__ import annotations
+
+from .base import get, is_set, items, of_type, stack_rule
+
+BUDGET = "aws:budgets/budget:Budget"
+SMS_PREFERENCES = "aws:sns/smsPreferences:SmsPreferences"
+TOPIC_SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
+
+
+@stack_rule(
+    "cost-budget-notifications", area="cost", category="hygiene",
+    description="The estate has a cost budget whose notifications reach a topic or an address.",
+    runbook="001 Checklist de Déploiement: SNS \"Budget alertes configuré\" / 000 \"Vérifier les coûts AWS\"",
+    remediation="Declare estate budget (monthly limit, alert percentages); components add notifications to the alert topics.",
+)
+def budget_notifications(args, report_violation):
+    budgets = of_type(args.resources, BUDGET)
+    if not budgets:
+        report_violation("no aws.budgets.Budget: a cost spike is noticed on the invoice.")
+        return
+    for budget in budgets:
+        notified = [
+            n for n in items(get(budget.props, "notifications"))
+            if is_set(n, "subscriberSnsTopicArns") or is_set(n, "subscriberEmailAddresses")
+        ]
+        if not notified:
+            report_violation(f"budget {budget.name} has no notification with a subscriber.", budget.urn)
+
+
+@stack_rule(
+    "cost-sms-spend-limit", area="cost", category="hygiene",
+    description="When alerts go out by SMS, the account's SMS preferences cap the monthly spend.",
+    runbook="001 Checklist de Déploiement: SNS \"Budget alertes configuré\" (limite SMS 50 USD)",
+    remediation="Declare aws.sns.SmsPreferences with monthly_spend_limit (estate alerting.sms).",
+)
+def sms_spend_limit(args, report_violation):
+    sms = [s for s in of_type(args.resources, TOPIC_SUBSCRIPTION) if get(s.props, "protocol") == "sms"]
+    if not sms:
+        return
+    preferences = [p for p in of_type(args.resources, SMS_PREFERENCES) if is_set(p.props, "monthlySpendLimit")]
+    if not preferences:
+        report_violation("SMS subscriptions exist but no SmsPreferences sets monthlySpendLimit: a paging storm has no ceiling.")

@@ -1,0 +1,310 @@
+"""Services: Elastic Beanstalk environments set up for production and watched at both severities."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from .alerting import METRIC_ALARM
+from .base import (
+    eb_names,
+    eb_setting,
+    eb_settings,
+    get,
+    get_path,
+    items,
+    known_or_none,
+    of_type,
+    resource_rule,
+    stack_rule,
+    truthy,
+)
+
+ENVIRONMENT = "aws:elasticbeanstalk/environment:Environment"
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
+INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+IAM_POLICY_TYPES = (
+    "aws:iam/policy:Policy",
+    "aws:iam/rolePolicy:RolePolicy",
+    "aws:iam/userPolicy:UserPolicy",
+    "aws:iam/groupPolicy:GroupPolicy",
+)
+APP_ENV = "aws:elasticbeanstalk:application:environment"
+PROCESS = "aws:elasticbeanstalk:environment:process:default"
+HEALTH = "aws:elasticbeanstalk:healthreporting:system"
+LOGS = "aws:elasticbeanstalk:cloudwatch:logs"
+MANAGED = "aws:elasticbeanstalk:managedactions"
+PLATFORM_UPDATE = "aws:elasticbeanstalk:managedactions:platformupdate"
+LAUNCH = "aws:autoscaling:launchconfiguration"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+
+# Alarm signals every service needs (runbooks 000/001), recognised by the metrics they read.
+SIGNAL_METRICS = {
+    "cpu": ("CPUUtilization",),
+    "health": ("EnvironmentHealth",),
+    "5xx": ("ApplicationRequests5xx", "HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count"),
+    "latency": ("ApplicationLatencyP95", "ApplicationLatencyP99", "ApplicationLatencyP90", "TargetResponseTime"),
+}
+BOTH_SEVERITIES = ("warning", "critical")
+
+
+@resource_rule(
+    "services-environment-health-check", area="services", category="hygiene",
+    description="Every Elastic Beanstalk environment's default process is health-checked on the service's /health endpoint.",
+    runbook="001 Configuration EB (HealthCheckPath /health) / 000 Tâches quotidiennes \"Vérifier les health endpoints\"",
+    remediation="Set aws:elasticbeanstalk:environment:process:default HealthCheckPath (estate services[].health_check.path).",
+    parameters={"path": {"type": "string", "default": "/health"}},
+)
+def environment_health_check(args, report_violation):
+    if args.resource_type != ENVIRONMENT:
+        return
+    expected = args.get_config().get("path") or "/health"
+    path = eb_setting(args.props, PROCESS, "HealthCheckPath")
+    if path != expected:
+        report_violation(f"HealthCheckPath is {path!r}, expected {expected!r}: the load balancer would probe '/' (EB default).")
+
+
+@resource_rule(
+    "services-environment-enhanced-health", area="services", category="blind-spot",
+    description="Every Elastic Beanstalk environment uses enhanced health and publishes the metrics its alarms read.",
+    runbook="000 Monitoring (EnvironmentHealth, latence, 5xx) / 001 Configuration EB \"enhanced health\"",
+    remediation="Set aws:elasticbeanstalk:healthreporting:system SystemType=enhanced with a ConfigDocument listing the CloudWatch metrics.",
+)
+def environment_enhanced_health(args, report_violation):
+    if args.resource_type != ENVIRONMENT:
+        return
+    if eb_setting(args.props, HEALTH, "SystemType") != "enhanced":
+        report_violation("SystemType is not 'enhanced': EnvironmentHealth, latency and 5xx metrics are not published.")
+        return
+    document = eb_setting(args.props, HEALTH, "ConfigDocument")
+    if not document:
+        report_violation("no ConfigDocument: enhanced health publishes no metric to CloudWatch without it.")
+        return
+    try:
+        published = json.loads(document).get("CloudWatchMetrics", {}).get("Environment", {})
+    except (ValueError, AttributeError):
+        report_violation("ConfigDocument is not valid JSON.")
+        return
+    # EnvironmentHealth is published with enhanced health at no charge; the others must be listed.
+    for metric in ("ApplicationRequests5xx", "ApplicationRequestsTotal", "ApplicationLatencyP95"):
+        if metric not in published:
+            report_violation(f"ConfigDocument does not publish {metric}, which the service's alarms read.")
+
+
+@resource_rule(
+    "services-environment-log-streaming", area="services", category="hygiene",
+    description="Every Elastic Beanstalk environment streams its logs to CloudWatch Logs with a retention.",
+    runbook="000 Tâches mensuelles \"Revoir les logs CloudWatch\" / 001 CloudWatch \"Log groups créés pour chaque service\"",
+    remediation="Set aws:elasticbeanstalk:cloudwatch:logs StreamLogs=true and RetentionInDays (services[].log_retention_days).",
+)
+def environment_log_streaming(args, report_violation):
+    if args.resource_type != ENVIRONMENT:
+        return
+    if not truthy(eb_setting(args.props, LOGS, "StreamLogs")):
+        report_violation("StreamLogs is not true: instance logs stay on instances that autoscaling terminates.")
+    if not eb_setting(args.props, LOGS, "RetentionInDays"):
+        report_violation("RetentionInDays is not set: the log groups would keep everything forever.")
+
+
+@resource_rule(
+    "services-environment-managed-updates", area="services", category="hygiene",
+    description="Every Elastic Beanstalk environment takes managed platform updates in the maintenance window.",
+    runbook="004 Fenêtres de maintenance (dimanche 02:00-05:00 UTC) / 000 Tâches hebdomadaires (versions Node.js)",
+    remediation="Set aws:elasticbeanstalk:managedactions ManagedActionsEnabled=true, PreferredStartTime and platformupdate UpdateLevel.",
+    parameters={"preferredStartTime": {"type": "string", "description": "Expected PreferredStartTime (e.g. Sun:02:00); any when unset."}},
+)
+def environment_managed_updates(args, report_violation):
+    if args.resource_type != ENVIRONMENT:
+        return
+    if not truthy(eb_setting(args.props, MANAGED, "ManagedActionsEnabled")):
+        report_violation("ManagedActionsEnabled is not true: platform security updates are never applied.")
+        return
+    start = eb_setting(args.props, MANAGED, "PreferredStartTime")
+    expected = args.get_config().get("preferredStartTime")
+    if not start:
+        report_violation("PreferredStartTime is not set: managed updates need a window.")
+    elif expected and start != expected:
+        report_violation(f"PreferredStartTime is {start}, outside the estate's window starting {expected}.")
+    if not eb_setting(args.props, PLATFORM_UPDATE, "UpdateLevel"):
+        report_violation("platformupdate UpdateLevel is not set (minor or patch).")
+
+
+@resource_rule(
+    "services-environment-imdsv2", area="services", category="security",
+    description="Every Elastic Beanstalk environment's instances accept IMDSv2 only.",
+    runbook="003 Sécurité \"HTTPS forcé\" / 000 Tâches mensuelles \"Revoir les règles de sécurité\"",
+    remediation="Set aws:autoscaling:launchconfiguration DisableIMDSv1=true.",
+)
+def environment_imdsv2(args, report_violation):
+    if args.resource_type != ENVIRONMENT:
+        return
+    if not truthy(eb_setting(args.props, LAUNCH, "DisableIMDSv1")):
+        report_violation("DisableIMDSv1 is not true: a request forgery in the app can read the instance credentials.")
+
+
+@resource_rule(
+    "services-environment-production-settings", area="services", category="security",
+    description="Production environment settings carry no localhost or http:// origin and run with NODE_ENV=production.",
+    runbook="003 Checklist Avant Mise en Production: \".env.production configuré (pas de valeurs dev)\", \"CORS autorise uniquement domaine prod\"",
+    remediation="Remove localhost / http:// origins from the service's env (e.g. CORS_ORIGIN) and set NODE_ENV=production.",
+)
+def environment_production_settings(args, report_violation):
+    if args.resource_type != ENVIRONMENT:
+        return
+    names = eb_names(args.props, APP_ENV)
+    for name in names:
+        value = known_or_none(lambda: eb_setting(args.props, APP_ENV, name))
+        if not isinstance(value, str):
+            continue
+        for origin in re.split(r"[,\s]+", value):
+            lowered = origin.lower()
+            if "localhost" in lowered or "127.0.0.1" in lowered or lowered.startswith("http://"):
+                report_violation(f"{name} contains {origin!r}: development origins must not reach production.")
+    if "NODE_ENV" in names and eb_setting(args.props, APP_ENV, "NODE_ENV") != "production":
+        report_violation(f"NODE_ENV is {eb_setting(args.props, APP_ENV, 'NODE_ENV')!r}, not 'production'.")
+
+
+@resource_rule(
+    "services-environment-platform", area="services", category="hygiene",
+    description="Every Elastic Beanstalk environment runs a supported platform branch (Amazon Linux 2023, Node.js 20+).",
+    runbook="000 Tâches hebdomadaires \"Vérifier les versions Node.js\" / estate-inventory L-4",
+    remediation="Use a current 'Amazon Linux 2023 ... running Node.js 20/22/24' solution stack (services[].platform.solution_stack).",
+    parameters={"pattern": {"type": "string", "default": r"^64bit Amazon Linux 2023 v[\d.]+ running Node\.js (20|22|24)$"}},
+)
+def environment_platform(args, report_violation):
+    if args.resource_type != ENVIRONMENT:
+        return
+    pattern = args.get_config().get("pattern") or r"^64bit Amazon Linux 2023 v[\d.]+ running Node\.js (20|22|24)$"
+    stack = get(args.props, "solutionStackName")
+    if stack is None and get(args.props, "platformArn") is not None:
+        return  # a platform ARN pins an exact version; the pattern judges solution stack names
+    if not isinstance(stack, str) or not re.match(pattern, stack):
+        report_violation(f"solution stack {stack!r} is not a supported branch ({pattern}).")
+
+
+def _metrics_read(alarm) -> set[str]:
+    metrics = set()
+    name = get(alarm.props, "metricName")
+    if name:
+        metrics.add(name)
+    for query in items(get(alarm.props, "metricQueries")):
+        metric_name = get_path(query, "metric", "metricName")
+        if metric_name:
+            metrics.add(metric_name)
+        expression = get(query, "expression")
+        if isinstance(expression, str):
+            metrics.update(re.findall(r"[A-Za-z0-9_]+", expression))
+    return metrics
+
+
+def _alarms_of(environment, alarms) -> list:
+    """Alarms that watch ``environment``: they depend on it (its name or Auto Scaling group flows
+    into their dimensions), or, failing that, they live under the same component."""
+    linked = [a for a in alarms if any(d.urn == environment.urn for d in a.dependencies)]
+    if linked or environment.parent is None:
+        return linked
+    scope = environment.parent.urn
+    return [a for a in alarms if any(p.urn == scope for p in _ancestors(a))]
+
+
+def _ancestors(resource) -> list:
+    out, current = [], resource.parent
+    while current is not None:
+        out.append(current)
+        current = current.parent
+    return out
+
+
+@stack_rule(
+    "services-environment-alarms", area="services", category="blind-spot",
+    description="Every Elastic Beanstalk environment has CPU, health, 5xx and latency alarms at warning and critical severity.",
+    runbook="000 Checklist de Maintenance Mensuelle (CPU < 70 %, latence < 500 ms, aucun 5xx) / 001 CloudWatch \"Alertes configurées\"",
+    remediation="Declare the service in the estate; components/service_alarms.py creates both levels of every signal.",
+)
+def environment_alarms(args, report_violation):
+    alarms = of_type(args.resources, METRIC_ALARM)
+    for environment in of_type(args.resources, ENVIRONMENT):
+        watching = _alarms_of(environment, alarms)
+        for signal, metrics in SIGNAL_METRICS.items():
+            for severity in BOTH_SEVERITIES:
+                found = [
+                    a for a in watching
+                    if _metrics_read(a) & set(metrics) and get(get(a.props, "tags") or {}, "severity") == severity
+                ]
+                if not found:
+                    report_violation(f"environment {environment.name} has no {severity} {signal} alarm.", environment.urn)
+
+
+def _world(cidrs) -> bool:
+    return any(c in ("0.0.0.0/0", "::/0") for c in items(cidrs))
+
+
+@resource_rule(
+    "services-security-group-world-ingress", area="services", category="security",
+    description="No security group admits the internet except HTTPS (443) or HTTP (80) to a load balancer.",
+    runbook="000 Tâches mensuelles \"Revoir les règles de sécurité (Security Groups, IAM)\"",
+    remediation="Admit the internet on 443 only (the load balancer's group); admit instances and data stores by security group.",
+    parameters={"openPorts": {"type": "array", "items": {"type": "number"}, "default": [80, 443]}},
+)
+def security_group_world_ingress(args, report_violation):
+    open_ports = [int(p) for p in (args.get_config().get("openPorts") or [80, 443])]
+    if args.resource_type == SECURITY_GROUP:
+        rules = [(r, get(r, "cidrBlocks"), get(r, "ipv6CidrBlocks")) for r in items(get(args.props, "ingress"))]
+    elif args.resource_type == SECURITY_GROUP_RULE and get(args.props, "type") == "ingress":
+        rules = [(args.props, get(args.props, "cidrBlocks"), get(args.props, "ipv6CidrBlocks"))]
+    elif args.resource_type == INGRESS_RULE:
+        rules = [(args.props, [get(args.props, "cidrIpv4")], [get(args.props, "cidrIpv6")])]
+    else:
+        return
+    for rule, v4, v6 in rules:
+        if not (_world(v4) or _world(v6)):
+            continue
+        low, high = get(rule, "fromPort"), get(rule, "toPort")
+        protocol = str(get(rule, "protocol", get(rule, "ipProtocol", "")))
+        single = low is not None and low == high and int(low) in open_ports and protocol in ("tcp", "6")
+        if not single:
+            report_violation(f"ingress from the internet on {protocol} {low}-{high}: only {open_ports} may be open to the world.")
+
+
+def _statements(document) -> list:
+    statements = document.get("Statement", []) if isinstance(document, dict) else []
+    return statements if isinstance(statements, list) else [statements]
+
+
+@resource_rule(
+    "services-iam-no-admin", area="services", category="security",
+    description="No IAM policy allows every action on every resource.",
+    runbook="000 Tâches mensuelles \"Revoir les règles de sécurité (Security Groups, IAM)\" / 001 \"accès administrateur\" (least privilege)",
+    remediation="List the actions and resources the role needs (see components/beanstalk.py's instance policy).",
+)
+def iam_no_admin(args, report_violation):
+    if args.resource_type not in IAM_POLICY_TYPES:
+        return
+    policy = get(args.props, "policy")
+    if not isinstance(policy, str):
+        return
+    try:
+        document = json.loads(policy)
+    except ValueError:
+        return
+    for statement in _statements(document):
+        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+            continue
+        actions = items(statement.get("Action"))
+        resources = items(statement.get("Resource"))
+        if any(a in ("*", "*:*") for a in actions) and "*" in resources:
+            report_violation("a statement allows Action '*' on Resource '*' (administrator access).")
+
+
+@resource_rule(
+    "services-log-group-retention", area="services", category="hygiene",
+    description="Every CloudWatch log group has a retention.",
+    runbook="000 Tâches mensuelles \"Revoir les logs CloudWatch et archiver si nécessaire\"",
+    remediation="Set retention_in_days on the log group (the estate's log_retention_days).",
+)
+def log_group_retention(args, report_violation):
+    if args.resource_type != LOG_GROUP:
+        return
+    if not get(args.props, "retentionInDays"):
+        report_violation("retentionInDays is not set: logs are kept (and billed) forever.")

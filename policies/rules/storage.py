@@ -1,0 +1,204 @@
+"""Storage: every S3 bucket versioned, encrypted, private, TLS-only, with a lifecycle; CORS https only.
+
+Stack rules check that each bucket has its companion resources (found by the URN of the bucket in
+their dependencies, never by bucket names or ARNs, unknown during a first preview); resource rules
+check each companion's content, so an unknown value downgrades only that one check.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from .base import dependents, get, get_path, items, of_type, resource_rule, stack_rule, truthy
+
+BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
+VERSIONING = ("aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2")
+ENCRYPTION = (
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+)
+PUBLIC_ACCESS_BLOCK = ("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",)
+POLICY = ("aws:s3/bucketPolicy:BucketPolicy",)
+LIFECYCLE = (
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+)
+CORS = ("aws:s3/bucketCorsConfiguration:BucketCorsConfiguration", "aws:s3/bucketCorsConfigurationV2:BucketCorsConfigurationV2")
+LOGGING = ("aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2")
+PAB_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+HTTPS_ORIGIN = re.compile(r"^https://[a-z0-9.-]+(:\d+)?$")
+
+
+def _companion_rule(name: str, types: tuple[str, ...], what: str, category: str, runbook: str, remediation: str, why: str):
+    @stack_rule(
+        name, area="storage", category=category,
+        description=f"Every S3 bucket has {what}.", runbook=runbook, remediation=remediation,
+    )
+    def check(args, report_violation):
+        for bucket in of_type(args.resources, *BUCKETS):
+            if not dependents(args.resources, bucket, *types):
+                report_violation(f"bucket {bucket.name} has no {types[0].rsplit(':', 1)[-1]}: {why}", bucket.urn)
+
+    return check
+
+
+_companion_rule(
+    "storage-bucket-versioning", VERSIONING, "a versioning configuration", "data-loss",
+    "001 Checklist de Déploiement: S3 \"Versioning activé\"",
+    "Declare the bucket in the estate; components/storage.py adds BucketVersioning (status Enabled).",
+    "an overwrite or delete loses the object for good.",
+)
+_companion_rule(
+    "storage-bucket-encryption", ENCRYPTION, "default server-side encryption", "security",
+    "003 Sécurité / 001 Configuration S3 (documents des transporteurs)",
+    "Add BucketServerSideEncryptionConfiguration (AES256 or aws:kms).",
+    "objects would rely on the account default.",
+)
+_companion_rule(
+    "storage-bucket-public-access-block", PUBLIC_ACCESS_BLOCK, "a public access block", "security",
+    "003 Sécurité \"Aucun secret dans Git\" / 001 S3 buckets (documents privés)",
+    "Add BucketPublicAccessBlock with all four flags true.",
+    "one ACL or policy mistake makes documents public.",
+)
+_companion_rule(
+    "storage-bucket-tls-policy", POLICY, "a bucket policy (denying requests without TLS)", "security",
+    "003 Checklist Avant Mise en Production \"HTTPS forcé\"",
+    "Add a BucketPolicy with a Deny statement on aws:SecureTransport = false.",
+    "plain-HTTP requests are accepted.",
+)
+_companion_rule(
+    "storage-bucket-lifecycle", LIFECYCLE, "a lifecycle configuration", "hygiene",
+    "001 Checklist de Déploiement: S3 \"Lifecycle policies configurées\"",
+    "Give the bucket lifecycle rules in the estate (buckets[].lifecycle).",
+    "objects and their old versions accumulate forever.",
+)
+
+
+@stack_rule(
+    "storage-bucket-access-logging", area="storage", category="hygiene",
+    description="Every S3 bucket logs its access to the logs bucket (the logs bucket itself excepted).",
+    runbook="001 Checklist de Déploiement: S3 \"Bucket pour les logs (symphonia-logs-prod)\"",
+    remediation="Keep buckets[].access_logging true; components/storage.py adds BucketLogging to the logs bucket.",
+)
+def bucket_access_logging(args, report_violation):
+    sources, targets = set(), set()
+    for logging in of_type(args.resources, *LOGGING):
+        logged = [d for d in logging.dependencies if d.resource_type in BUCKETS]
+        by_property = logging.property_dependencies.get("bucket")
+        if by_property is not None:
+            source = {d.urn for d in by_property}
+        else:  # the render has no property dependencies: the source bucket shares the logging's parent
+            source = {d.urn for d in logged if d.parent is not None and logging.parent is not None and d.parent.urn == logging.parent.urn}
+        sources |= source
+        targets |= {d.urn for d in logged} - source
+    for bucket in of_type(args.resources, *BUCKETS):
+        # The bucket receiving the logs does not log into itself (it would loop).
+        if bucket.urn not in sources and bucket.urn not in targets:
+            report_violation(f"bucket {bucket.name} has no BucketLogging: who read or deleted a document is unknown.", bucket.urn)
+
+
+@resource_rule(
+    "storage-versioning-enabled", area="storage", category="data-loss",
+    description="Bucket versioning is Enabled (not Suspended or Disabled).",
+    runbook="001 Checklist de Déploiement: S3 \"Versioning activé\"",
+    remediation="Set versioning_configuration.status = \"Enabled\" (estate buckets[].versioning: true).",
+)
+def versioning_enabled(args, report_violation):
+    if args.resource_type not in VERSIONING:
+        return
+    status = get_path(args.props, "versioningConfiguration", "status")
+    if status != "Enabled":
+        report_violation(f"versioningConfiguration.status is {status!r}: overwritten and deleted objects are not kept.")
+
+
+@resource_rule(
+    "storage-encryption-default", area="storage", category="security",
+    description="Bucket default encryption is AES256 or KMS.",
+    runbook="003 Sécurité / 001 Configuration S3",
+    remediation="Set rule.apply_server_side_encryption_by_default.sse_algorithm to AES256 or aws:kms.",
+)
+def encryption_default(args, report_violation):
+    if args.resource_type not in ENCRYPTION:
+        return
+    algorithms = [get_path(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm") for rule in items(get(args.props, "rules"))]
+    if not any(a in ("AES256", "aws:kms", "aws:kms:dsse") for a in algorithms):
+        report_violation(f"no default encryption rule with AES256 or aws:kms (found {algorithms}).")
+
+
+@resource_rule(
+    "storage-public-access-blocked", area="storage", category="security",
+    description="A bucket's public access block sets all four flags.",
+    runbook="001 S3 buckets (documents privés) / 003 Sécurité",
+    remediation="Set block_public_acls, block_public_policy, ignore_public_acls and restrict_public_buckets to true.",
+)
+def public_access_blocked(args, report_violation):
+    if args.resource_type not in PUBLIC_ACCESS_BLOCK:
+        return
+    off = [flag for flag in PAB_FLAGS if not truthy(get(args.props, flag, False))]
+    if off:
+        report_violation(f"{', '.join(off)} not true: the bucket can be made public.")
+
+
+def _denies_plain_http(document) -> bool:
+    statements = document.get("Statement", []) if isinstance(document, dict) else []
+    for statement in statements if isinstance(statements, list) else [statements]:
+        if not isinstance(statement, dict) or statement.get("Effect") != "Deny":
+            continue
+        condition = statement.get("Condition", {})
+        for operator in ("Bool", "BoolIfExists"):
+            value = condition.get(operator, {}).get("aws:SecureTransport")
+            if str(value).lower() == "false" or value == ["false"]:
+                return True
+    return False
+
+
+@resource_rule(
+    "storage-policy-tls-only", area="storage", category="security",
+    description="A bucket policy denies every request made without TLS.",
+    runbook="003 Checklist Avant Mise en Production \"HTTPS forcé\"",
+    remediation="Add a Deny statement for s3:* with Condition Bool aws:SecureTransport = false.",
+)
+def policy_tls_only(args, report_violation):
+    if args.resource_type not in POLICY:
+        return
+    policy = get(args.props, "policy")
+    try:
+        document = json.loads(policy) if isinstance(policy, str) else policy
+    except ValueError:
+        report_violation("the policy is not valid JSON.")
+        return
+    if not _denies_plain_http(document):
+        report_violation("no Deny statement on aws:SecureTransport = false: plain-HTTP requests are accepted.")
+
+
+@resource_rule(
+    "storage-lifecycle-noncurrent-expiry", area="storage", category="hygiene",
+    description="A bucket's lifecycle expires noncurrent versions (versioned buckets would otherwise grow forever).",
+    runbook="001 Checklist de Déploiement: S3 \"Lifecycle policies configurées\" (archive-old-documents)",
+    remediation="Give every lifecycle rule a noncurrent expiration (buckets[].lifecycle[].noncurrent.expiration_days).",
+)
+def lifecycle_noncurrent_expiry(args, report_violation):
+    if args.resource_type not in LIFECYCLE:
+        return
+    rules = [r for r in items(get(args.props, "rules")) if get(r, "status", "Enabled") == "Enabled"]
+    if not rules:
+        report_violation("no enabled lifecycle rule.")
+        return
+    if not any(get_path(r, "noncurrentVersionExpiration", "noncurrentDays") for r in rules):
+        report_violation("no enabled rule expires noncurrent versions: every overwrite is kept forever.")
+
+
+@resource_rule(
+    "storage-cors-https-origins", area="storage", category="security",
+    description="Bucket CORS allows only https application origins (no wildcard, no http, no localhost).",
+    runbook="001 Checklist de Déploiement: S3 \"CORS configuré sur bucket documents\" / 003 \"CORS strict\"",
+    remediation="List the application's https origins in buckets[].cors.allowed_origins.",
+)
+def cors_https_origins(args, report_violation):
+    if args.resource_type not in CORS:
+        return
+    for rule in items(get(args.props, "corsRules")):
+        for origin in items(get(rule, "allowedOrigins")):
+            if not isinstance(origin, str) or not HTTPS_ORIGIN.match(origin) or "localhost" in origin:
+                report_violation(f"allowed origin {origin!r} is not an https application origin.")
