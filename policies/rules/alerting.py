@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import dependents, get, get_path, items, of_type, provider_region, resource_rule, stack_rule, truthy
+from .base import count, dependents, get, get_path, items, of_type, provider_region, resource_rule, stack_rule, truthy
 
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC = "aws:sns/topic:Topic"
@@ -36,9 +36,9 @@ def alarm_actions_notify(args, report_violation):
     if args.resource_type != METRIC_ALARM:
         return
     props = args.props
-    if not items(get(props, "alarmActions")):
+    if not count(get(props, "alarmActions")):
         report_violation("alarmActions is empty: the alarm fires and nobody is told.")
-    if not items(get(props, "okActions")):
+    if not count(get(props, "okActions")):
         report_violation("okActions is empty: paging incidents never resolve themselves.")
     if "actionsEnabled" in list(props) and not truthy(props["actionsEnabled"]):
         report_violation("actionsEnabled is false: the actions never run.")

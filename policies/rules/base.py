@@ -244,6 +244,15 @@ def items(value: Any) -> list[Any]:
     return [value[i] for i in range(len(value))]
 
 
+def count(value: Any) -> int:
+    """Length of a list-valued property without reading its elements (ARNs in it may be unknown)."""
+    if value is None:
+        return 0
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        return 1
+    return len(value)
+
+
 def truthy(value: Any) -> bool:
     """Booleans arrive as bools from the engine and as "true"/"false" strings in EB settings."""
     if isinstance(value, str):
