@@ -1,0 +1,355 @@
+"""MongoDB Atlas (runbooks 000/001): project, backed-up cluster, users per service, alerts, indexes.
+
+The runbooks only say "cluster créé", "backup automatique activé", a whitelist that may be
+``0.0.0.0/0`` "temporairement", users and a URI with the database name. Declared here:
+
+- the project and an ``AdvancedCluster`` (replica set of 3 in one AWS region, cloud backup on,
+  backups retained if the cluster is ever deleted, Atlas-side termination protection), protected and
+  retained on delete in Pulumi too;
+- a backup schedule with explicit retention (``atlas.backup``) and, when asked, a weekly export of
+  snapshots to the backups bucket (runbook 000's weekly dump), through an IAM role Atlas assumes
+  (cloud provider access: the external id Atlas gives, S3 rights on that bucket only);
+- the IP access list from the model (which already refuses 0.0.0.0/0 and anything wider than /16);
+- one database user per service with ``readWrite`` on its own database only, scoped to the cluster;
+  a generated password; the full ``mongodb+srv://user:pass@host/<db>?retryWrites=true&w=majority``
+  URI stored in Secrets Manager for the service's ``MONGODB_URI`` (``uri_secret_arn``);
+- alert configurations at warning and critical on connections (% of the limit, seed 002 80/95),
+  replication lag and disk use. Atlas cannot publish to SNS, so they notify the same people the
+  estate's alert topics reach: the email and SMS subscribers of that severity (https subscribers are
+  paging/chat relays expecting SNS's format, which Atlas webhooks do not send);
+- the maintenance window (seed 004 Sunday 02:00): Atlas reads ``hour_of_day`` in the PROJECT's time
+  zone, which only a project owner can set (UI, not API): it must be UTC;
+- the collections and indexes of ``atlas.collections`` (runbook 001, TTL indexes included) through
+  the ``CollectionIndexes`` dynamic provider, connecting as the database's service user.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_mongodbatlas as atlas
+import pulumi_random as random
+
+from components.common import child, estate_tags, stateful, type_token
+from components.mongo_indexes import CollectionIndexes
+from infra.estate import Estate, Service, Severity
+
+PROVIDER = "AWS"
+ELECTABLE_NODES = 3
+URI_OPTIONS = "retryWrites=true&w=majority"
+PASSWORD_LENGTH = 40
+EXPORT_FREQUENCY = "weekly"  # runbook 000: "Backup MongoDB — Hebdomadaire"
+SNAPSHOT_HOUR_UTC = 1  # before the 02:00 maintenance window
+
+# signal -> (Atlas metric, units, mode, extra matchers, what)
+ALERT_METRICS = {
+    "connections": ("CONNECTIONS_PERCENT", "RAW", "connections_percent", [], "connections, % of the tier's limit"),
+    "replication-lag": ("OPLOG_SLAVE_LAG_MASTER_TIME", "SECONDS", "replication_lag_seconds", [("TYPE_NAME", "SECONDARY")], "replication lag, seconds"),
+    "disk": ("DISK_PARTITION_SPACE_USED_DATA", "RAW", "disk_percent", [], "data disk used, %"),
+}
+ATLAS_SEVERITY = {Severity.warning: "WARNING", Severity.critical: "CRITICAL"}
+
+
+def iso_weekday(day: str) -> int:
+    """Atlas weekly snapshot days run Monday = 1 to Sunday = 7 (unlike the maintenance window's
+    Sunday = 1): the weekly snapshot is taken on the maintenance day, before the window."""
+    return ("mon", "tue", "wed", "thu", "fri", "sat", "sun").index(day) + 1
+
+
+def srv_host(connection_strings: Any) -> str | None:
+    """The SRV host of a cluster's ``connection_strings`` (an object, or a one-item list in older
+    schemas/mocks): ``mongodb+srv://x.abcde.mongodb.net`` -> ``x.abcde.mongodb.net``."""
+    value = connection_strings
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if value is None:
+        return None
+    srv = value.get("standard_srv") or value.get("standardSrv") if isinstance(value, dict) else getattr(value, "standard_srv", None)
+    if not srv:
+        return None
+    return srv.split("://", 1)[-1].rstrip("/")
+
+
+def mongodb_uri(username: str, password: str, host: str | None, database: str) -> str:
+    """The URI the services read (runbook 001: the database name is required in it)."""
+    return f"mongodb+srv://{quote(username, safe='')}:{quote(password, safe='')}@{host or 'unknown-host'}/{database}?{URI_OPTIONS}"
+
+
+def export_role_policy(bucket_arn: str) -> str:
+    """What Atlas needs to write snapshot exports into the backups bucket, and nothing else."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Sid": "BucketLocation", "Effect": "Allow", "Action": ["s3:GetBucketLocation", "s3:ListBucket"], "Resource": bucket_arn},
+                {"Sid": "SnapshotObjects", "Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject"], "Resource": f"{bucket_arn}/*"},
+            ],
+        },
+        sort_keys=True,
+    )
+
+
+def atlas_trust_policy(atlas_account_arn: str | None, external_id: str | None) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": atlas_account_arn},
+                    "Action": "sts:AssumeRole",
+                    "Condition": {"StringEquals": {"sts:ExternalId": external_id}},
+                }
+            ],
+        },
+        sort_keys=True,
+    )
+
+
+def _first_aws_config(configs: Any, field: str) -> str | None:
+    if not configs:
+        return None
+    first = configs[0]
+    return first.get(field) if isinstance(first, dict) else getattr(first, field, None)
+
+
+class AtlasDatabase(pulumi.ComponentResource):
+    """The estate's Atlas project, cluster, users, alerts, backups and indexes."""
+
+    def __init__(self, name: str, estate: Estate, secrets, storage=None, opts: pulumi.ResourceOptions | None = None):
+        super().__init__(type_token("atlas", "AtlasDatabase"), name, None, opts)
+        model = estate.atlas
+        if model is None:
+            raise ValueError("the estate declares no atlas")
+        self._estate = estate
+        tags = estate_tags(estate, purpose="database")
+
+        self.project = atlas.Project(model.project, name=model.project, org_id=model.org_id, tags=tags, opts=stateful(self))
+        project_id = self.project.id
+        self.cluster = atlas.AdvancedCluster(
+            model.cluster,
+            project_id=project_id,
+            name=model.cluster,
+            cluster_type="REPLICASET",
+            mongo_db_major_version=model.mongo_version,
+            backup_enabled=True,
+            retain_backups_enabled=True,
+            termination_protection_enabled=True,
+            replication_specs=[
+                atlas.AdvancedClusterReplicationSpecArgs(
+                    region_configs=[
+                        atlas.AdvancedClusterReplicationSpecRegionConfigArgs(
+                            provider_name=PROVIDER,
+                            region_name=model.region,
+                            priority=7,
+                            electable_specs=atlas.AdvancedClusterReplicationSpecRegionConfigElectableSpecsArgs(
+                                instance_size=model.instance_size, node_count=ELECTABLE_NODES
+                            ),
+                            auto_scaling=atlas.AdvancedClusterReplicationSpecRegionConfigAutoScalingArgs(disk_gb_enabled=True),
+                        )
+                    ]
+                )
+            ],
+            tags=tags,
+            opts=stateful(self, depends_on=[self.project]),
+        )
+
+        export = self._snapshot_export(model, project_id, storage) if model.backup.export_to_backups_bucket else None
+        backup = model.backup
+        atlas.CloudBackupSchedule(
+            f"{model.cluster}-backup-schedule",
+            project_id=project_id,
+            cluster_name=self.cluster.name,
+            reference_hour_of_day=SNAPSHOT_HOUR_UTC,
+            reference_minute_of_hour=0,
+            restore_window_days=backup.daily_retention_days,
+            policy_item_hourly=atlas.CloudBackupSchedulePolicyItemHourlyArgs(
+                frequency_interval=6, retention_unit="days", retention_value=backup.hourly_retention_days
+            ),
+            policy_item_daily=atlas.CloudBackupSchedulePolicyItemDailyArgs(
+                frequency_interval=1, retention_unit="days", retention_value=backup.daily_retention_days
+            ),
+            policy_item_weeklies=[
+                atlas.CloudBackupSchedulePolicyItemWeeklyArgs(
+                    frequency_interval=iso_weekday(estate.maintenance.preferred.start_day),
+                    retention_unit="weeks",
+                    retention_value=backup.weekly_retention_weeks,
+                )
+            ],
+            policy_item_monthlies=[
+                atlas.CloudBackupSchedulePolicyItemMonthlyArgs(
+                    frequency_interval=1, retention_unit="months", retention_value=backup.monthly_retention_months
+                )
+            ],
+            auto_export_enabled=export is not None,
+            export=(
+                atlas.CloudBackupScheduleExportArgs(export_bucket_id=export.export_bucket_id, frequency_type=EXPORT_FREQUENCY)
+                if export is not None
+                else None
+            ),
+            opts=child(self),
+        )
+
+        for entry in model.access_list:
+            atlas.ProjectIpAccessList(
+                f"{model.project}-access-{entry.cidr.replace('/', '-').replace(':', '-')}",
+                project_id=project_id,
+                cidr_block=entry.cidr,
+                comment=entry.comment,
+                opts=child(self),
+            )
+
+        preferred = estate.maintenance.preferred
+        atlas.MaintenanceWindow(
+            f"{model.project}-maintenance",
+            project_id=project_id,
+            day_of_week=preferred.atlas_day_of_week,
+            hour_of_day=preferred.start_hour,
+            auto_defer_once_enabled=False,
+            opts=child(self),
+        )
+
+        self._alerts(model, project_id)
+
+        self._uri_secrets: dict[str, tuple[str, Any]] = {}
+        self._uris: dict[str, pulumi.Output[str]] = {}
+        for service in estate.services:
+            if service.database:
+                self._user(service, project_id, secrets)
+
+        self.collections: list[CollectionIndexes] = []
+        for collection in model.collections:
+            self.collections.append(
+                CollectionIndexes(
+                    f"{model.cluster}-{collection.database}-{collection.name}-indexes",
+                    uri=self._uris[collection.database],
+                    collection=collection,
+                    opts=child(self, depends_on=[self.cluster]),
+                )
+            )
+        self.register_outputs({"project_id": project_id, "cluster": self.cluster.name})
+
+    # -- parts -------------------------------------------------------------------------------------
+
+    def _snapshot_export(self, model, project_id, storage):
+        if storage is None:
+            raise ValueError("atlas.backup.export_to_backups_bucket needs the storage component (backups bucket)")
+        bucket_arn = storage.arn("backups")
+        setup = atlas.CloudProviderAccessSetup(
+            f"{model.project}-aws-access", project_id=project_id, provider_name=PROVIDER, opts=child(self)
+        )
+        role = aws.iam.Role(
+            f"{model.project}-atlas-snapshot-export",
+            name=f"{model.project}-atlas-snapshot-export",
+            description="Assumed by MongoDB Atlas to export cluster snapshots to the backups bucket",
+            assume_role_policy=pulumi.Output.all(
+                setup.aws_configs.apply(lambda c: _first_aws_config(c, "atlas_aws_account_arn")),
+                setup.aws_configs.apply(lambda c: _first_aws_config(c, "atlas_assumed_role_external_id")),
+            ).apply(lambda args: atlas_trust_policy(*args)),
+            tags=estate_tags(self._estate, purpose="atlas-snapshot-export"),
+            opts=child(self),
+        )
+        aws.iam.RolePolicy(
+            f"{model.project}-atlas-snapshot-export-s3",
+            role=role.id,
+            policy=bucket_arn.apply(export_role_policy),
+            opts=child(self),
+        )
+        authorization = atlas.CloudProviderAccessAuthorization(
+            f"{model.project}-aws-access-authorization",
+            project_id=project_id,
+            role_id=setup.role_id,
+            aws=atlas.CloudProviderAccessAuthorizationAwsArgs(iam_assumed_role_arn=role.arn),
+            opts=child(self),
+        )
+        return atlas.CloudBackupSnapshotExportBucket(
+            f"{model.project}-export-bucket",
+            project_id=project_id,
+            bucket_name=storage.name("backups"),
+            cloud_provider=PROVIDER,
+            iam_role_id=authorization.role_id,
+            opts=child(self),
+        )
+
+    def _alerts(self, model, project_id) -> None:
+        subscriptions = self._estate.alerting.subscriptions
+        for signal, (metric, units, field, matchers, what) in ALERT_METRICS.items():
+            threshold = getattr(model, field)
+            for severity, value in threshold.levels():
+                notifications = [
+                    atlas.AlertConfigurationNotificationArgs(
+                        type_name="EMAIL", email_address=s.endpoint, interval_min=60, delay_min=0
+                    )
+                    for s in subscriptions
+                    if s.protocol == "email" and severity in s.severities
+                ] + [
+                    atlas.AlertConfigurationNotificationArgs(
+                        type_name="SMS", mobile_number=s.endpoint, interval_min=60, delay_min=0
+                    )
+                    for s in subscriptions
+                    if s.protocol == "sms" and severity in s.severities
+                ]
+                if not notifications:
+                    raise ValueError(f"no email or sms subscriber receives {severity.value}: Atlas alert {signal} would notify nobody")
+                atlas.AlertConfiguration(
+                    f"{model.cluster}-{signal}-{severity.value}",
+                    project_id=project_id,
+                    event_type="OUTSIDE_METRIC_THRESHOLD",
+                    enabled=True,
+                    severity_override=ATLAS_SEVERITY[severity],
+                    matchers=[atlas.AlertConfigurationMatcherArgs(field_name="CLUSTER_NAME", operator="EQUALS", value=model.cluster)]
+                    + [atlas.AlertConfigurationMatcherArgs(field_name=f, operator="EQUALS", value=v) for f, v in matchers],
+                    metric_threshold_config=atlas.AlertConfigurationMetricThresholdConfigArgs(
+                        metric_name=metric,
+                        operator="GREATER_THAN" if threshold.direction == "above" else "LESS_THAN",
+                        threshold=value,
+                        units=units,
+                        mode="AVERAGE",
+                    ),
+                    notifications=notifications,
+                    opts=child(self),
+                )
+
+    def _user(self, service: Service, project_id, secrets) -> None:
+        database = service.database
+        password = random.RandomPassword(
+            f"{service.name}-mongodb-password", length=PASSWORD_LENGTH, special=False, opts=child(self)
+        )
+        atlas.DatabaseUser(
+            f"{service.name}-mongodb-user",
+            project_id=project_id,
+            username=service.name,
+            password=password.result,
+            auth_database_name="admin",
+            roles=[atlas.DatabaseUserRoleArgs(role_name="readWrite", database_name=database)],
+            scopes=[atlas.DatabaseUserScopeArgs(name=self.cluster.name, type="CLUSTER")],
+            description=f"{service.name}: readWrite on {database} only",
+            opts=child(self),
+        )
+        uri = pulumi.Output.secret(
+            pulumi.Output.all(password.result, self.cluster.connection_strings).apply(
+                lambda args, user=service.name, db=database: mongodb_uri(user, args[0], srv_host(args[1]), db)
+            )
+        )
+        secret = secrets.store(
+            service.name, "MONGODB_URI", uri, f"MONGODB_URI of {service.name}: Atlas user {service.name}, database {database}"
+        )
+        self._uri_secrets[service.name] = (database, secret)
+        self._uris.setdefault(database, uri)
+
+    # -- what other components read ----------------------------------------------------------------
+
+    def uri_secret_arn(self, database: str, service: str | None = None) -> pulumi.Output[str]:
+        """ARN of the Secrets Manager secret holding the MONGODB_URI for ``database`` (give
+        ``service`` when several services share a database: each has its own user)."""
+        matches = [
+            (name, secret) for name, (db, secret) in sorted(self._uri_secrets.items())
+            if db == database and (service is None or name == service)
+        ]
+        if len(matches) != 1:
+            raise KeyError(f"{len(matches)} MongoDB users for database '{database}'" + (f" and service '{service}'" if service else ""))
+        return matches[0][1].arn

@@ -1,0 +1,248 @@
+"""S3 buckets of the estate (runbooks 000/001, seed 004): one bucket per purpose, declared from data.
+
+Every bucket gets the same protections, decided here once:
+
+- versioning, and lifecycle rules with an explicit filter, noncurrent-version transitions/expiry and
+  aborted multipart uploads (the seed's rule forgets old versions: they would be kept forever);
+- default encryption: SSE-KMS with the AWS managed key ``aws/s3`` and S3 Bucket Keys (key usage is
+  audited in CloudTrail, no key of ours to manage or lose; Bucket Keys cut KMS requests). The logs
+  bucket is the exception: S3 server access logging only delivers to SSE-S3 (AES256) buckets;
+- object ownership ``BucketOwnerEnforced`` (ACLs off) and all four public access blocks;
+- a bucket policy that denies any request not made over TLS (``aws:SecureTransport`` false); the logs
+  bucket also lets the S3 logging service of this account, for the estate's buckets only, write;
+- server access logging to the logs bucket, one prefix per bucket (``s3-access/<bucket>/``);
+- CORS only on the documents bucket, origins from the model (https only, validated there);
+- object lock (COMPLIANCE mode) on the audit bucket for seed 004's 5-year retention.
+
+The bucket and the settings whose loss would lose data protection (versioning, encryption, public
+access block, TLS policy, object lock) are ``stateful``: protected and retained on delete.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pulumi
+import pulumi_aws as aws
+
+from components.common import child, estate_tags, stateful, type_token
+from infra.estate import Bucket, Estate, LifecycleRule
+
+LOGS_PREFIX = "s3-access"
+KMS_MANAGED = "aws:kms"  # without kms_master_key_id: the AWS managed key aws/s3
+SSE_S3 = "AES256"
+OBJECT_LOCK_MODE = "COMPLIANCE"  # nobody, root included, can shorten the retention of an audit log
+
+
+def bucket_arn(name: str) -> str:
+    return f"arn:aws:s3:::{name}"
+
+
+def access_log_prefix(bucket_name: str) -> str:
+    return f"{LOGS_PREFIX}/{bucket_name}/"
+
+
+def encryption_algorithm(bucket: Bucket) -> str:
+    return SSE_S3 if bucket.purpose == "logs" else KMS_MANAGED
+
+
+def bucket_policy_document(bucket: Bucket, account_id: str, logged_buckets: list[str]) -> str:
+    """TLS-only access; for the logs bucket also the S3 logging service writing the estate's logs."""
+    arn = bucket_arn(bucket.name)
+    statements: list[dict] = [
+        {
+            "Sid": "DenyInsecureTransport",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": [arn, f"{arn}/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        }
+    ]
+    if bucket.purpose == "logs" and logged_buckets:
+        statements.append(
+            {
+                "Sid": "S3ServerAccessLogsDelivery",
+                "Effect": "Allow",
+                "Principal": {"Service": "logging.s3.amazonaws.com"},
+                "Action": "s3:PutObject",
+                "Resource": f"{arn}/{LOGS_PREFIX}/*",
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": account_id},
+                    "ArnLike": {"aws:SourceArn": [bucket_arn(name) for name in logged_buckets]},
+                },
+            }
+        )
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
+
+
+def lifecycle_rule_args(rule: LifecycleRule) -> aws.s3.BucketLifecycleConfigurationRuleArgs:
+    """One model rule as S3 wants it: always an explicit filter (an empty prefix is the whole bucket)."""
+    noncurrent = rule.noncurrent
+    return aws.s3.BucketLifecycleConfigurationRuleArgs(
+        id=rule.id,
+        status="Enabled",
+        filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=rule.prefix),
+        transitions=[
+            aws.s3.BucketLifecycleConfigurationRuleTransitionArgs(days=t.days, storage_class=t.storage_class)
+            for t in rule.transitions
+        ]
+        or None,
+        expiration=(
+            aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=rule.expiration_days)
+            if rule.expiration_days is not None
+            else None
+        ),
+        noncurrent_version_transitions=(
+            [
+                aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionTransitionArgs(
+                    noncurrent_days=noncurrent.transition.days, storage_class=noncurrent.transition.storage_class
+                )
+            ]
+            if noncurrent.transition
+            else None
+        ),
+        noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
+            noncurrent_days=noncurrent.expiration_days
+        ),
+        abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
+            days_after_initiation=rule.abort_incomplete_multipart_days
+        ),
+    )
+
+
+class Storage(pulumi.ComponentResource):
+    """The estate's buckets, by purpose (documents, logs, backups, audit)."""
+
+    def __init__(self, name: str, estate: Estate, opts: pulumi.ResourceOptions | None = None):
+        super().__init__(type_token("storage", "Storage"), name, None, opts)
+        self._estate = estate
+        self._buckets: dict[str, aws.s3.Bucket] = {}
+        account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        logged = [b.name for b in estate.buckets if b.access_logging]
+
+        for bucket in estate.buckets:
+            self._buckets[bucket.purpose] = self._declare(bucket, account_id, logged)
+
+        logs = self._buckets.get("logs")
+        for bucket in estate.buckets:
+            if bucket.access_logging and logs is not None:
+                aws.s3.BucketLogging(
+                    f"{bucket.name}-access-logging",
+                    bucket=self._buckets[bucket.purpose].id,
+                    target_bucket=logs.id,
+                    target_prefix=access_log_prefix(bucket.name),
+                    target_object_key_format=aws.s3.BucketLoggingTargetObjectKeyFormatArgs(
+                        partitioned_prefix=aws.s3.BucketLoggingTargetObjectKeyFormatPartitionedPrefixArgs(
+                            partition_date_source="EventTime"
+                        )
+                    ),
+                    opts=child(self),
+                )
+        self.register_outputs({purpose: b.arn for purpose, b in sorted(self._buckets.items())})
+
+    def _declare(self, bucket: Bucket, account_id: pulumi.Output[str], logged: list[str]) -> aws.s3.Bucket:
+        name = bucket.name
+        resource = aws.s3.Bucket(
+            name,
+            bucket=name,
+            object_lock_enabled=True if bucket.object_lock_years else None,
+            tags=estate_tags(self._estate, purpose=bucket.purpose),
+            opts=stateful(self),
+        )
+        ownership = aws.s3.BucketOwnershipControls(
+            f"{name}-ownership",
+            bucket=resource.id,
+            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
+            opts=child(self),
+        )
+        aws.s3.BucketPublicAccessBlock(
+            f"{name}-public-access-block",
+            bucket=resource.id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=stateful(self),
+        )
+        versioning = aws.s3.BucketVersioning(
+            f"{name}-versioning",
+            bucket=resource.id,
+            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(
+                status="Enabled" if bucket.versioning or bucket.object_lock_years else "Suspended"
+            ),
+            opts=stateful(self),
+        )
+        algorithm = encryption_algorithm(bucket)
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-encryption",
+            bucket=resource.id,
+            rules=[
+                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                    apply_server_side_encryption_by_default=(
+                        aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                            sse_algorithm=algorithm
+                        )
+                    ),
+                    bucket_key_enabled=True if algorithm == KMS_MANAGED else None,
+                )
+            ],
+            opts=stateful(self),
+        )
+        aws.s3.BucketPolicy(
+            f"{name}-policy",
+            bucket=resource.id,
+            policy=account_id.apply(lambda account: bucket_policy_document(bucket, account, logged)),
+            opts=stateful(self, depends_on=[ownership]),
+        )
+        # Rules act on versions, so they are applied once versioning is on (AWS's advice).
+        aws.s3.BucketLifecycleConfiguration(
+            f"{name}-lifecycle",
+            bucket=resource.id,
+            rules=[lifecycle_rule_args(rule) for rule in bucket.lifecycle],
+            opts=child(self, depends_on=[versioning]),
+        )
+        if bucket.cors is not None:
+            cors = bucket.cors
+            aws.s3.BucketCorsConfiguration(
+                f"{name}-cors",
+                bucket=resource.id,
+                cors_rules=[
+                    aws.s3.BucketCorsConfigurationCorsRuleArgs(
+                        id="application-origins",
+                        allowed_origins=list(cors.allowed_origins),
+                        allowed_methods=list(cors.allowed_methods),
+                        allowed_headers=list(cors.allowed_headers),
+                        expose_headers=list(cors.expose_headers) or None,
+                        max_age_seconds=cors.max_age_seconds,
+                    )
+                ],
+                opts=child(self),
+            )
+        if bucket.object_lock_years:
+            aws.s3.BucketObjectLockConfiguration(
+                f"{name}-object-lock",
+                bucket=resource.id,
+                rule=aws.s3.BucketObjectLockConfigurationRuleArgs(
+                    default_retention=aws.s3.BucketObjectLockConfigurationRuleDefaultRetentionArgs(
+                        mode=OBJECT_LOCK_MODE, years=bucket.object_lock_years
+                    )
+                ),
+                opts=stateful(self, depends_on=[versioning]),
+            )
+        return resource
+
+    # -- what other components read ---------------------------------------------------------------
+
+    def bucket(self, purpose: str) -> aws.s3.Bucket:
+        try:
+            return self._buckets[purpose]
+        except KeyError:
+            raise KeyError(f"no bucket with purpose '{purpose}' (declared: {', '.join(sorted(self._buckets))})") from None
+
+    def arn(self, purpose: str) -> pulumi.Output[str]:
+        """The bucket's ARN (for IAM statements: the services' documents access, Atlas exports)."""
+        return self.bucket(purpose).arn
+
+    def name(self, purpose: str) -> pulumi.Output[str]:
+        return self.bucket(purpose).bucket

@@ -1,0 +1,194 @@
+"""The collections/indexes dynamic provider (components/mongo_indexes.py) against mongomock:
+create, diff, update and delete of a collection's index set, TTL/unique/sparse options, drift
+repair, idempotence, never dropping a collection, and a provider that pickles."""
+
+from __future__ import annotations
+
+import base64
+
+import dill
+import mongomock
+import pytest
+from pulumi.dynamic.dynamic import serialize_provider
+
+from components.mongo_indexes import (
+    MongoIndexProvider,
+    index_name,
+    index_spec,
+    normalise_all,
+)
+from infra.estate import AtlasCollection
+
+URI = "mongodb+srv://svc:pw@cluster.example.mongodb.net/symphonia?retryWrites=true&w=majority"
+
+# One shared in-memory server per test; the provider opens/closes clients through this factory.
+_SERVERS: dict[str, mongomock.MongoClient] = {}
+
+
+class _Unclosable:
+    """mongomock's close() would not lose data, but keep the same client across provider calls."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def __getitem__(self, name):
+        return self._client[name]
+
+    def close(self):
+        pass
+
+
+def mock_client(uri: str):
+    return _Unclosable(_SERVERS["current"])
+
+
+@pytest.fixture
+def server():
+    _SERVERS["current"] = mongomock.MongoClient()
+    yield _SERVERS["current"]
+    _SERVERS.pop("current", None)
+
+
+def monitoring_logs(ttl: int = 2592000) -> dict:
+    collection = AtlasCollection(
+        database="symphonia",
+        name="monitoring_logs",
+        indexes=[
+            {"keys": {"level": 1}},
+            {"keys": {"alertTriggered": 1}, "sparse": True},
+            {"keys": {"timestamp": 1}, "expire_after_seconds": ttl},
+        ],
+    )
+    return props(collection)
+
+
+def props(collection: AtlasCollection) -> dict:
+    return {
+        "uri": URI,
+        "database": collection.database,
+        "collection": collection.name,
+        "indexes": [index_spec(index) for index in collection.indexes],
+    }
+
+
+def live(server, database="symphonia", collection="monitoring_logs") -> dict:
+    out = {}
+    for name, info in server[database][collection].index_information().items():
+        out[name] = {k: v for k, v in info.items() if k in ("unique", "sparse", "expireAfterSeconds")}
+        out[name]["key"] = list(info["key"])
+    return out
+
+
+def test_index_names_are_mongodb_defaults_and_keep_key_order():
+    assert index_name([["carrierId", 1], ["calculatedAt", -1]]) == "carrierId_1_calculatedAt_-1"
+    spec = index_spec(AtlasCollection(database="d", name="c", indexes=[{"keys": {"b": 1, "a": -1}}]).indexes[0])
+    assert spec["keys"] == [["b", 1], ["a", -1]]
+    assert spec["name"] == "b_1_a_-1"
+
+
+def test_create_makes_the_collection_and_every_index_with_its_options(server):
+    provider = MongoIndexProvider(client_factory=mock_client)
+    result = provider.create(monitoring_logs())
+    assert result.id == "symphonia.monitoring_logs"
+    indexes = live(server)
+    assert set(indexes) == {"_id_", "level_1", "alertTriggered_1", "timestamp_1"}
+    assert indexes["timestamp_1"]["expireAfterSeconds"] == 2592000  # runbook 001's 30-day TTL
+    assert indexes["alertTriggered_1"].get("sparse") is True
+    assert result.outs["index_names"] == ["alertTriggered_1", "level_1", "timestamp_1"]
+    assert result.outs["uri"] == URI  # kept (as a secret output) so delete can connect
+
+
+def test_unique_and_zero_second_ttl(server):
+    provider = MongoIndexProvider(client_factory=mock_client)
+    cache_entries = AtlasCollection(
+        database="symphonia", name="cache_entries",
+        indexes=[{"keys": {"key": 1}, "unique": True}, {"keys": {"expiresAt": 1}, "expire_after_seconds": 0}],
+    )
+    provider.create(props(cache_entries))
+    indexes = live(server, collection="cache_entries")
+    assert indexes["key_1"].get("unique") is True
+    assert indexes["expiresAt_1"]["expireAfterSeconds"] == 0
+
+
+def test_diff_ignores_wire_floats_and_order_but_sees_option_changes():
+    provider = MongoIndexProvider()
+    olds = monitoring_logs()
+    same = monitoring_logs()
+    same["indexes"] = [dict(spec, keys=[[f, float(d)] for f, d in spec["keys"]]) for spec in reversed(same["indexes"])]
+    assert provider.diff("id", olds, same).changes is False
+
+    ttl_changed = monitoring_logs(ttl=86400)
+    result = provider.diff("id", olds, ttl_changed)
+    assert result.changes is True and not result.replaces
+
+    moved = dict(monitoring_logs(), collection="monitoring_logs_v2")
+    assert provider.diff("id", olds, moved).replaces == ["collection"]
+    rotated = dict(monitoring_logs(), uri=URI.replace("pw", "new"))
+    assert provider.diff("id", olds, rotated).changes is True
+
+
+def test_update_rebuilds_changed_drops_undeclared_creates_new_and_keeps_foreign(server):
+    provider = MongoIndexProvider(client_factory=mock_client)
+    olds = provider.create(monitoring_logs()).outs
+    server["symphonia"]["monitoring_logs"].insert_one({"level": "error"})
+    server["symphonia"]["monitoring_logs"].create_index([("manual", 1)], name="manual_1")  # not ours
+
+    news = monitoring_logs(ttl=86400)
+    news["indexes"] = [spec for spec in news["indexes"] if spec["name"] != "alertTriggered_1"]
+    news["indexes"].append({"name": "service_1", "keys": [["service", 1]], "unique": False, "sparse": False})
+    result = provider.update("symphonia.monitoring_logs", olds, news)
+
+    indexes = live(server)
+    assert set(indexes) == {"_id_", "level_1", "timestamp_1", "service_1", "manual_1"}
+    assert indexes["timestamp_1"]["expireAfterSeconds"] == 86400
+    assert server["symphonia"]["monitoring_logs"].count_documents({}) == 1, "documents are never touched"
+    assert result.outs["index_names"] == ["level_1", "service_1", "timestamp_1"]
+
+
+def test_update_repairs_drift_and_is_idempotent(server):
+    provider = MongoIndexProvider(client_factory=mock_client)
+    outs = provider.create(monitoring_logs()).outs
+    server["symphonia"]["monitoring_logs"].drop_index("level_1")  # someone dropped it by hand
+    provider.update("symphonia.monitoring_logs", outs, monitoring_logs())
+    assert "level_1" in live(server)
+    before = live(server)
+    provider.update("symphonia.monitoring_logs", outs, monitoring_logs())
+    assert live(server) == before
+
+
+def test_delete_drops_declared_indexes_but_never_the_collection(server):
+    provider = MongoIndexProvider(client_factory=mock_client)
+    outs = provider.create(monitoring_logs()).outs
+    server["symphonia"]["monitoring_logs"].insert_one({"level": "info"})
+    provider.delete("symphonia.monitoring_logs", outs)
+    assert "monitoring_logs" in server["symphonia"].list_collection_names()
+    assert set(live(server)) == {"_id_"}
+    assert server["symphonia"]["monitoring_logs"].count_documents({}) == 1
+
+
+def test_check_rejects_duplicates_and_missing_connection():
+    provider = MongoIndexProvider()
+    news = monitoring_logs()
+    news["indexes"].append(dict(news["indexes"][0]))
+    news["uri"] = ""
+    failures = {f.property for f in provider.check({}, news).failures}
+    assert failures == {"uri", "indexes"}
+    assert provider.check({}, monitoring_logs()).failures == []
+
+
+def test_provider_pickles_without_state_and_deterministically(server):
+    provider = MongoIndexProvider(client_factory=mock_client)
+    first, second = serialize_provider(provider), serialize_provider(MongoIndexProvider(client_factory=mock_client))
+    assert first == second
+    restored = dill.loads(base64.b64decode(first))
+    restored.create(monitoring_logs())
+    assert "timestamp_1" in live(server)
+    assert vars(MongoIndexProvider()) == {"client_factory": None}
+
+
+def test_normalise_all_sorts_by_name():
+    specs = normalise_all([{"keys": [["b", 1.0]]}, {"keys": [["a", -1.0]], "expireAfterSeconds": 5.0}])
+    assert specs == [
+        {"name": "a_-1", "keys": [["a", -1]], "unique": False, "sparse": False, "expireAfterSeconds": 5},
+        {"name": "b_1", "keys": [["b", 1]], "unique": False, "sparse": False},
+    ]
