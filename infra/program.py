@@ -13,6 +13,11 @@ import pulumi_aws as aws
 
 from components.alarms import AlarmFactory
 from components.alerting import AlertRouting
+from components.atlas import AtlasDatabase
+from components.budget import CostBudget
+from components.cache import RedisCache
+from components.mail import MailDomain
+from components.storage import Storage
 from components.beanstalk import BeanstalkService, ServicesNetwork, ServiceWiring
 from components.cdn import CdnMonitoring
 from components.dashboards import DashboardSet, business_section, service_section
@@ -74,6 +79,11 @@ def declare_estate(estate: Estate) -> None:
     redis_url: pulumi.Output[str] | None = None
     mongodb_uri_arns: dict[str, pulumi.Output[str]] = {}
     # [data] buckets, cache, mail, atlas, budget: their outputs feed the services below.
+    data = declare_data(estate, routing, alarms, secrets, services_security_group)
+    if data.cache is not None:
+        redis_url = data.cache.url
+    if data.atlas is not None:
+        mongodb_uri_arns = {db: data.atlas.uri_secret_arn(db) for db in sorted({s.database for s in estate.services if s.database})}
     # [services] Elastic Beanstalk services, their alarms, dashboards and health checks.
     watched = declare_services(
         estate, regions, routing, alarms, secrets, services_network, redis_url=redis_url, mongodb_uri_arns=mongodb_uri_arns
@@ -82,6 +92,39 @@ def declare_estate(estate: Estate) -> None:
     declare_cdn_and_overviews(estate, regions, alarms, watched)
     pulumi.export("region", estate.region)
     pulumi.export("regions", regions.all)
+
+
+@dataclass
+class DataResources:
+    """The [data] family: what the services and the stack outputs read of it (None when not declared)."""
+
+    storage: Storage | None = None
+    cache: RedisCache | None = None
+    mail: MailDomain | None = None
+    atlas: AtlasDatabase | None = None
+    budget: CostBudget | None = None
+
+
+def declare_data(
+    estate: Estate, routing: AlertRouting, alarms: AlarmFactory, secrets: SecretStore, services_security_group
+) -> DataResources:
+    """Buckets, Redis, SES, Atlas and the cost budget; each is declared when the estate has it."""
+    prefix = f"{estate.organisation}-{estate.environment}"
+    data = DataResources()
+    if estate.buckets:
+        data.storage = Storage(f"{prefix}-storage", estate)
+    if estate.cache is not None:
+        data.cache = RedisCache(f"{prefix}-cache", estate, secrets, alarms, services_security_group)
+        pulumi.export("redis_url", data.cache.url)
+    if estate.mail is not None:
+        data.mail = MailDomain(f"{prefix}-mail", estate, alarms)
+        pulumi.export("mail_dns_records", data.mail.dns_records)
+        pulumi.export("mail_configuration_set", data.mail.configuration_set_name)
+    if estate.atlas is not None:
+        data.atlas = AtlasDatabase(f"{prefix}-atlas", estate, secrets, data.storage)
+    if estate.budget is not None:
+        data.budget = CostBudget(f"{prefix}-budget", estate, routing)
+    return data
 
 
 @dataclass
