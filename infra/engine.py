@@ -362,7 +362,14 @@ OUTPUTS: dict[str, Recipe] = {
     "aws:lambda/function:Function": lambda c: {"id": c.physical, "arn": c.arn(f"function:{c.physical}"), "invokeArn": f"arn:aws:apigateway:{c.region}:lambda:path/2015-03-31/functions/{c.arn(f'function:{c.physical}')}/invocations"},
     "mongodbatlas:index/project:Project": lambda c: {"id": c.hex(24), "clusterCount": 1, "created": "2026-01-01T00:00:00Z"},
     "mongodbatlas:index/cluster:Cluster": _atlas_cluster,
-    "mongodbatlas:index/advancedCluster:AdvancedCluster": _atlas_cluster,
+    # AdvancedCluster's v2 schema (provider 2.x+) has one connection_strings object, not a list.
+    "mongodbatlas:index/advancedCluster:AdvancedCluster": lambda c: {**_atlas_cluster(c), "connectionStrings": _atlas_cluster(c)["connectionStrings"][0]},
+    "mongodbatlas:index/cloudProviderAccessSetup:CloudProviderAccessSetup": lambda c: {
+        "id": c.hex(24), "roleId": c.hex(24),
+        "awsConfigs": [{"atlasAwsAccountArn": "arn:aws:iam::536727724300:root", "atlasAssumedRoleExternalId": _uuid(c)}],
+    },
+    "mongodbatlas:index/cloudProviderAccessAuthorization:CloudProviderAccessAuthorization": lambda c: {"id": c.hex(24), "roleId": c.inputs.get("roleId", c.hex(24))},
+    "mongodbatlas:index/cloudBackupSnapshotExportBucket:CloudBackupSnapshotExportBucket": lambda c: {"id": c.hex(24), "exportBucketId": c.hex(24)},
     "mongodbatlas:index/databaseUser:DatabaseUser": lambda c: {"id": c.hex(24)},
     "mongodbatlas:index/projectIpAccessList:ProjectIpAccessList": lambda c: {"id": c.hex(24)},
     "random:index/randomPassword:RandomPassword": lambda c: {"id": "none", "result": "offline-" + c.hex(int(c.inputs.get("length", 32) or 32) - 8 if int(c.inputs.get("length", 32) or 32) > 8 else 8), "bcryptHash": "$2a$10$" + c.hex(53)},
