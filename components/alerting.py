@@ -42,6 +42,15 @@ def topic_policy_document(topic_arn: str, account_id: str) -> str:
                     "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
                 },
                 {
+                    # The cost budget's notifications (components/budget.py) go to these topics too.
+                    "Sid": "BudgetsPublish",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "budgets.amazonaws.com"},
+                    "Action": "sns:Publish",
+                    "Resource": topic_arn,
+                    "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+                },
+                {
                     "Sid": "AccountManagesTopic",
                     "Effect": "Allow",
                     "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
