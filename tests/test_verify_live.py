@@ -1,0 +1,290 @@
+"""``estate verify`` against moto: a correctly deployed estate is all green; each failure is named.
+
+End to end: a ``moto_server`` started here on 127.0.0.1 (random free port), the estate deployed into
+it through boto3 by ``deploy`` (what the estate declares: topics and subscriptions, every alarm of
+the offline render, buckets with their settings, the SES domain, environments, Redis, health
+checks), then the ``estate verify`` command with ``--endpoint-url``. In-process (``mock_aws``) where
+the test puts AWS in a state moto's API cannot reach: a subscription still PendingConfirmation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from pathlib import Path
+
+import boto3
+import pytest
+
+from infra.config import estate_from_stack_file, load_stack_file
+from infra.engine import render_stack
+from infra.verify import FAIL, NOT_CHECKABLE, PASS, Clients, declared_alarms, estate_regions, expected_topics, verify_estate
+
+ROOT = Path(__file__).resolve().parent.parent
+PROD = ROOT / "Pulumi.prod.yaml"
+ACCOUNT = "123456789012"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fake_credentials():
+    """Credentials moto accepts, and nothing from the machine's AWS configuration."""
+    saved = dict(os.environ)
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_SESSION_TOKEN="testing",
+        AWS_CONFIG_FILE="/nonexistent", AWS_SHARED_CREDENTIALS_FILE="/nonexistent", AWS_DEFAULT_REGION="eu-central-1",
+    )
+    os.environ.pop("AWS_PROFILE", None)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@pytest.fixture(scope="module")
+def prod():
+    stack_file = load_stack_file(PROD)
+    estate = estate_from_stack_file(stack_file)
+    render = render_stack(stack_file)
+    alarms = declared_alarms([r.to_dict() for r in render.resources], estate.region)
+    return estate, render, alarms
+
+
+def _camel_to_aws(query: dict) -> dict:
+    """A ``metricQueries`` input of the render -> CloudWatch's ``Metrics`` entry."""
+    out = {"Id": query["id"], "ReturnData": bool(query.get("returnData", False))}
+    if query.get("expression"):
+        out["Expression"] = query["expression"]
+    if query.get("label"):
+        out["Label"] = query["label"]
+    metric = query.get("metric")
+    if metric:
+        out["MetricStat"] = {
+            "Metric": {
+                "Namespace": metric["namespace"], "MetricName": metric["metricName"],
+                "Dimensions": [{"Name": k, "Value": str(v)} for k, v in sorted((metric.get("dimensions") or {}).items())],
+            },
+            "Period": int(metric["period"]),
+            "Stat": metric["stat"],
+        }
+    if query.get("period") and "MetricStat" not in out:
+        out["Period"] = int(query["period"])
+    return out
+
+
+def deploy(estate, render, clients: Clients) -> None:
+    """Create in (moto) AWS what the estate declares, the way `pulumi up` would leave it."""
+    primary = estate.region
+    topic_arns: dict[tuple[str, str], str] = {}
+    for topic in expected_topics(estate, estate_regions(estate)):
+        sns = clients("sns", topic.region)
+        arn = sns.create_topic(Name=topic.name)["TopicArn"]
+        topic_arns[(topic.region, topic.name)] = arn
+        for sub in topic.subscriptions:
+            sns.subscribe(TopicArn=arn, Protocol=sub.protocol, Endpoint=sub.endpoint)
+    for resource in render.of_type("aws:cloudwatch/metricAlarm:MetricAlarm"):
+        inputs = resource.inputs
+        region = render.region_of(resource)
+        actions = [topic_arns[(region, a.split(":")[5])] for a in inputs.get("alarmActions", [])]
+        kwargs = {
+            "AlarmName": inputs["name"], "AlarmDescription": inputs.get("alarmDescription", ""),
+            "ComparisonOperator": inputs["comparisonOperator"], "Threshold": float(inputs["threshold"]),
+            "EvaluationPeriods": int(inputs["evaluationPeriods"]), "ActionsEnabled": True,
+            "AlarmActions": actions, "OKActions": actions,
+            "TreatMissingData": inputs.get("treatMissingData", "missing"),
+        }
+        if inputs.get("datapointsToAlarm"):
+            kwargs["DatapointsToAlarm"] = int(inputs["datapointsToAlarm"])
+        if inputs.get("metricQueries"):
+            kwargs["Metrics"] = [_camel_to_aws(q) for q in inputs["metricQueries"]]
+        else:
+            kwargs.update(Namespace=inputs["namespace"], MetricName=inputs["metricName"], Period=int(inputs["period"]))
+            if inputs.get("statistic"):
+                kwargs["Statistic"] = inputs["statistic"]
+            else:
+                kwargs["ExtendedStatistic"] = inputs["extendedStatistic"]
+            kwargs["Dimensions"] = [{"Name": k, "Value": str(v)} for k, v in sorted((inputs.get("dimensions") or {}).items())]
+        clients("cloudwatch", region).put_metric_alarm(**kwargs)
+    s3 = clients("s3", primary)
+    for bucket in estate.buckets:
+        s3.create_bucket(Bucket=bucket.name, CreateBucketConfiguration={"LocationConstraint": primary},
+                         ObjectLockEnabledForBucket=bool(bucket.object_lock_years))
+        s3.put_bucket_versioning(Bucket=bucket.name, VersioningConfiguration={"Status": "Enabled"})
+        s3.put_bucket_lifecycle_configuration(Bucket=bucket.name, LifecycleConfiguration={"Rules": [
+            {"ID": rule.id, "Status": "Enabled", "Filter": {"Prefix": rule.prefix},
+             "NoncurrentVersionExpiration": {"NoncurrentDays": rule.noncurrent.expiration_days}}
+            for rule in bucket.lifecycle
+        ]})
+        s3.put_bucket_encryption(Bucket=bucket.name, ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}, "BucketKeyEnabled": True}]})
+        s3.put_public_access_block(Bucket=bucket.name, PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+        if bucket.object_lock_years:
+            s3.put_object_lock_configuration(Bucket=bucket.name, ObjectLockConfiguration={
+                "ObjectLockEnabled": "Enabled",
+                "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Years": bucket.object_lock_years}}})
+    if estate.mail is not None:
+        ses = clients("ses", primary)
+        ses.verify_domain_identity(Domain=estate.mail.domain)
+        ses.verify_domain_dkim(Domain=estate.mail.domain)
+    eb = clients("elasticbeanstalk", primary)
+    applications: set[str] = set()
+    for service in estate.services:
+        if service.kind != "beanstalk":
+            continue
+        if service.application_name not in applications:
+            eb.create_application(ApplicationName=service.application_name)
+            applications.add(service.application_name)
+        eb.create_environment(ApplicationName=service.application_name, EnvironmentName=service.environment_name,
+                              SolutionStackName=service.platform.solution_stack)
+    if estate.cache is not None:
+        clients("elasticache", primary).create_replication_group(
+            ReplicationGroupId=estate.cache.name, ReplicationGroupDescription="redis", Engine="redis",
+            CacheNodeType=estate.cache.node_type, AtRestEncryptionEnabled=True, TransitEncryptionEnabled=True,
+            AuthToken="a" * 64)
+    route53 = clients("route53", "us-east-1")
+    for service in estate.services:
+        if service.public_url:
+            route53.create_health_check(CallerReference=service.name, HealthCheckConfig={
+                "Type": "HTTPS", "FullyQualifiedDomainName": service.public_url.removeprefix("https://"),
+                "ResourcePath": service.health_check.path, "Port": 443})
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def moto_endpoint():
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one access-log line per request otherwise
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
+def test_the_program_declares_alarms_in_both_regions(prod):
+    """Verify reads the alarms from the render: it must find the estate's alarms there."""
+    estate, _, alarms = prod
+    assert len(alarms) >= 20
+    assert {a.region for a in alarms} == {estate.region, "us-east-1"}
+    assert all(a.action_topics and all(t.startswith(estate.alerting.topic_prefix) for t in a.action_topics) for a in alarms)
+
+
+def test_correct_deployment_is_all_green_end_to_end(prod, moto_endpoint, monkeypatch):
+    from typer.testing import CliRunner
+
+    from infra.cli import app
+
+    estate, render, alarms = prod
+    deploy(estate, render, Clients(moto_endpoint))
+    result = CliRunner().invoke(app, ["verify", "--stack", "prod", "--endpoint-url", moto_endpoint, "--format", "json"])
+    assert result.exit_code == 0, result.output + "".join(__import__("traceback").format_exception(*result.exc_info))
+    report = json.loads(result.stdout)
+    assert report["summary"]["fail"] == 0, [c for c in report["checks"] if c["status"] == FAIL]
+    checks = report["checks"]
+    passed = {(c["family"], c["resource"]) for c in checks if c["status"] == PASS}
+    # Every declared alarm was found and compared.
+    assert {("alarm", a.name) for a in alarms} <= passed
+    # Every subscription of every alert topic in both regions.
+    topics = expected_topics(estate, estate_regions(estate))
+    assert sum(1 for c in checks if c["family"] == "subscription" and c["status"] == PASS) == sum(len(t.subscriptions) for t in topics)
+    assert ("mail", "symphonia.fr DKIM") in passed
+    assert ("cache", "symphonia-redis-prod") in passed
+    assert ("bucket", "rt-estate-audit-logs-prod object lock") in passed
+    assert ("environment", "authz-eb-prod") in passed
+    # moto has no SESv2 GetAccount nor DescribeEnvironmentHealth: reported, never passed.
+    unchecked = {c["resource"] for c in checks if c["status"] == NOT_CHECKABLE}
+    assert "production access" in unchecked
+    assert "authz-eb-prod health" in unchecked
+
+    # The first run rendered the alarms through the CLI; the next two reuse them (a render is ~2 s).
+    monkeypatch.setattr("infra.verify.render_declared_alarms", lambda *args: alarms)
+    human = CliRunner().invoke(app, ["verify", "--stack", "prod", "--endpoint-url", moto_endpoint])
+    assert human.exit_code == 0
+    assert "0 failed" in human.stdout and "NOT CHECKABLE" in human.stdout
+    strict = CliRunner().invoke(app, ["verify", "--stack", "prod", "--endpoint-url", moto_endpoint, "--strict"])
+    assert strict.exit_code == 1
+
+
+def test_pending_subscription_and_missing_alarm_are_named(prod):
+    from moto import mock_aws
+    from moto.sns.models import sns_backends
+
+    estate, render, alarms = prod
+    with mock_aws():
+        clients = Clients()
+        deploy(estate, render, clients)
+        # One email subscriber never clicked the confirmation link (moto confirms at once).
+        backend = sns_backends[ACCOUNT][estate.region]
+        pending = next(s for s in backend.subscriptions.values()
+                       if s.endpoint == "backend-lead@rt-technologie.com" and s.topic.arn.endswith(":rt-estate-prod-critical"))
+        pending.attributes["PendingConfirmation"] = "true"
+        # One alarm deleted by hand.
+        gone = alarms[0]
+        clients("cloudwatch", gone.region).delete_alarms(AlarmNames=[gone.name])
+
+        report = verify_estate(estate, stack="prod", clients=clients, alarms=alarms)
+
+    failed = report.failed
+    assert [(c.family, c.resource) for c in failed] == sorted(
+        [("alarm", gone.name),
+         ("subscription", "rt-estate-prod-critical -> backend-lead-email (email backend-lead@rt-technologie.com)")]
+    )
+    by_family = {c.family: c for c in failed}
+    assert "missing" in by_family["alarm"].detail and "pulumi up" in by_family["alarm"].action
+    assert "PendingConfirmation" in by_family["subscription"].detail
+    assert "Confirm subscription" in by_family["subscription"].action
+    text = report.to_text()
+    assert gone.name in text and "backend-lead@rt-technologie.com" in text and "2 failed" in text
+
+
+def test_drift_and_alarm_state_are_failures(prod):
+    from moto import mock_aws
+
+    estate, render, alarms = prod
+    target = next(a for a in alarms if a.metric_name and not a.metric_queries)
+    with mock_aws():
+        clients = Clients()
+        deploy(estate, render, clients)
+        cloudwatch = clients("cloudwatch", target.region)
+        live = cloudwatch.describe_alarms(AlarmNames=[target.name])["MetricAlarms"][0]
+        keep = {k: live[k] for k in ("AlarmName", "ComparisonOperator", "EvaluationPeriods", "Namespace", "MetricName",
+                                     "Period", "AlarmActions", "Dimensions") if k in live}
+        cloudwatch.put_metric_alarm(**keep, Statistic=live.get("Statistic", "Average"), Threshold=target.threshold * 3 + 1)
+        other = next(a for a in alarms if a.name != target.name)
+        clients("cloudwatch", other.region).set_alarm_state(AlarmName=other.name, StateValue="ALARM", StateReason="test breach")
+        clients("s3", estate.region).delete_public_access_block(Bucket=estate.buckets[0].name)
+        report = verify_estate(estate, stack="prod", clients=clients, alarms=alarms)
+    failed = {(c.family, c.resource): c for c in report.failed}
+    assert "threshold" in failed[("alarm", target.name)].detail
+    assert "in ALARM" in failed[("alarm", other.name)].detail and "runbook" in failed[("alarm", other.name)].action
+    assert ("bucket", f"{estate.buckets[0].name} public access block") in failed
+    assert len(failed) == 3
+
+
+def test_bad_input_exits_2_and_unrendered_alarms_are_not_checkable(tmp_path, prod):
+    from typer.testing import CliRunner
+
+    from infra.cli import app
+
+    result = CliRunner().invoke(app, ["verify", "--stack-file", str(tmp_path / "Pulumi.nope.yaml")])
+    assert result.exit_code == 2
+    estate, render, _ = prod
+    from moto import mock_aws
+
+    with mock_aws():
+        report = verify_estate(estate, stack="prod", clients=Clients(), alarms=None, alarms_unavailable="RenderError: boom")
+    alarm_checks = [c for c in report.checks if c.family == "alarm"]
+    assert [c.status for c in alarm_checks] == [NOT_CHECKABLE]
+    assert "boom" in alarm_checks[0].detail
+    # Nothing deployed: every topic, bucket and environment is a failure, never a pass.
+    assert not [c for c in report.checks if c.status == PASS]
