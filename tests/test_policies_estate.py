@@ -1,0 +1,195 @@
+"""The real estates pass the pack, and `estate check` catches one broken property in a saved render.
+
+Renders: prod once per session (``prod_render``), each example estate once per module.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from infra.cli import app
+from infra.commands.check import estate_policy_config
+from infra.config import estate_from_stack_file, load_stack_file
+from infra.engine import render_stack
+from policies.rules import ALL_POLICIES
+from policies.rules.runner import run_policies
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((PROJECT_ROOT / "examples").glob("*.yaml"))
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def prod_result(prod_render, prod_stack_file):
+    config = estate_policy_config(estate_from_stack_file(prod_stack_file))
+    return run_policies(prod_render, config=config)
+
+
+@pytest.fixture(scope="module")
+def saved_render(prod_render, tmp_path_factory) -> dict:
+    """What `estate preview --format json` saves (the JSON contract), read back."""
+    return json.loads(prod_render.to_json())
+
+
+def test_prod_passes_every_rule(prod_result):
+    assert [v.to_dict() for v in prod_result.violations] == []
+    assert prod_result.evaluated == [p.name for p in ALL_POLICIES]
+    assert prod_result.exit_code == 0
+
+
+def test_the_rules_really_judge_prods_resources(prod_result, prod_render):
+    """A pass that judged nothing would prove nothing: prod holds what every area's rules look at."""
+    types = {r.type for r in prod_render.resources}
+    for needed in (
+        "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:elasticbeanstalk/environment:Environment", "aws:s3/bucket:Bucket",
+        "aws:s3/bucketVersioning:BucketVersioning", "aws:elasticache/replicationGroup:ReplicationGroup",
+        "aws:ses/domainIdentity:DomainIdentity", "mongodbatlas:index/projectIpAccessList:ProjectIpAccessList",
+        "mongodbatlas:index/databaseUser:DatabaseUser", "aws:budgets/budget:Budget",
+    ):
+        assert needed in types, needed
+    assert prod_result.not_applicable == []
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_example_estates_pass_every_mandatory_rule(example):
+    stack_file = load_stack_file(example)
+    result = run_policies(render_stack(stack_file), config=estate_policy_config(estate_from_stack_file(stack_file)))
+    assert [v.to_dict() for v in result.mandatory] == []
+
+
+def test_estate_check_stack_prod_exits_0_and_lists_the_rules():
+    outcome = runner.invoke(app, ["check", "--stack", "prod"])
+    assert outcome.exit_code == 0, outcome.output
+    assert "No violations." in outcome.output
+    for policy in ALL_POLICIES:
+        assert policy.name in outcome.output
+
+
+def _first(render: dict, type_: str, name_part: str = "") -> dict:
+    return next(r for r in render["resources"] if r["type"] == type_ and name_part in r["name"])
+
+
+def _no_alarm_actions(render):
+    alarm = _first(render, "aws:cloudwatch/metricAlarm:MetricAlarm", "authz-eb-cpu-critical")
+    del alarm["inputs"]["alarmActions"]
+    return "alerting-alarm-actions-notify", alarm
+
+
+def _versioning_suspended(render):
+    versioning = _first(render, "aws:s3/bucketVersioning:BucketVersioning", "documents")
+    versioning["inputs"]["versioningConfiguration"]["status"] = "Suspended"
+    return "storage-versioning-enabled", versioning
+
+
+def _world_open_atlas(render):
+    entry = _first(render, "mongodbatlas:index/projectIpAccessList:ProjectIpAccessList")
+    entry["inputs"]["cidrBlock"] = "0.0.0.0/0"
+    return "atlas-access-list-no-world", entry
+
+
+def _no_complaints(render):
+    topic = _first(render, "aws:ses/identityNotificationTopic:IdentityNotificationTopic")
+    identity = _first(render, "aws:ses/domainIdentity:DomainIdentity")
+    render["resources"] = [
+        r for r in render["resources"]
+        if not (r["type"] == topic["type"] and r["inputs"].get("notificationType") == "Complaint")
+    ]
+    return "mail-identity-feedback", identity
+
+
+def _localhost_cors(render):
+    environment = _first(render, "aws:elasticbeanstalk/environment:Environment", "authz")
+    for setting in environment["inputs"]["settings"]:
+        if setting["name"] == "CORS_ORIGIN":
+            setting["value"] = "https://app.symphonia.fr,http://localhost:3000"
+    return "services-environment-production-settings", environment
+
+
+def _unprotected_bucket(render):
+    bucket = _first(render, "aws:s3/bucket:Bucket", "documents")
+    bucket["protect"] = False
+    return "estate-stateful-protected", bucket
+
+
+def _redis_in_clear(render):
+    group = _first(render, "aws:elasticache/replicationGroup:ReplicationGroup")
+    group["inputs"]["transitEncryptionEnabled"] = False
+    return "cache-redis-encryption", group
+
+
+def _no_latency_alarm(render):
+    render["resources"] = [r for r in render["resources"] if not r["name"].startswith("tms-sync-eb-latency-p95-critical")]
+    return "services-environment-alarms", _first(render, "aws:elasticbeanstalk/environment:Environment", "tms-sync")
+
+
+@pytest.mark.parametrize("mutate", [
+    _no_alarm_actions, _versioning_suspended, _world_open_atlas, _no_complaints, _localhost_cors, _unprotected_bucket,
+    _redis_in_clear, _no_latency_alarm,
+], ids=lambda f: f.__name__.strip("_"))
+def test_one_broken_property_in_a_saved_render_fails_estate_check(saved_render, tmp_path, mutate):
+    render = copy.deepcopy(saved_render)
+    rule, resource = mutate(render)
+    saved = tmp_path / "render.json"
+    saved.write_text(json.dumps(render), encoding="utf-8")
+    outcome = runner.invoke(app, ["check", "--from-json", str(saved), "--stack-file", str(PROJECT_ROOT / "Pulumi.prod.yaml"), "--format", "json"])
+    assert outcome.exit_code == 1, outcome.output
+    report = json.loads(outcome.output)
+    assert {(v["policy"], v["urn"], v["enforcementLevel"]) for v in report["violations"]} == {(rule, resource["urn"], "mandatory")}
+    table = runner.invoke(app, ["check", "--from-json", str(saved)])
+    assert table.exit_code == 1 and rule in table.output and resource["name"] in table.output
+
+
+def test_the_unmodified_saved_render_passes(saved_render, tmp_path):
+    saved = tmp_path / "render.json"
+    saved.write_text(json.dumps(saved_render), encoding="utf-8")
+    outcome = runner.invoke(app, ["check", "--from-json", str(saved), "--format", "json"])
+    assert outcome.exit_code == 0, outcome.output
+    report = json.loads(outcome.output)
+    assert report["violations"] == [] and report["evaluated"] == [p.name for p in ALL_POLICIES]
+    markdown = runner.invoke(app, ["check", "--from-json", str(saved), "--format", "markdown"])
+    assert markdown.exit_code == 0 and "## Policy check" in markdown.output and "`storage-bucket-versioning`" in markdown.output
+
+
+def test_a_config_file_changes_levels(saved_render, tmp_path):
+    render = copy.deepcopy(saved_render)
+    _world_open_atlas(render)
+    saved, config = tmp_path / "render.json", tmp_path / "config.json"
+    saved.write_text(json.dumps(render), encoding="utf-8")
+    config.write_text(json.dumps({"atlas-access-list-no-world": "advisory"}), encoding="utf-8")
+    outcome = runner.invoke(app, ["check", "--from-json", str(saved), "--config", str(config), "--format", "json"])
+    assert outcome.exit_code == 0, outcome.output
+    assert [v["enforcementLevel"] for v in json.loads(outcome.output)["violations"]] == ["advisory"]
+
+
+@pytest.mark.parametrize("content, message", [
+    ("{not json", "is not valid JSON"),
+    ('{"project": "p"}', "no \"resources\" list"),
+])
+def test_bad_input_exits_2(tmp_path, content, message):
+    saved = tmp_path / "render.json"
+    saved.write_text(content, encoding="utf-8")
+    outcome = runner.invoke(app, ["check", "--from-json", str(saved)])
+    assert outcome.exit_code == 2
+    assert message in outcome.output
+
+
+def test_a_bad_config_file_exits_2(saved_render, tmp_path):
+    saved, config = tmp_path / "render.json", tmp_path / "config.json"
+    saved.write_text(json.dumps(saved_render), encoding="utf-8")
+    config.write_text(json.dumps({"all": "loud"}), encoding="utf-8")
+    outcome = runner.invoke(app, ["check", "--from-json", str(saved), "--config", str(config)])
+    assert outcome.exit_code == 2 and "'loud' is not an enforcement level" in outcome.output
+
+
+def test_policy_config_command_writes_the_pack_config(tmp_path):
+    output = tmp_path / "policy-config.json"
+    outcome = runner.invoke(app, ["policy-config", "--stack", "prod", "--output", str(output)])
+    assert outcome.exit_code == 0, outcome.output
+    config = json.loads(output.read_text())
+    assert config["estate-exemption-unexpired"] == {"declared": []}
+    assert config["alerting-alarm-custom-namespace"] == {"namespaces": ["Symphonia/Production"]}
