@@ -29,7 +29,7 @@ def alarm_namespaces(props) -> list[str]:
 @resource_rule(
     "alerting-alarm-actions-notify", area="alerting", category="blind-spot",
     description="Every CloudWatch alarm has alarm actions and OK actions, and its actions are enabled.",
-    runbook="000 Checklist de Maintenance Mensuelle (alertes) / 001 Checklist de Déploiement: CloudWatch \"Alertes configurées\"",
+    runbook="000 § Alertes et Notifications: \"Configurer CloudWatch Alarms\" (--alarm-actions SNS) / 001 § Checklist de Déploiement > AWS CloudWatch: \"Alertes configurées\"",
     remediation="Create alarms through components/alarms.py (AlarmFactory), which sets alarm_actions and ok_actions to the severity's topic.",
 )
 def alarm_actions_notify(args, report_violation):
@@ -47,7 +47,7 @@ def alarm_actions_notify(args, report_violation):
 @resource_rule(
     "alerting-alarm-global-region", area="alerting", category="blind-spot",
     description="Alarms on CloudFront and Route 53 metrics are created in us-east-1, where those metrics exist.",
-    runbook="000 Monitoring CloudFront (alarme 5xxErrorRate, cache hit ratio) / estate-inventory B.1 #3",
+    runbook="000 § Alertes et Notifications: \"Alerte erreurs 5xx CloudFront\" (us-east-1) / 000 § Tâches Quotidiennes: \"Vérifier les métriques CloudFront\"",
     remediation="Pass the us-east-1 provider (infra.program.Regions.options('us-east-1')) to the alarm.",
 )
 def alarm_global_region(args, report_violation):
@@ -68,7 +68,7 @@ def alarm_global_region(args, report_violation):
 @stack_rule(
     "alerting-alarm-topic-region", area="alerting", category="blind-spot",
     description="Every alarm acts on SNS topics of its own region (CloudWatch rejects a topic of another region).",
-    runbook="000 Monitoring CloudFront (alarme us-east-1 -> topic us-east-1) / 001 SNS \"Topic créé pour les alertes\"",
+    runbook="000 § Alertes et Notifications: \"Configuration SNS pour les alertes\" / 001 § Checklist > AWS SNS: \"Topic créé pour les alertes\"",
     remediation="Use AlertRouting.topic(region, severity) for the alarm's region; every region with alarms has its topics.",
 )
 def alarm_topic_region(args, report_violation):
@@ -90,7 +90,7 @@ def alarm_topic_region(args, report_violation):
 @stack_rule(
     "alerting-alarm-severity-routing", area="alerting", category="hygiene",
     description="Every alarm carries a severity tag and acts only on topics of that severity.",
-    runbook="002 AlertManager (info/warning/critical) / estate-inventory K \"Alert routing by severity\"",
+    runbook="004 § 3.1 Niveaux de Sévérité / 002 § 4.3 Configuration des Alertes (info, warning, critical)",
     remediation="Create alarms through AlarmFactory with the signal's severity; it tags the alarm and picks the topic.",
 )
 def alarm_severity_routing(args, report_violation):
@@ -110,7 +110,7 @@ def alarm_severity_routing(args, report_violation):
 @stack_rule(
     "alerting-topic-subscribed", area="alerting", category="blind-spot",
     description="Every SNS topic has at least one subscription.",
-    runbook="001 Checklist de Déploiement: SNS \"Topic créé pour les alertes\" / SES \"SNS notifications configurées\"",
+    runbook="000 § Alertes et Notifications: \"S'abonner par email\" / 001 § Checklist > AWS SNS: \"Topic créé pour les alertes\"",
     remediation="Subscribe someone to every severity (estate.alerting.subscriptions) and to the mail feedback topic.",
 )
 def topic_subscribed(args, report_violation):
@@ -122,7 +122,7 @@ def topic_subscribed(args, report_violation):
 @resource_rule(
     "alerting-alarm-custom-namespace", area="alerting", category="hygiene",
     description="Alarms on application metrics use a declared custom namespace, spelled exactly.",
-    runbook="001 Checklist de Déploiement: CloudWatch \"Namespace personnalisé créé (Symphonia/Production)\"",
+    runbook="001 § Checklist > AWS CloudWatch: \"Namespace personnalisé créé (Symphonia/Production)\"",
     remediation="Use the namespace the services publish to (CLOUDWATCH_NAMESPACE), or add it to this rule's 'namespaces' config.",
     parameters={"namespaces": {"type": "array", "items": {"type": "string"},
                                "description": "The estate's application namespaces (estate policy-config fills it in)."}},

@@ -12,7 +12,7 @@ TOPIC_SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
 @stack_rule(
     "cost-budget-notifications", area="cost", category="hygiene",
     description="The estate has a cost budget whose notifications reach a topic or an address.",
-    runbook="001 Checklist de Déploiement: SNS \"Budget alertes configuré\" / 000 \"Vérifier les coûts AWS\"",
+    runbook="001 § Checklist > AWS SNS: \"Budget alertes configuré\" / 000 § Tâches Hebdomadaires: \"Vérifier les coûts AWS\"",
     remediation="Declare estate budget (monthly limit, alert percentages); components add notifications to the alert topics.",
 )
 def budget_notifications(args, report_violation):
@@ -32,7 +32,7 @@ def budget_notifications(args, report_violation):
 @stack_rule(
     "cost-sms-spend-limit", area="cost", category="hygiene",
     description="When alerts go out by SMS, the account's SMS preferences cap the monthly spend.",
-    runbook="001 Checklist de Déploiement: SNS \"Budget alertes configuré\" (limite SMS 50 USD)",
+    runbook="001 § Checklist > AWS SNS: \"Budget alertes configuré\", \"Permissions SMS configurées\"",
     remediation="Declare aws.sns.SmsPreferences with monthly_spend_limit (estate alerting.sms).",
 )
 def sms_spend_limit(args, report_violation):

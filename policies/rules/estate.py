@@ -22,7 +22,7 @@ STATEFUL = (
 @resource_rule(
     "estate-stateful-protected", area="estate", category="data-loss",
     description="Resources that hold data or secrets are protected against deletion.",
-    runbook="000 Sauvegarde et restauration / 001 \"Bucket pour les documents\" (nothing deleted by accident)",
+    runbook="000 § Backup et Recovery / 000 § Procédure de Disaster Recovery (nothing deleted by accident)",
     remediation="Create it with components.common.stateful(parent) (protect + retain_on_delete).",
 )
 def stateful_protected(args, report_violation):
@@ -33,7 +33,7 @@ def stateful_protected(args, report_violation):
 @stack_rule(
     "estate-exemption-unexpired", area="estate", category="security",
     description="Every policy exemption declared in the estate is still within its expiry date.",
-    runbook="estate exemptions (docs/policies.md): a waiver has a reason and an end",
+    runbook="docs/policies.md § Exemptions (a waiver has a reason and an end)",
     remediation="Fix the resource and delete the exemption, or renew it with a new reason and date in estate.exemptions.",
     parameters={
         "declared": {

@@ -13,7 +13,7 @@ FEEDBACK = ("Bounce", "Complaint")
 @stack_rule(
     "mail-identity-feedback", area="mail", category="blind-spot",
     description="Every SES domain identity sends Bounce and Complaint notifications to an SNS topic.",
-    runbook="001 Checklist de Déploiement: SES \"SNS notifications configurées (bounces, complaints)\"",
+    runbook="001 § Checklist > AWS SES: \"SNS notifications configurées (bounces, complaints)\"",
     remediation="Add an IdentityNotificationTopic per type (Bounce and Complaint) on the identity; the seed wires bounces only.",
 )
 def identity_feedback(args, report_violation):
@@ -31,7 +31,7 @@ def identity_feedback(args, report_violation):
 @stack_rule(
     "mail-identity-dkim", area="mail", category="security",
     description="Every SES domain identity signs its mail with DKIM.",
-    runbook="001 Checklist de Déploiement: SES \"Domaine vérifié\" (enregistrements DKIM)",
+    runbook="001 § Checklist > AWS SES: \"Domaine vérifié\" / 001 § Configuration AWS > 1. AWS SES, Étape 1",
     remediation="Add a DomainDkim for the identity and publish its three CNAME records.",
 )
 def identity_dkim(args, report_violation):

@@ -43,7 +43,7 @@ MARKERS = ("[secret]", "[unknown]")
 @resource_rule(
     "secrets-environment-plaintext", area="secrets", category="security",
     description="No secret-looking environment variable is set in plaintext on an Elastic Beanstalk environment.",
-    runbook="003 Checklist Avant Mise en Production: \"JWT_SECRET et COOKIE_SECRET uniques et forts\", \"Aucun secret dans Git\"",
+    runbook="003 § Variables Sensibles (NE JAMAIS COMMIT) / 003 § Checklist Avant Mise en Production: \"JWT_SECRET et COOKIE_SECRET uniques et forts\"",
     remediation="Declare the variable under services[].secrets (Secrets Manager, SSM, config or generated); it reaches the "
     "environment through aws:elasticbeanstalk:application:environmentsecrets.",
 )
@@ -59,7 +59,7 @@ def environment_plaintext(args, report_violation):
 @resource_rule(
     "secrets-environment-references", area="secrets", category="security",
     description="Elastic Beanstalk environment secrets are Secrets Manager or SSM references, never values.",
-    runbook="004 Sécurité \"Ne JAMAIS commiter les secrets\" / 001 authz-eb \"JWT secret généré et configuré\"",
+    runbook="004 § 5.1 Gestion des Secrets: \"Ne JAMAIS commiter les secrets\" / 001 § Checklist > Authz EB: \"JWT secret généré et configuré\"",
     remediation="Give environmentsecrets the ARN of the secret (components/secrets.py SecretStore.arn).",
 )
 def environment_references(args, report_violation):
@@ -93,7 +93,7 @@ def _raw(container: Any, key: Any) -> Any:
 @resource_rule(
     "secrets-input-credential-uri", area="secrets", category="security",
     description="No resource input carries a URI with embedded credentials (user:password@) outside a secret store.",
-    runbook="001 Checklist de Déploiement: Mongo \"Connection string sécurisée\" (pas de mongodb+srv://user:pass@ en clair)",
+    runbook="001 § Checklist > Configuration MongoDB: \"Connection string sécurisée\"",
     remediation="Store the connection string with SecretStore.store and pass its ARN (environmentsecrets) instead.",
 )
 def input_credential_uri(args, report_violation):

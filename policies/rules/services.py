@@ -52,7 +52,7 @@ BOTH_SEVERITIES = ("warning", "critical")
 @resource_rule(
     "services-environment-health-check", area="services", category="hygiene",
     description="Every Elastic Beanstalk environment's default process is health-checked on the service's /health endpoint.",
-    runbook="001 Configuration EB (HealthCheckPath /health) / 000 Tâches quotidiennes \"Vérifier les health endpoints\"",
+    runbook="001 § Checklist > TMS Sync EB: \"Health checks passent\" / 000 § Monitoring Quotidien > 1. Health Checks Automatisés",
     remediation="Set aws:elasticbeanstalk:environment:process:default HealthCheckPath (estate services[].health_check.path).",
     parameters={"path": {"type": "string", "default": "/health"}},
 )
@@ -68,7 +68,7 @@ def environment_health_check(args, report_violation):
 @resource_rule(
     "services-environment-enhanced-health", area="services", category="blind-spot",
     description="Every Elastic Beanstalk environment uses enhanced health and publishes the metrics its alarms read.",
-    runbook="000 Monitoring (EnvironmentHealth, latence, 5xx) / 001 Configuration EB \"enhanced health\"",
+    runbook="000 § Alertes et Notifications: \"Alerte Health Status dégradé\" / 000 § Checklist de Maintenance Mensuelle: \"Latence moyenne < 500ms\"",
     remediation="Set aws:elasticbeanstalk:healthreporting:system SystemType=enhanced with a ConfigDocument listing the CloudWatch metrics.",
 )
 def environment_enhanced_health(args, report_violation):
@@ -95,7 +95,7 @@ def environment_enhanced_health(args, report_violation):
 @resource_rule(
     "services-environment-log-streaming", area="services", category="hygiene",
     description="Every Elastic Beanstalk environment streams its logs to CloudWatch Logs with a retention.",
-    runbook="000 Tâches mensuelles \"Revoir les logs CloudWatch\" / 001 CloudWatch \"Log groups créés pour chaque service\"",
+    runbook="001 § Checklist > AWS CloudWatch: \"Log groups créés pour chaque service\" / 000 § Tâches Mensuelles: \"Revoir les logs CloudWatch\"",
     remediation="Set aws:elasticbeanstalk:cloudwatch:logs StreamLogs=true and RetentionInDays (services[].log_retention_days).",
 )
 def environment_log_streaming(args, report_violation):
@@ -110,7 +110,7 @@ def environment_log_streaming(args, report_violation):
 @resource_rule(
     "services-environment-managed-updates", area="services", category="hygiene",
     description="Every Elastic Beanstalk environment takes managed platform updates in the maintenance window.",
-    runbook="004 Fenêtres de maintenance (dimanche 02:00-05:00 UTC) / 000 Tâches hebdomadaires (versions Node.js)",
+    runbook="004 § 4.1 Fenêtres de Maintenance / 000 § Sécurité et Mises à Jour: \"Mise à Jour Node.js\"",
     remediation="Set aws:elasticbeanstalk:managedactions ManagedActionsEnabled=true, PreferredStartTime and platformupdate UpdateLevel.",
     parameters={"preferredStartTime": {"type": "string", "description": "Expected PreferredStartTime (e.g. Sun:02:00); any when unset."}},
 )
@@ -133,7 +133,7 @@ def environment_managed_updates(args, report_violation):
 @resource_rule(
     "services-environment-imdsv2", area="services", category="security",
     description="Every Elastic Beanstalk environment's instances accept IMDSv2 only.",
-    runbook="003 Sécurité \"HTTPS forcé\" / 000 Tâches mensuelles \"Revoir les règles de sécurité\"",
+    runbook="000 § Tâches Mensuelles: \"Revoir les règles de sécurité (Security Groups, IAM)\"",
     remediation="Set aws:autoscaling:launchconfiguration DisableIMDSv1=true.",
 )
 def environment_imdsv2(args, report_violation):
@@ -146,7 +146,7 @@ def environment_imdsv2(args, report_violation):
 @resource_rule(
     "services-environment-production-settings", area="services", category="security",
     description="Production environment settings carry no localhost or http:// origin and run with NODE_ENV=production.",
-    runbook="003 Checklist Avant Mise en Production: \".env.production configuré (pas de valeurs dev)\", \"CORS autorise uniquement domaine prod\"",
+    runbook="003 § Checklist Avant Mise en Production: \".env.production configuré (pas de valeurs dev)\", \"CORS autorise uniquement domaine prod\"",
     remediation="Remove localhost / http:// origins from the service's env (e.g. CORS_ORIGIN) and set NODE_ENV=production.",
 )
 def environment_production_settings(args, report_violation):
@@ -168,7 +168,7 @@ def environment_production_settings(args, report_violation):
 @resource_rule(
     "services-environment-platform", area="services", category="hygiene",
     description="Every Elastic Beanstalk environment runs a supported platform branch (Amazon Linux 2023, Node.js 20+).",
-    runbook="000 Tâches hebdomadaires \"Vérifier les versions Node.js\" / estate-inventory L-4",
+    runbook="000 § Tâches Hebdomadaires: \"Vérifier les versions Node.js et dépendances obsolètes\"",
     remediation="Use a current 'Amazon Linux 2023 ... running Node.js 20/22/24' solution stack (services[].platform.solution_stack).",
     parameters={"pattern": {"type": "string", "default": r"^64bit Amazon Linux 2023 v[\d.]+ running Node\.js (20|22|24)$"}},
 )
@@ -219,7 +219,7 @@ def _ancestors(resource) -> list:
 @stack_rule(
     "services-environment-alarms", area="services", category="blind-spot",
     description="Every Elastic Beanstalk environment has CPU, health, 5xx and latency alarms at warning and critical severity.",
-    runbook="000 Checklist de Maintenance Mensuelle (CPU < 70 %, latence < 500 ms, aucun 5xx) / 001 CloudWatch \"Alertes configurées\"",
+    runbook="000 § Checklist de Maintenance Mensuelle: \"CPU utilization moyenne < 70%\", \"Latence moyenne < 500ms\", \"Aucun 5xx error significatif\" / 001 § Checklist > AWS CloudWatch: \"Alertes configurées\"",
     remediation="Declare the service in the estate; components/service_alarms.py creates both levels of every signal.",
 )
 def environment_alarms(args, report_violation):
@@ -243,7 +243,7 @@ def _world(cidrs) -> bool:
 @resource_rule(
     "services-security-group-world-ingress", area="services", category="security",
     description="No security group admits the internet except HTTPS (443) or HTTP (80) to a load balancer.",
-    runbook="000 Tâches mensuelles \"Revoir les règles de sécurité (Security Groups, IAM)\"",
+    runbook="000 § Tâches Mensuelles: \"Revoir les règles de sécurité (Security Groups, IAM)\"",
     remediation="Admit the internet on 443 only (the load balancer's group); admit instances and data stores by security group.",
     parameters={"openPorts": {"type": "array", "items": {"type": "number"}, "default": [80, 443]}},
 )
@@ -275,7 +275,7 @@ def _statements(document) -> list:
 @resource_rule(
     "services-iam-no-admin", area="services", category="security",
     description="No IAM policy allows every action on every resource.",
-    runbook="000 Tâches mensuelles \"Revoir les règles de sécurité (Security Groups, IAM)\" / 001 \"accès administrateur\" (least privilege)",
+    runbook="000 § Tâches Mensuelles: \"Revoir les règles de sécurité (Security Groups, IAM)\" / 001 § Prérequis Infrastructure: \"accès administrateur\" (least privilege instead)",
     remediation="List the actions and resources the role needs (see components/beanstalk.py's instance policy).",
 )
 def iam_no_admin(args, report_violation):
@@ -300,7 +300,7 @@ def iam_no_admin(args, report_violation):
 @resource_rule(
     "services-log-group-retention", area="services", category="hygiene",
     description="Every CloudWatch log group has a retention.",
-    runbook="000 Tâches mensuelles \"Revoir les logs CloudWatch et archiver si nécessaire\"",
+    runbook="000 § Tâches Mensuelles: \"Revoir les logs CloudWatch et archiver si nécessaire\"",
     remediation="Set retention_in_days on the log group (the estate's log_retention_days).",
 )
 def log_group_retention(args, report_violation):

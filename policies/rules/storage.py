@@ -45,31 +45,31 @@ def _companion_rule(name: str, types: tuple[str, ...], what: str, category: str,
 
 _companion_rule(
     "storage-bucket-versioning", VERSIONING, "a versioning configuration", "data-loss",
-    "001 Checklist de Déploiement: S3 \"Versioning activé\"",
+    "001 § Checklist > AWS S3: \"Versioning activé\"",
     "Declare the bucket in the estate; components/storage.py adds BucketVersioning (status Enabled).",
     "an overwrite or delete loses the object for good.",
 )
 _companion_rule(
     "storage-bucket-encryption", ENCRYPTION, "default server-side encryption", "security",
-    "003 Sécurité / 001 Configuration S3 (documents des transporteurs)",
+    "001 § Checklist > AWS S3: \"Bucket pour les documents\" / 003 § Checklist Avant Mise en Production (sécurité)",
     "Add BucketServerSideEncryptionConfiguration (AES256 or aws:kms).",
     "objects would rely on the account default.",
 )
 _companion_rule(
     "storage-bucket-public-access-block", PUBLIC_ACCESS_BLOCK, "a public access block", "security",
-    "003 Sécurité \"Aucun secret dans Git\" / 001 S3 buckets (documents privés)",
+    "001 § Checklist > AWS S3: \"Bucket pour les documents\" (private documents)",
     "Add BucketPublicAccessBlock with all four flags true.",
     "one ACL or policy mistake makes documents public.",
 )
 _companion_rule(
     "storage-bucket-tls-policy", POLICY, "a bucket policy (denying requests without TLS)", "security",
-    "003 Checklist Avant Mise en Production \"HTTPS forcé\"",
+    "003 § Checklist Avant Mise en Production: \"HTTPS forcé\"",
     "Add a BucketPolicy with a Deny statement on aws:SecureTransport = false.",
     "plain-HTTP requests are accepted.",
 )
 _companion_rule(
     "storage-bucket-lifecycle", LIFECYCLE, "a lifecycle configuration", "hygiene",
-    "001 Checklist de Déploiement: S3 \"Lifecycle policies configurées\"",
+    "001 § Checklist > AWS S3: \"Lifecycle policies configurées\"",
     "Give the bucket lifecycle rules in the estate (buckets[].lifecycle).",
     "objects and their old versions accumulate forever.",
 )
@@ -78,7 +78,7 @@ _companion_rule(
 @stack_rule(
     "storage-bucket-access-logging", area="storage", category="hygiene",
     description="Every S3 bucket logs its access to the logs bucket (the logs bucket itself excepted).",
-    runbook="001 Checklist de Déploiement: S3 \"Bucket pour les logs (symphonia-logs-prod)\"",
+    runbook="001 § Checklist > AWS S3: \"Bucket pour les logs (symphonia-logs-prod)\"",
     remediation="Keep buckets[].access_logging true; components/storage.py adds BucketLogging to the logs bucket.",
 )
 def bucket_access_logging(args, report_violation):
@@ -101,7 +101,7 @@ def bucket_access_logging(args, report_violation):
 @resource_rule(
     "storage-versioning-enabled", area="storage", category="data-loss",
     description="Bucket versioning is Enabled (not Suspended or Disabled).",
-    runbook="001 Checklist de Déploiement: S3 \"Versioning activé\"",
+    runbook="001 § Checklist > AWS S3: \"Versioning activé\"",
     remediation="Set versioning_configuration.status = \"Enabled\" (estate buckets[].versioning: true).",
 )
 def versioning_enabled(args, report_violation):
@@ -115,7 +115,7 @@ def versioning_enabled(args, report_violation):
 @resource_rule(
     "storage-encryption-default", area="storage", category="security",
     description="Bucket default encryption is AES256 or KMS.",
-    runbook="003 Sécurité / 001 Configuration S3",
+    runbook="001 § Checklist > AWS S3: \"Bucket pour les documents\" / 003 § Checklist Avant Mise en Production (sécurité)",
     remediation="Set rule.apply_server_side_encryption_by_default.sse_algorithm to AES256 or aws:kms.",
 )
 def encryption_default(args, report_violation):
@@ -129,7 +129,7 @@ def encryption_default(args, report_violation):
 @resource_rule(
     "storage-public-access-blocked", area="storage", category="security",
     description="A bucket's public access block sets all four flags.",
-    runbook="001 S3 buckets (documents privés) / 003 Sécurité",
+    runbook="001 § Checklist > AWS S3: \"Bucket pour les documents\" (private documents)",
     remediation="Set block_public_acls, block_public_policy, ignore_public_acls and restrict_public_buckets to true.",
 )
 def public_access_blocked(args, report_violation):
@@ -156,7 +156,7 @@ def _denies_plain_http(document) -> bool:
 @resource_rule(
     "storage-policy-tls-only", area="storage", category="security",
     description="A bucket policy denies every request made without TLS.",
-    runbook="003 Checklist Avant Mise en Production \"HTTPS forcé\"",
+    runbook="003 § Checklist Avant Mise en Production: \"HTTPS forcé\"",
     remediation="Add a Deny statement for s3:* with Condition Bool aws:SecureTransport = false.",
 )
 def policy_tls_only(args, report_violation):
@@ -175,7 +175,7 @@ def policy_tls_only(args, report_violation):
 @resource_rule(
     "storage-lifecycle-noncurrent-expiry", area="storage", category="hygiene",
     description="A bucket's lifecycle expires noncurrent versions (versioned buckets would otherwise grow forever).",
-    runbook="001 Checklist de Déploiement: S3 \"Lifecycle policies configurées\" (archive-old-documents)",
+    runbook="001 § Checklist > AWS S3: \"Lifecycle policies configurées\" (archive-old-documents)",
     remediation="Give every lifecycle rule a noncurrent expiration (buckets[].lifecycle[].noncurrent.expiration_days).",
 )
 def lifecycle_noncurrent_expiry(args, report_violation):
@@ -192,7 +192,7 @@ def lifecycle_noncurrent_expiry(args, report_violation):
 @resource_rule(
     "storage-cors-https-origins", area="storage", category="security",
     description="Bucket CORS allows only https application origins (no wildcard, no http, no localhost).",
-    runbook="001 Checklist de Déploiement: S3 \"CORS configuré sur bucket documents\" / 003 \"CORS strict\"",
+    runbook="001 § Checklist > AWS S3: \"CORS configuré sur bucket documents\" / 003 § Checklist Avant Mise en Production: \"CORS strict\"",
     remediation="List the application's https origins in buckets[].cors.allowed_origins.",
 )
 def cors_https_origins(args, report_violation):
