@@ -222,3 +222,15 @@ def test_merging_configs_adds_exemptions_and_lets_the_file_win_otherwise():
     merged = merge_configs(base, {"x-a-b": {"exemptions": [{"resource": "r2"}], "window": "b", "enforcementLevel": "advisory"}, "all": "mandatory"})
     assert merged == {"x-a-b": {"exemptions": [{"resource": "r1"}, {"resource": "r2"}], "window": "b", "enforcementLevel": "advisory"}, "all": "mandatory"}
     assert base == {"x-a-b": {"exemptions": [{"resource": "r1"}], "window": "a"}}
+
+
+def test_the_docs_table_lists_every_rule_with_its_level_and_runbook_item():
+    from policies.rules import INFO
+
+    docs = (PROJECT_ROOT / "docs" / "policies.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip().strip("`"): line for line in docs.splitlines() if line.startswith("| `")}
+    for rule in ALL_POLICIES:
+        row = rows.get(rule.name)
+        assert row is not None, f"{rule.name} is missing from docs/policies.md"
+        assert f"| {rule.enforcement_level.value} ({INFO[rule.name].category}) |" in row, rule.name
+        assert INFO[rule.name].runbook.replace("|", "/") in row, rule.name
