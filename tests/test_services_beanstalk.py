@@ -168,7 +168,9 @@ def test_every_secret_only_through_environmentsecrets(environments, services):
         secret = {key: value for (ns, key), value in s.items() if ns == SECRETS}
         declared = set(services[name].get("secrets", {}))
         if services[name].get("database"):
-            declared.add("MONGODB_URI")
+            declared.add("MONGODB_URI")  # built by the Atlas component
+        if services[name].get("uses_cache"):
+            declared.add("REDIS_AUTH_TOKEN")  # the cache requires AUTH
         assert set(secret) == declared, env
         for key, arn in secret.items():
             assert arn.startswith(("arn:aws:secretsmanager:eu-central-1:", "arn:aws:ssm:eu-central-1:")), (key, arn)
