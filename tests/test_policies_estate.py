@@ -193,3 +193,43 @@ def test_policy_config_command_writes_the_pack_config(tmp_path):
     config = json.loads(output.read_text())
     assert config["estate-exemption-unexpired"] == {"declared": []}
     assert config["alerting-alarm-custom-namespace"] == {"namespaces": ["Symphonia/Production"]}
+
+
+def _stack_file_with_exemptions(tmp_path, exemptions) -> Path:
+    import yaml
+
+    document = yaml.safe_load((PROJECT_ROOT / "Pulumi.prod.yaml").read_text(encoding="utf-8"))
+    document["config"]["monitored-estate:estate"]["exemptions"] = exemptions
+    path = tmp_path / "Pulumi.prod.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("expires, exit_code, rules", [
+    ("2999-12-31", 0, set()),
+    ("2001-01-31", 1, {"atlas-access-list-no-world", "estate-exemption-unexpired"}),
+])
+def test_exemptions_declared_in_the_stack_file_reach_estate_check(saved_render, tmp_path, expires, exit_code, rules):
+    render = copy.deepcopy(saved_render)
+    _, entry = _world_open_atlas(render)
+    saved = tmp_path / "render.json"
+    saved.write_text(json.dumps(render), encoding="utf-8")
+    stack_file = _stack_file_with_exemptions(tmp_path, [
+        {"policy": "atlas-access-list-no-world", "resource": entry["name"], "reason": "vendor support session OPS-42", "expires": expires}])
+    outcome = runner.invoke(app, ["check", "--from-json", str(saved), "--stack-file", str(stack_file), "--format", "json"])
+    assert outcome.exit_code == exit_code, outcome.output
+    report = json.loads(outcome.output)
+    assert {v["policy"] for v in report["violations"]} == rules
+    assert {v["urn"] for v in report["violations"]} <= {entry["urn"]}
+    config = runner.invoke(app, ["policy-config", "--stack-file", str(stack_file)])
+    assert json.loads(config.output)["atlas-access-list-no-world"]["exemptions"][0]["expires"] == expires
+
+
+def test_an_exemption_of_an_unknown_rule_is_bad_input(saved_render, tmp_path):
+    saved = tmp_path / "render.json"
+    saved.write_text(json.dumps(saved_render), encoding="utf-8")
+    stack_file = _stack_file_with_exemptions(tmp_path, [
+        {"policy": "storage-bucket-teleport", "resource": "x", "reason": "there is no such rule", "expires": "2999-12-31"}])
+    outcome = runner.invoke(app, ["check", "--from-json", str(saved), "--stack-file", str(stack_file)])
+    assert outcome.exit_code == 2
+    assert "exemptions[0].policy: unknown policy 'storage-bucket-teleport'" in outcome.output
