@@ -1,0 +1,132 @@
+"""The disaster-recovery stack (``Pulumi.dr.yaml``): same program, eu-west-1, nothing of prod in it.
+
+"Nothing of prod" means: no physical name a prod resource has (buckets and IAM roles are global,
+dashboards are per account, us-east-1 alarms and topics are shared by both stacks), no ARN prod's
+inputs carry, and no mention of prod's region. The exceptions are deliberate and listed in
+``SHARED_WITH_PROD`` with their reason (docs/disaster-recovery.md).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from infra.config import estate_from_stack_file, load_stack_file
+from infra.engine import render_stack
+
+ROOT = Path(__file__).resolve().parent.parent
+DR = ROOT / "Pulumi.dr.yaml"
+PROD_REGION = "eu-central-1"
+DR_REGION = "eu-west-1"
+
+# Keys that carry a resource's physical name in the engine's (camelCase) inputs.
+NAME_KEYS = ("name", "bucket", "environmentName", "application", "replicationGroupId", "clusterName",
+             "dashboardName", "roleName", "domain", "projectName", "budgetName", "namePrefix")
+# Regional resources whose name is the same in both stacks on purpose: the SES domain (the applications
+# send as it) and its template names (the applications send with them). SES identities, templates and
+# the alarms named after the domain live in each stack's own region, so they cannot collide.
+SHARED_WITH_PROD = {"symphonia.fr", "affretia-invitation"}
+SES_FAMILY = re.compile(r"^ses-symphonia-fr-[a-z0-9-]+$")
+TOKEN = re.compile(r"[A-Za-z0-9._-]+")
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _names(render) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for resource in render.resources:
+        if resource.custom:
+            for key in NAME_KEYS:
+                value = resource.inputs.get(key)
+                if isinstance(value, str):
+                    found.setdefault(value, []).append(resource)
+    return found
+
+
+@pytest.fixture(scope="module")
+def dr_render():
+    return render_stack(DR)
+
+
+def test_dr_stack_file_validates_and_targets_eu_west_1():
+    stack_file = load_stack_file(DR)
+    estate = estate_from_stack_file(stack_file)
+    assert stack_file.stack == "dr"
+    assert estate.region == DR_REGION
+    assert estate.environment == "dr"
+    assert estate.alerting.topic_prefix != "rt-estate-prod"
+
+
+def test_dr_renders_the_same_families_as_prod(dr_render, prod_render):
+    def counts(render):
+        return sorted({r.type for r in render.resources if r.custom})
+
+    assert counts(dr_render) == counts(prod_render)
+    assert len(dr_render.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")) == len(prod_render.of_type("aws:cloudwatch/metricAlarm:MetricAlarm"))
+    regions = {dr_render.region_of(r) for r in dr_render.resources if r.custom and r.type.startswith("aws:")}
+    assert regions == {DR_REGION, "us-east-1"}
+
+
+def test_no_prod_name_arn_or_region_leaks_into_dr(dr_render, prod_render):
+    prod_names = _names(prod_render)
+    dr_names = _names(dr_render)
+    # Physical names: a DR name equal to a prod name is a collision, except the deliberate shared ones,
+    # which must then live in another region than prod's resource of that name.
+    collisions = []
+    for name, resources in sorted(dr_names.items()):
+        if name not in prod_names:
+            continue
+        if name in SHARED_WITH_PROD or SES_FAMILY.match(name):
+            assert {dr_render.region_of(r) for r in resources} == {DR_REGION}, name
+            assert {prod_render.region_of(r) for r in prod_names[name]} == {PROD_REGION}, name
+            continue
+        collisions.append(name)
+    assert collisions == []
+    # Inside every input string (JSON dashboard bodies, policies, settings, descriptions): no prod
+    # name as a token, no prod ARN, no prod region.
+    shared = SHARED_WITH_PROD | {n for n in prod_names if SES_FAMILY.match(n)}
+    leaked_names = set(prod_names) - shared
+    prod_arns = {
+        s for r in prod_render.resources for s in _strings(r.inputs)
+        if s.startswith("arn:") and not s.startswith("arn:aws:iam::aws:")  # AWS managed policies are nobody's
+    }
+    assert prod_arns, "prod's inputs carry ARNs (topics, roles, buckets): the check below is not empty"
+    leaks = []
+    for resource in dr_render.resources:
+        if PROD_REGION in resource.urn:
+            leaks.append(("urn", resource.urn))
+        for text in _strings(resource.inputs):
+            if PROD_REGION in text or PROD_REGION.upper().replace("-", "_") in text:
+                leaks.append(("region", resource.name, text[:80]))
+            leaks += [("name", resource.name, token) for token in TOKEN.findall(text) if token in leaked_names]
+            leaks += [("arn", resource.name, arn) for arn in prod_arns if arn in text]
+    assert leaks == []
+
+
+def test_leak_check_catches_a_prod_name(prod_render):
+    """The check above is able to fail: prod against itself is all leaks."""
+    prod_names = _names(prod_render)
+    tokens = {t for r in prod_render.resources for s in _strings(r.inputs) for t in TOKEN.findall(s)}
+    assert {"symphonia-documents-prod", "authz-eb-prod", "rt-estate-prod-critical"} <= tokens & set(prod_names)
+
+
+def test_dr_passes_the_policy_pack(dr_render):
+    """What `estate check --stack dr` runs: the pack with the DR estate's config, on the DR render."""
+    from infra.commands.check import estate_policy_config
+    from policies.rules.runner import run_policies
+
+    estate = estate_from_stack_file(load_stack_file(DR))
+    result = run_policies(dr_render, config=estate_policy_config(estate), region=estate.region)
+    assert result.resources > 200
+    assert [v.policy for v in result.violations] == []
