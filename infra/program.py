@@ -86,7 +86,8 @@ def declare_estate(estate: Estate) -> None:
         mongodb_uri_arns = {db: data.atlas.uri_secret_arn(db) for db in sorted({s.database for s in estate.services if s.database})}
     # [services] Elastic Beanstalk services, their alarms, dashboards and health checks.
     watched = declare_services(
-        estate, regions, routing, alarms, secrets, services_network, redis_url=redis_url, mongodb_uri_arns=mongodb_uri_arns
+        estate, regions, routing, alarms, secrets, services_network, redis_url=redis_url, mongodb_uri_arns=mongodb_uri_arns,
+        redis_auth_token_arn=data.cache.auth_token_secret_arn if data.cache is not None else None,
     )
     # [cdn] CloudFront alarms (us-east-1) and the runbooks' overview dashboards.
     declare_cdn_and_overviews(estate, regions, alarms, watched)
@@ -140,6 +141,7 @@ class WatchedService:
 def declare_services(
     estate: Estate, regions: Regions, routing: AlertRouting, alarms: AlarmFactory, secrets: SecretStore,
     network: ServicesNetwork | None, *, redis_url: pulumi.Input[str] | None, mongodb_uri_arns: dict[str, pulumi.Input[str]],
+    redis_auth_token_arn: pulumi.Input[str] | None = None,
 ) -> dict[str, WatchedService]:
     """Per service: the Elastic Beanstalk service (kind beanstalk), its alarms, health check and dashboard."""
     account_id = aws.get_caller_identity_output().account_id
@@ -153,6 +155,8 @@ def declare_services(
             }
             if service.database and service.database in mongodb_uri_arns:
                 secret_arns["MONGODB_URI"] = mongodb_uri_arns[service.database]
+            if service.uses_cache and redis_auth_token_arn is not None:  # the cache requires AUTH (rediss://)
+                secret_arns["REDIS_AUTH_TOKEN"] = redis_auth_token_arn
             eb = BeanstalkService(
                 service.name, estate, service,
                 ServiceWiring(
