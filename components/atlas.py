@@ -253,7 +253,7 @@ class AtlasDatabase(pulumi.ComponentResource):
             tags=estate_tags(self._estate, purpose="atlas-snapshot-export"),
             opts=child(self),
         )
-        aws.iam.RolePolicy(
+        role_policy = aws.iam.RolePolicy(
             f"{model.project}-atlas-snapshot-export-s3",
             role=role.id,
             policy=bucket_arn.apply(export_role_policy),
@@ -272,7 +272,7 @@ class AtlasDatabase(pulumi.ComponentResource):
             bucket_name=storage.name("backups"),
             cloud_provider=PROVIDER,
             iam_role_id=authorization.role_id,
-            opts=child(self),
+            opts=child(self, depends_on=[role_policy]),  # Atlas checks it can write when registering
         )
 
     def _alerts(self, model, project_id) -> None:
