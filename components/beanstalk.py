@@ -20,7 +20,6 @@ from components.common import child, estate_tags, type_token
 from infra.estate import Estate, Service
 
 HTTPS_PORT = 443
-HTTP_PORT = 80
 # TLS 1.3 with 1.2 fallback: the current recommended ALB policy.
 SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 # Metrics enhanced health publishes to CloudWatch every 60 s (EnvironmentHealth is always published).
@@ -329,7 +328,7 @@ class BeanstalkService(pulumi.ComponentResource):
             tags=tags,
             opts=child(self),
         )
-        for i, policy_arn in enumerate(EB_SERVICE_POLICIES):
+        for policy_arn in EB_SERVICE_POLICIES:
             aws.iam.RolePolicyAttachment(
                 f"{env_name}-service-role-{policy_arn.rsplit('/', 1)[-1]}",
                 role=self.service_role.name, policy_arn=policy_arn, opts=child(self),
