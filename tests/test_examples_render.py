@@ -120,3 +120,18 @@ def test_adding_a_service_is_a_few_lines_of_yaml():
     assert alarms["tontetic-admin-errors-critical"].inputs["threshold"] == 9
     assert "tontetic-admin-health-check-critical" in alarms
     assert "tontetic-admin" in {d.inputs["dashboardName"] for d in render.of_type("aws:cloudwatch/dashboard:Dashboard")}
+
+
+def test_an_estate_in_us_east_1_needs_no_second_region():
+    document = yaml.safe_load((EXAMPLES / "tontetic.yaml").read_text())
+    render = render_estate(document["config"][ESTATE_KEY], region="us-east-1")
+    assert not render.of_type("pulumi:providers:aws")
+    topics = render.of_type("aws:sns/topic:Topic")
+    assert sorted(t.inputs["name"] for t in topics) == ["tontetic-prod-critical", "tontetic-prod-info", "tontetic-prod-warning"]
+    for alarm in render.of_type(ALARM):
+        assert all(":us-east-1:" in arn for arn in alarm.inputs["alarmActions"])
+
+
+def test_an_example_renders_byte_for_byte_the_same_twice():
+    first = render_stack(EXAMPLES / "mytechgear.yaml").to_json()
+    assert render_stack(EXAMPLES / "mytechgear.yaml").to_json() == first
