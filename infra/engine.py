@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import functools
 import gc
 import hashlib
 import json
@@ -81,6 +83,8 @@ class Render:
     resources: list[RegisteredResource]
     # Region of the default provider (``aws:region``), used to report non-default providers.
     region: str | None = None
+    # The estate's service names, in declaration order (for the summary; not part of the contract).
+    services: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"project": self.project, "stack": self.stack, "resources": [r.to_dict() for r in self.resources]}
@@ -461,6 +465,7 @@ def fake_invoke(token: str, args: Mapping[str, Any], region: str) -> dict[str, A
 # --------------------------------------------------------------------------------------------------
 
 
+@functools.cache
 def _mock_classes():
     """Imported lazily so ``infra.engine`` stays cheap until something is rendered."""
     import pulumi.runtime.mocks as mocks
@@ -590,6 +595,26 @@ def _quiet_gc() -> Iterator[None]:
 
 
 @contextlib.contextmanager
+def _no_stack_traces() -> Iterator[None]:
+    """The SDK captures a Python stack trace (with source lines) for every registration, for the
+    engine's source positions; the mock monitor discards it, and it cost ~15% of a render. Skip it."""
+    import pulumi.runtime.resource as sdk_resource
+
+    original = getattr(sdk_resource, "_get_stack_trace", None)
+    if original is None:  # another SDK version: nothing to skip
+        yield
+        return
+    from pulumi.runtime.proto import source_pb2
+
+    empty = source_pb2.StackTrace()
+    sdk_resource._get_stack_trace = lambda: empty
+    try:
+        yield
+    finally:
+        sdk_resource._get_stack_trace = original
+
+
+@contextlib.contextmanager
 def _working_directory(path: Path) -> Iterator[None]:
     previous = os.getcwd()
     os.chdir(path)
@@ -639,7 +664,7 @@ def render_program(
     region = config.get("aws:region")
     _, RecordingMonitor = _mock_classes()
 
-    with _RUN_LOCK, (_quiet_gc() if quiet_gc else contextlib.nullcontext()):
+    with _RUN_LOCK, _no_stack_traces(), (_quiet_gc() if quiet_gc else contextlib.nullcontext()):
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         monitor = RecordingMonitor(region or "us-east-1", project, stack)
@@ -701,12 +726,13 @@ def render_stack(stack_file: StackFile | Path | str, *, stack: str | None = None
     """
     if not isinstance(stack_file, StackFile):
         stack_file = load_stack_file(Path(stack_file), stack)
-    estate_from_stack_file(stack_file)  # cheap validation first: nothing registered on a mistake
+    estate = estate_from_stack_file(stack_file)  # cheap validation first: nothing registered on a mistake
     config, secret_keys = config_for_runtime(stack_file)
     with _working_directory(PROJECT_ROOT):
-        return render_program(
+        render = render_program(
             run_entry_point, project=PROJECT, stack=stack or stack_file.stack, config=config, secret_keys=secret_keys, quiet_gc=quiet_gc
         )
+    return dataclasses.replace(render, services=tuple(service.name for service in estate.services))
 
 
 def render_estate(raw_estate: Any, *, region: str = "eu-central-1", stack: str = "test", quiet_gc: bool = True) -> Render:

@@ -18,10 +18,11 @@ STACK_GROUP = "(stack)"
 
 @dataclass(frozen=True)
 class Group:
-    """A top-level component (or the stack itself) and the resources it contains."""
+    """A top-level component (or the stack itself), the service it belongs to, and what it contains."""
 
     name: str
     type: str
+    service: str  # a service of the estate, or SHARED
     resources: list[RegisteredResource]
 
     @property
@@ -30,6 +31,9 @@ class Group:
 
     def type_counts(self) -> list[tuple[str, int]]:
         return sorted(Counter(r.type for r in self.custom).items())
+
+
+SHARED = "(shared)"
 
 
 @dataclass(frozen=True)
@@ -41,14 +45,20 @@ class Summary:
     custom: int
     components: int
     protected: list[RegisteredResource]
-    groups: list[Group]
+    groups: list[Group]  # by service (estate order, shared last), then component name
     type_counts: list[tuple[str, int]]
     # (provider URN, region, number of resources using it)
     providers: list[tuple[str, str | None, int]]
 
 
+def _service_of(name: str, services: tuple[str, ...]) -> str:
+    """The service a top-level component belongs to: the one it is named after (``<service>`` or
+    ``<service>-...``, longest match); components serving several services are shared."""
+    named = [s for s in services if name == s or name.startswith(s + "-")]
+    return max(named, key=len) if named else SHARED
+
+
 def summarise(render: Render) -> Summary:
-    by_urn = render.by_urn()
     members: dict[str, list[RegisteredResource]] = {}
     heads: dict[str, RegisteredResource] = {}
     for resource in render.resources:
@@ -58,27 +68,30 @@ def summarise(render: Render) -> Summary:
         key = top.urn if top is not None else STACK_GROUP
         if top is not None:
             heads[key] = top
+        members.setdefault(key, [])
         if resource is not top:
-            members.setdefault(key, []).append(resource)
-        else:
-            members.setdefault(key, [])
+            members[key].append(resource)
+    services = render.services
     groups = []
-    for key in sorted(members, key=lambda k: (k == STACK_GROUP, heads[k].name if k in heads else "")):
+    for key, resources in members.items():
         head = heads.get(key)
+        name = head.name if head else STACK_GROUP
         groups.append(
             Group(
-                name=head.name if head else STACK_GROUP,
+                name=name,
                 type=head.type if head else "pulumi:pulumi:Stack",
-                resources=members[key],
+                service=_service_of(name, services) if head else SHARED,
+                resources=resources,
             )
         )
+    order = {service: i for i, service in enumerate(services)}
+    groups.sort(key=lambda g: (order.get(g.service, len(order)), g.name == STACK_GROUP, g.name))
     providers = []
     for provider in render.resources:
         if provider.type.startswith("pulumi:providers:"):
             users = sum(1 for r in render.resources if r.provider == provider.urn)
             region = provider.inputs.get("region")
             providers.append((provider.urn, region if isinstance(region, str) else None, users))
-    del by_urn
     return Summary(
         project=render.project,
         stack=render.stack,
@@ -118,14 +131,19 @@ def to_table(render: Render, *, width: int = 120, color: bool = False) -> str:
         f" in {summary.components} components, {len(summary.protected)} protected"
     )
 
-    groups = Table(title="Resources by component", title_justify="left", show_lines=False)
-    groups.add_column("component")
-    groups.add_column("type")
-    groups.add_column("resources", justify="right")
+    groups = Table(title="Resources by service and component", title_justify="left")
+    groups.add_column("service", overflow="fold")
+    groups.add_column("component (type)", overflow="fold")
+    groups.add_column("resources", justify="right", no_wrap=True)
     groups.add_column("of which", overflow="fold")
+    previous = None
     for group in summary.groups:
-        detail = ", ".join(f"{count} {_short(t)}" for t, count in group.type_counts())
-        groups.add_row(group.name, _short(group.type), str(len(group.custom)), detail)
+        if previous is not None and group.service != previous:
+            groups.add_section()
+        detail = "\n".join(f"{count} {_short(t)}" for t, count in group.type_counts()) or "-"
+        component = f"{group.name}\n[dim]{_short(group.type)}[/dim]"
+        groups.add_row(group.service if group.service != previous else "", component, str(len(group.custom)), detail)
+        previous = group.service
     console.print(groups)
 
     types = Table(title="Counts by type", title_justify="left")
@@ -170,14 +188,14 @@ def to_markdown(render: Render) -> str:
         f"Default region {summary.default_region or 'unset'}: **{summary.custom}** resources in"
         f" **{summary.components}** components, **{len(summary.protected)}** protected.",
         "",
-        "## Resources by component",
+        "## Resources by service and component",
         "",
-        "| component | type | resources | of which |",
-        "|---|---|---:|---|",
+        "| service | component | type | resources | of which |",
+        "|---|---|---|---:|---|",
     ]
     for group in summary.groups:
         detail = ", ".join(f"{count} {_short(t)}" for t, count in group.type_counts())
-        lines.append(f"| {group.name} | `{group.type}` | {len(group.custom)} | {detail} |")
+        lines.append(f"| {group.service} | {group.name} | `{group.type}` | {len(group.custom)} | {detail} |")
     lines += ["", "## Counts by type", "", "| type | count |", "|---|---:|"]
     lines += [f"| `{t}` | {count} |" for t, count in summary.type_counts]
     lines += [f"| **total** | **{summary.custom}** |", "", "## Non-default providers", ""]
