@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from infra.commands import check, preview, verify
+from infra.commands import check, diff, preview, verify
 
 app = typer.Typer(
     name="estate",
@@ -24,5 +24,5 @@ def main() -> None:
     """The monitored estate: offline preview, policy checks, pull-request diffs and live verification."""
     # An explicit callback keeps `estate <command>` a group even while only one command is registered.
 
-for command in (preview, verify, check):
+for command in (preview, verify, check, diff):
     command.register(app)
