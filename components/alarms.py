@@ -5,7 +5,8 @@ cross-cutting decisions cannot drift between services:
 
 - name ``<owner>-<signal>-<severity>`` (``authz-eb-cpu-critical``);
 - description: what is measured, the comparison with the threshold and its unit, the evaluation
-  window, and ``Runbook: <estate.runbook_url>#<owner>-<signal>``;
+  window, and ``Runbook: <estate.runbook_url>#<signal>`` (one runbook section per signal, shared
+  by every owner: docs/runbooks.md for the RT estate);
 - alarm AND OK actions on the topic of the alarm's severity in the alarm's own region (CloudWatch
   rejects a topic of another region; OK actions let paging incidents resolve themselves);
 - comparison from ``Threshold.direction``: ``above`` is ``GreaterThanThreshold`` and ``below`` is
@@ -63,8 +64,9 @@ class AlarmFactory:
 
     # -- the decisions --------------------------------------------------------------------------
 
-    def runbook_link(self, owner: str, signal: str) -> str:
-        return f"{self._estate.runbook_url}#{owner}-{signal}"
+    def runbook_link(self, signal: str) -> str:
+        """One runbook section per signal: the same procedure serves every owner of that signal."""
+        return f"{self._estate.runbook_url}#{signal}"
 
     def description(
         self, owner: str, signal: str, severity: Severity, *, what: str, comparison: str, value: float,
@@ -78,7 +80,7 @@ class AlarmFactory:
         )
         text = (
             f"{severity.value.upper()}: {what} {COMPARISON_TEXT[comparison]} {_number(value)}{unit_text}"
-            f" for {window}. Runbook: {self.runbook_link(owner, signal)}"
+            f" for {window}. Runbook: {self.runbook_link(signal)}"
         )
         if len(text) > DESCRIPTION_LIMIT:
             raise ValueError(f"alarm {alarm_name(owner, signal, severity)}: description longer than {DESCRIPTION_LIMIT}")

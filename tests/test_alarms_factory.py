@@ -53,7 +53,7 @@ def test_names_descriptions_and_tags_come_from_the_factory(renders, estate):
         assert NAME.match(inputs["name"])
         description = inputs["alarmDescription"]
         assert description.startswith(tags["severity"].upper() + ": ")
-        assert description.endswith(f"Runbook: {_runbook(render)}#{tags['service']}-{tags['signal']}")
+        assert description.endswith(f"Runbook: {_runbook(render)}#{tags['signal']}")
         threshold = inputs["threshold"]
         shown = str(int(threshold)) if float(threshold).is_integer() else f"{threshold:g}"
         assert re.search(rf"(>|>=|<|<=) {re.escape(shown)}", description), description
