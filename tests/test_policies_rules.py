@@ -139,6 +139,13 @@ def compliant_render() -> dict:
         b.add("aws:ses/identityNotificationTopic:IdentityNotificationTopic", f"feedback-{kind.lower()}",
               {"identity": "[unknown]", "notificationType": kind, "topicArn": "[unknown]"}, deps=[identity, topics[("eu-central-1", "warning")]])
     b.add("aws:ses/domainDkim:DomainDkim", "symphonia-fr-dkim", {"domain": "[unknown]"}, deps=[identity])
+    sender = b.add("aws:ses/emailIdentity:EmailIdentity", "noreply", {"email": "noreply@symphonia.fr"})
+    for kind in ("Bounce", "Complaint"):
+        b.add("aws:ses/identityNotificationTopic:IdentityNotificationTopic", f"noreply-{kind.lower()}",
+              {"identity": "[unknown]", "notificationType": kind, "topicArn": "[unknown]"}, deps=[sender, topics[("eu-central-1", "warning")]])
+    behaviour = {"viewerProtocolPolicy": "redirect-to-https", "compress": True, "targetOriginId": "app"}
+    b.add("aws:cloudfront/distribution:Distribution", "cdn", {
+        "defaultCacheBehavior": behaviour, "orderedCacheBehaviors": [{**behaviour, "pathPattern": "/static/*"}]}, provider=US_EAST)
     cluster = b.add("mongodbatlas:index/advancedCluster:AdvancedCluster", "cluster", {"backupEnabled": True}, protect=True)
     b.add("mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule", "cluster-backup", {"clusterName": "[unknown]"}, deps=[cluster])
     b.add("mongodbatlas:index/projectIpAccessList:ProjectIpAccessList", "nat-a", {"cidrBlock": "203.0.113.10/32"})
@@ -207,7 +214,7 @@ MUTATIONS = {
     "cost-sms-spend-limit": (lambda r: drop(r, "sms"), None),
     "estate-stateful-protected": (lambda r: find(r, "documents-bucket").update(protect=False), "documents-bucket"),
     "estate-exemption-unexpired": (None, None),  # needs config: see test_policies_engine.py
-    "mail-identity-feedback": (lambda r: drop(r, "feedback-complaint"), "symphonia-fr"),
+    "mail-identity-feedback": (lambda r: drop(r, "feedback-complaint", "noreply-bounce"), ("symphonia-fr", "noreply")),
     "mail-identity-dkim": (lambda r: drop(r, "symphonia-fr-dkim"), "symphonia-fr"),
     "secrets-environment-plaintext": (lambda r: set_setting(r, "api-prod", APP_ENV, "SESSION_SECRET", "hunter2"), "api-prod"),
     "secrets-environment-references": (
@@ -226,6 +233,8 @@ MUTATIONS = {
         lambda r: set_setting(r, "api-prod", "aws:autoscaling:launchconfiguration", "DisableIMDSv1", None), "api-prod"),
     "services-environment-production-settings": (
         lambda r: set_setting(r, "api-prod", APP_ENV, "CORS_ORIGIN", "https://app.symphonia.fr,http://localhost:3000"), "api-prod"),
+    "services-cdn-https-compressed": (
+        lambda r: inputs(r, "cdn")["orderedCacheBehaviors"][0].update(viewerProtocolPolicy="allow-all"), "cdn"),
     "services-environment-platform": (
         lambda r: inputs(r, "api-prod").update(solutionStackName="64bit Amazon Linux 2 v5.8.0 running Node.js 18"), "api-prod"),
     "services-environment-alarms": (lambda r: drop(r, "api-latency-warning"), "api-prod"),
@@ -293,3 +302,24 @@ def test_every_rule_documents_its_runbook_item_and_remediation():
         assert info.runbook and policy.remediation_steps and policy.description.endswith("."), policy.name
         expected = "advisory" if info.category == "hygiene" else "mandatory"
         assert policy.enforcement_level.value == expected, policy.name
+
+
+@pytest.mark.parametrize("value, expected", [
+    (None, "NODE_ENV is not set"),
+    ("development", "NODE_ENV is 'development', not 'production'."),
+    ("production", None),
+])
+def test_production_settings_require_node_env_production(baseline, value, expected):
+    render = copy.deepcopy(baseline)
+    set_setting(render, "api-prod", APP_ENV, "NODE_ENV", value)
+    messages = [v.message for v in run_policies(render, config=CONFIG).violations]
+    if expected is None:
+        assert messages == []
+    else:
+        assert len(messages) == 1 and expected in messages[0]
+
+
+def test_a_world_open_https_listener_is_allowed_but_not_a_port_range(baseline):
+    render = copy.deepcopy(baseline)
+    inputs(render, "alb")["ingress"].append({"protocol": "tcp", "fromPort": 80, "toPort": 443, "cidrBlocks": ["0.0.0.0/0"]})
+    assert [v.policy for v in run_policies(render, config=CONFIG).violations] == ["services-security-group-world-ingress"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .base import dependents, get, of_type, stack_rule
 
 DOMAIN_IDENTITY = "aws:ses/domainIdentity:DomainIdentity"
+EMAIL_IDENTITY = "aws:ses/emailIdentity:EmailIdentity"
 NOTIFICATION_TOPIC = "aws:ses/identityNotificationTopic:IdentityNotificationTopic"
 DKIM = "aws:ses/domainDkim:DomainDkim"
 FEEDBACK = ("Bounce", "Complaint")
@@ -12,12 +13,13 @@ FEEDBACK = ("Bounce", "Complaint")
 
 @stack_rule(
     "mail-identity-feedback", area="mail", category="blind-spot",
-    description="Every SES domain identity sends Bounce and Complaint notifications to an SNS topic.",
+    description="Every SES identity (domain and sender address) sends Bounce and Complaint notifications to an SNS topic.",
     runbook="001 § Checklist > AWS SES: \"SNS notifications configurées (bounces, complaints)\"",
-    remediation="Add an IdentityNotificationTopic per type (Bounce and Complaint) on the identity; the seed wires bounces only.",
+    remediation="Add an IdentityNotificationTopic per type (Bounce and Complaint) on the identity; the seed wires bounces only. "
+    "A verified address uses its own notification settings, not its domain's: wire both.",
 )
 def identity_feedback(args, report_violation):
-    for identity in of_type(args.resources, DOMAIN_IDENTITY):
+    for identity in of_type(args.resources, DOMAIN_IDENTITY, EMAIL_IDENTITY):
         wired = {get(n.props, "notificationType") for n in dependents(args.resources, identity, NOTIFICATION_TOPIC)}
         missing = [kind for kind in FEEDBACK if kind not in wired]
         if missing:

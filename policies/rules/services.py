@@ -161,7 +161,9 @@ def environment_production_settings(args, report_violation):
             lowered = origin.lower()
             if "localhost" in lowered or "127.0.0.1" in lowered or lowered.startswith("http://"):
                 report_violation(f"{name} contains {origin!r}: development origins must not reach production.")
-    if "NODE_ENV" in names and eb_setting(args.props, APP_ENV, "NODE_ENV") != "production":
+    if "NODE_ENV" not in names:
+        report_violation("NODE_ENV is not set: Node.js frameworks then run in development mode (stack traces, no caching).")
+    elif eb_setting(args.props, APP_ENV, "NODE_ENV") != "production":
         report_violation(f"NODE_ENV is {eb_setting(args.props, APP_ENV, 'NODE_ENV')!r}, not 'production'.")
 
 
@@ -242,7 +244,7 @@ def _world(cidrs) -> bool:
 
 @resource_rule(
     "services-security-group-world-ingress", area="services", category="security",
-    description="No security group admits the internet except HTTPS (443) or HTTP (80) to a load balancer.",
+    description="No security group admits the internet except on HTTPS (443) or HTTP (80).",
     runbook="000 § Tâches Mensuelles: \"Revoir les règles de sécurité (Security Groups, IAM)\"",
     remediation="Admit the internet on 443 only (the load balancer's group); admit instances and data stores by security group.",
     parameters={"openPorts": {"type": "array", "items": {"type": "number"}, "default": [80, 443]}},
@@ -308,3 +310,27 @@ def log_group_retention(args, report_violation):
         return
     if not get(args.props, "retentionInDays"):
         report_violation("retentionInDays is not set: logs are kept (and billed) forever.")
+
+
+DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
+
+
+@resource_rule(
+    "services-cdn-https-compressed", area="services", category="security",
+    description="Every CloudFront cache behaviour redirects HTTP to HTTPS (or allows HTTPS only) and compresses responses.",
+    runbook="003 § Checklist Avant Mise en Production: \"HTTPS forcé\", \"Gzip activé\", \"CDN configuré (si S3)\"",
+    remediation="Set viewer_protocol_policy to redirect-to-https (or https-only) and compress=True on every cache behaviour.",
+)
+def cdn_https_compressed(args, report_violation):
+    if args.resource_type != DISTRIBUTION:
+        return
+    behaviours = [("default", get(args.props, "defaultCacheBehavior"))]
+    behaviours += [(get(b, "pathPattern", "?"), b) for b in items(get(args.props, "orderedCacheBehaviors"))]
+    for path, behaviour in behaviours:
+        if behaviour is None:
+            continue
+        policy = get(behaviour, "viewerProtocolPolicy")
+        if policy not in ("redirect-to-https", "https-only"):
+            report_violation(f"cache behaviour {path}: viewerProtocolPolicy is {policy!r}, plain HTTP is served.")
+        if not truthy(get(behaviour, "compress", False)):
+            report_violation(f"cache behaviour {path}: compress is not true.")
