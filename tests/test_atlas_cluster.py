@@ -1,0 +1,165 @@
+"""MongoDB Atlas of prod (components/atlas.py): project, protected cluster with cloud backup, explicit
+backup retention, snapshot export to the backups bucket through a role limited to it, an access
+list without 0.0.0.0/0, one readWrite user per service on its own database, MONGODB_URI secrets,
+alert configurations, the maintenance window and the declared collections/indexes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from components.atlas import mongodb_uri, srv_host
+from infra.config import EstateConfigError
+
+A = "mongodbatlas:index/"
+DATABASES = {
+    "authz-eb": "rt-auth",
+    "subscriptions-contracts-eb": "rt-subscriptions-contracts",
+    "tms-sync-eb": "rt-tms-sync",
+    "affret-ia-api-v2": "symphonia",
+}
+
+
+def test_project_and_cluster_with_cloud_backup_protected(prod_render):
+    (project,) = prod_render.of_type(A + "project:Project")
+    assert project.inputs["name"] == "symphonia-prod" and project.inputs["orgId"] == "5f0c1a2b3c4d5e6f7a8b9c0d"
+    (cluster,) = prod_render.of_type(A + "advancedCluster:AdvancedCluster")
+    i = cluster.inputs
+    assert i["name"] == "symphonia-prod" and i["clusterType"] == "REPLICASET"
+    assert i["backupEnabled"] is True and i["retainBackupsEnabled"] is True and i["terminationProtectionEnabled"] is True
+    (spec,) = i["replicationSpecs"]
+    (region,) = spec["regionConfigs"]
+    assert (region["providerName"], region["regionName"]) == ("AWS", "EU_CENTRAL_1")
+    assert region["electableSpecs"] == {"instanceSize": "M10", "nodeCount": 3}
+    assert project.protect and cluster.protect
+
+
+def test_backup_schedule_with_explicit_retention_and_weekly_export(prod_render):
+    (schedule,) = prod_render.of_type(A + "cloudBackupSchedule:CloudBackupSchedule")
+    i = schedule.inputs
+    assert i["clusterName"] == "symphonia-prod"
+    assert i["policyItemHourly"] == {"frequencyInterval": 6, "retentionUnit": "days", "retentionValue": 2}
+    assert i["policyItemDaily"] == {"frequencyInterval": 1, "retentionUnit": "days", "retentionValue": 7}
+    assert i["policyItemWeeklies"] == [{"frequencyInterval": 7, "retentionUnit": "weeks", "retentionValue": 4}]  # Sunday
+    assert i["policyItemMonthlies"] == [{"frequencyInterval": 1, "retentionUnit": "months", "retentionValue": 12}]
+    assert i["autoExportEnabled"] is True and i["export"]["frequencyType"] == "weekly"
+    (bucket,) = prod_render.of_type(A + "cloudBackupSnapshotExportBucket:CloudBackupSnapshotExportBucket")
+    assert bucket.inputs["bucketName"] == "rt-backend-backups" and bucket.inputs["cloudProvider"] == "AWS"
+    assert bucket.urn in schedule.dependencies
+
+
+def test_export_role_is_assumed_by_atlas_only_and_reaches_the_backups_bucket_only(prod_render):
+    role = prod_render.named("symphonia-prod-atlas-snapshot-export", "aws:iam/role:Role")
+    (statement,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+    assert statement["Action"] == "sts:AssumeRole"
+    assert statement["Principal"]["AWS"].startswith("arn:aws:iam::")
+    assert statement["Condition"]["StringEquals"]["sts:ExternalId"]  # the external id Atlas handed out
+    policy = prod_render.named("symphonia-prod-atlas-snapshot-export-s3", "aws:iam/rolePolicy:RolePolicy")
+    resources = {r for s in json.loads(policy.inputs["policy"])["Statement"] for r in ([s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"])}
+    assert resources == {"arn:aws:s3:::rt-backend-backups", "arn:aws:s3:::rt-backend-backups/*"}
+    (authorization,) = prod_render.of_type(A + "cloudProviderAccessAuthorization:CloudProviderAccessAuthorization")
+    assert authorization.inputs["aws"]["iamAssumedRoleArn"].endswith(":role/symphonia-prod-atlas-snapshot-export")
+
+
+def test_access_list_from_the_model_never_the_world(prod_render):
+    entries = prod_render.of_type(A + "projectIpAccessList:ProjectIpAccessList")
+    assert sorted(e.inputs["cidrBlock"] for e in entries) == ["203.0.113.10/32", "203.0.113.11/32"]
+    assert all("ipAddress" not in e.inputs and e.inputs["comment"] for e in entries)
+
+
+@pytest.mark.parametrize("cidr", ["0.0.0.0/0", "10.0.0.0/8"])
+def test_runbook_001s_temporary_0_0_0_0_is_refused(prod_estate, render_estate_dict, cidr):
+    prod_estate["atlas"]["access_list"].append({"cidr": cidr, "comment": "temporairement"})
+    with pytest.raises(EstateConfigError, match="access_list"):
+        render_estate_dict(prod_estate)
+
+
+def test_one_user_per_service_readwrite_on_its_own_database_only(prod_render):
+    users = {u.inputs["username"]: u for u in prod_render.of_type(A + "databaseUser:DatabaseUser")}
+    assert set(users) == set(DATABASES)
+    for name, database in DATABASES.items():
+        i = users[name].inputs
+        assert i["roles"] == [{"databaseName": database, "roleName": "readWrite"}]
+        assert i["authDatabaseName"] == "admin"
+        assert i["scopes"] == [{"name": "symphonia-prod", "type": "CLUSTER"}]
+        assert i["password"] == "[secret]"
+
+
+def test_uri_secrets_stored_and_referenced_by_the_services(prod_render):
+    for service, database in DATABASES.items():
+        secret = prod_render.named(f"rt-technologie/prod/{service}/mongodb-uri", "aws:secretsmanager/secret:Secret")
+        assert secret.protect
+        version = prod_render.named(f"rt-technologie/prod/{service}/mongodb-uri-value", "aws:secretsmanager/secretVersion:SecretVersion")
+        assert version.inputs["secretString"] == "[secret]"
+    environment = prod_render.named("rt-subscriptions-api-prod", "aws:elasticbeanstalk/environment:Environment")
+    secrets = {s["name"]: s["value"] for s in environment.inputs["settings"] if s["namespace"] == "aws:elasticbeanstalk:application:environmentsecrets"}
+    assert ":secret:rt-technologie/prod/subscriptions-contracts-eb/mongodb-uri-" in secrets["MONGODB_URI"]
+
+
+def test_uri_format_has_the_database_and_escapes_credentials():
+    host = srv_host({"standard_srv": "mongodb+srv://symphonia-prod.ab12c.mongodb.net"})
+    assert host == "symphonia-prod.ab12c.mongodb.net"
+    assert srv_host([{"standardSrv": "mongodb+srv://x.mongodb.net"}]) == "x.mongodb.net"
+    assert srv_host(None) is None
+    uri = mongodb_uri("tms-sync-eb", "p@ss/word", host, "rt-tms-sync")
+    assert uri == "mongodb+srv://tms-sync-eb:p%40ss%2Fword@symphonia-prod.ab12c.mongodb.net/rt-tms-sync?retryWrites=true&w=majority"
+
+
+def test_alert_configurations(prod_render, prod_estate):
+    alerts = {a.name: a.inputs for a in prod_render.of_type(A + "alertConfiguration:AlertConfiguration")}
+    expected = {
+        "connections": ("CONNECTIONS_PERCENT", 80, 95),  # seed 002
+        "replication-lag": ("OPLOG_SLAVE_LAG_MASTER_TIME", 60, 300),
+        "disk": ("DISK_PARTITION_SPACE_USED_DATA", 80, 90),
+    }
+    assert set(alerts) == {f"symphonia-prod-{s}-{sev}" for s in expected for sev in ("warning", "critical")}
+    subscriptions = prod_estate["alerting"]["subscriptions"]
+    for signal, (metric, warning, critical) in expected.items():
+        for severity, value in (("warning", warning), ("critical", critical)):
+            alert = alerts[f"symphonia-prod-{signal}-{severity}"]
+            assert alert["eventType"] == "OUTSIDE_METRIC_THRESHOLD" and alert["enabled"] is True
+            assert alert["metricThresholdConfig"]["metricName"] == metric
+            assert alert["metricThresholdConfig"]["threshold"] == value
+            assert alert["metricThresholdConfig"]["operator"] == "GREATER_THAN"
+            assert alert["severityOverride"] == severity.upper()
+            assert {"fieldName": "CLUSTER_NAME", "operator": "EQUALS", "value": "symphonia-prod"} in alert["matchers"]
+            got = {(n["typeName"], n.get("emailAddress") or n.get("mobileNumber")) for n in alert["notifications"]}
+            want = {
+                ({"email": "EMAIL", "sms": "SMS"}[s["protocol"]], s["endpoint"])
+                for s in subscriptions
+                if s["protocol"] in ("email", "sms") and severity in s["severities"]
+            }
+            assert got == want
+
+
+def test_maintenance_window_sunday_two(prod_render):
+    (window,) = prod_render.of_type(A + "maintenanceWindow:MaintenanceWindow")
+    assert (window.inputs["dayOfWeek"], window.inputs["hourOfDay"]) == (1, 2)  # Atlas: Sunday = 1
+
+
+def test_collections_and_runbook_001_ttl_indexes_declared(prod_render, prod_estate):
+    resources = {(r.inputs["database"], r.inputs["collection"]): r for r in prod_render.of_type("pulumi-python:dynamic:Resource")}
+    declared = {(c["database"], c["name"]) for c in prod_estate["atlas"]["collections"]}
+    assert set(resources) == declared
+    ttl = {
+        (db, coll, index["name"]): index["expireAfterSeconds"]
+        for (db, coll), r in resources.items()
+        for index in r.inputs["indexes"]
+        if "expireAfterSeconds" in index
+    }
+    assert ttl == {("symphonia", "monitoring_logs", "timestamp_1"): 2592000, ("symphonia", "cache_entries", "expiresAt_1"): 0}
+    carriers = {i["name"]: i for i in resources[("symphonia", "carriers")].inputs["indexes"]}
+    assert carriers["siret_1"]["unique"] is True and carriers["metadata.dashdocId_1"]["sparse"] is True
+    (cluster,) = prod_render.of_type(A + "advancedCluster:AdvancedCluster")
+    for r in resources.values():
+        assert r.inputs["uri"] == "[secret]"
+        assert cluster.urn in r.dependencies
+
+
+def test_render_is_deterministic_with_the_dynamic_provider(prod_stack_file, prod_render):
+    from infra.engine import render_stack
+
+    again = render_stack(prod_stack_file)
+    mine = lambda render: [r.to_dict() for r in render.resources if r.type.startswith(("mongodbatlas:", "pulumi-python:dynamic"))]
+    assert mine(again) == mine(prod_render)

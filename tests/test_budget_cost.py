@@ -1,0 +1,59 @@
+"""The monthly cost budget of prod (components/budget.py): amount from the estate, FORECASTED and
+ACTUAL notifications at 80 % (warning topic) and 100 % (critical topic), topics Budgets may publish to."""
+
+from __future__ import annotations
+
+import json
+
+import botocore.session
+
+from components.budget import amount, severity_for
+from infra.estate import Severity
+
+TOPIC = "arn:aws:sns:eu-central-1:123456789012:rt-estate-prod-{}"
+
+
+def test_monthly_cost_budget_from_the_estate(prod_render):
+    (budget,) = prod_render.of_type("aws:budgets/budget:Budget")
+    i = budget.inputs
+    assert (i["name"], i["budgetType"], i["timeUnit"]) == ("rt-estate-prod-monthly", "COST", "MONTHLY")
+    assert (i["limitAmount"], i["limitUnit"]) == ("1500", "USD")
+
+
+def test_forecast_and_actual_alerts_routed_by_severity(prod_render):
+    (budget,) = prod_render.of_type("aws:budgets/budget:Budget")
+    got = {
+        (n["notificationType"], n["threshold"], n["thresholdType"], n["comparisonOperator"], tuple(n["subscriberSnsTopicArns"]))
+        for n in budget.inputs["notifications"]
+    }
+    assert got == {
+        ("FORECASTED", 80, "PERCENTAGE", "GREATER_THAN", (TOPIC.format("warning"),)),
+        ("ACTUAL", 80, "PERCENTAGE", "GREATER_THAN", (TOPIC.format("warning"),)),
+        ("FORECASTED", 100, "PERCENTAGE", "GREATER_THAN", (TOPIC.format("critical"),)),
+        ("ACTUAL", 100, "PERCENTAGE", "GREATER_THAN", (TOPIC.format("critical"),)),
+    }
+    model = botocore.session.get_session().get_service_model("budgets")
+    assert {n["notificationType"] for n in budget.inputs["notifications"]} <= set(model.shape_for("NotificationType").enum)
+
+
+def test_alert_topics_let_budgets_of_this_account_publish(prod_render):
+    for severity in ("warning", "critical"):
+        policy = prod_render.named(f"rt-estate-prod-{severity}-eu-central-1-policy", "aws:sns/topicPolicy:TopicPolicy")
+        statements = json.loads(policy.inputs["policy"])["Statement"]
+        (budgets,) = [s for s in statements if s["Principal"] == {"Service": "budgets.amazonaws.com"}]
+        assert budgets["Action"] == "sns:Publish" and budgets["Resource"] == TOPIC.format(severity)
+        assert budgets["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
+
+
+def test_other_percentages_and_amounts(prod_estate, render_estate_dict):
+    prod_estate["budget"].update(monthly_limit_usd=1234.5, alert_percentages=[50, 90, 120])
+    (budget,) = render_estate_dict(prod_estate).of_type("aws:budgets/budget:Budget")
+    assert budget.inputs["limitAmount"] == "1234.50"
+    routed = {(n["threshold"], n["subscriberSnsTopicArns"][0].rsplit("-", 1)[1]) for n in budget.inputs["notifications"]}
+    assert routed == {(50, "warning"), (90, "warning"), (120, "critical")}
+    assert len(budget.inputs["notifications"]) == 6
+
+
+def test_helpers():
+    assert amount(1500.0) == "1500" and amount(99.999) == "100.00"
+    assert severity_for(99.9) is Severity.warning and severity_for(100) is Severity.critical
