@@ -78,7 +78,7 @@ def synthetic_estate(services: int) -> dict[str, Any]:
 
 
 def child_ours(services: int | None, dump: str | None, quiet_gc: bool) -> dict[str, Any]:
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     from infra import engine, program  # noqa: F401  (the program's own imports count)
 
     t1, c1 = time.perf_counter(), time.process_time()
@@ -89,6 +89,7 @@ def child_ours(services: int | None, dump: str | None, quiet_gc: bool) -> dict[s
     t2 = time.perf_counter()
     result = {
         "imports": t1 - t0,
+        "imports_cpu": c1 - c0,
         "first_render": t2 - t1,
         "render_cpu": time.process_time() - c1,
         "resources": len(first.resources),
@@ -223,15 +224,16 @@ def _run(args: list[str]) -> tuple[dict[str, Any], float]:
     return result, wall
 
 
-def _estate_command_wall() -> float:
+def _estate_command() -> tuple[float, float]:
+    """(wall, cpu) of the whole ``estate preview --stack prod --format json`` command."""
     estate = Path(sys.executable).parent / "estate"
     command = [str(estate)] if estate.exists() else [sys.executable, "-m", "infra.cli"]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run([*command, "preview", "--stack", "prod", "--format", "json", "--output", os.devnull],
                           cwd=PROJECT_ROOT, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"estate preview failed:\n{done.stderr[-3000:]}")
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _children_cpu() - cpu
 
 
 def _median(values: list[float]) -> float:
@@ -263,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"offline engine benchmark: python {sys.version.split()[0]}, {os.cpu_count()} CPUs, GC {args.gc}, median of up to {args.repeat} runs")
 
     # Import cost and the prod render, whole command and broken down.
-    commands = [_estate_command_wall() for _ in range(args.repeat)]
+    commands = [_estate_command() for _ in range(args.repeat)]
     prod_runs = [_run(["--child", "ours", *gc_args]) for _ in range(args.repeat)]
     prod = prod_runs[0][0]
     imports = _median([r["imports"] for r, _ in prod_runs])
@@ -271,12 +273,18 @@ def main(argv: list[str] | None = None) -> int:
     warm = _median([r["warm_render"] for r, _ in prod_runs])
     warm_cpu = _median([r["warm_render_cpu"] for r, _ in prod_runs])
     stock_cpu = _median([_run(["--child", "stock", *gc_args])[0]["warm_render_cpu"] for _ in range(args.repeat)])
+    imports_cpu = _median([r["imports_cpu"] for r, _ in prod_runs])
+    first_cpu = _median([r["render_cpu"] for r, _ in prod_runs])
     print()
-    print(f"import infra.engine + infra.program          {imports:6.2f} s wall")
-    print(f"lazy provider modules (first - warm render)  {first - warm:6.2f} s wall")
-    print(f"prod render, warm ({prod['resources']} resources)            {warm:6.2f} s wall  {warm_cpu:5.2f} s cpu  {1000 * warm_cpu / prod['resources']:4.1f} ms/resource")
-    print(f"  same program, Pulumi's stock mock monitor  {'':6}        {stock_cpu:5.2f} s cpu  (engine overhead {warm_cpu / stock_cpu:.2f}x)")
-    print(f"estate preview --stack prod (whole command)  {_median(commands):6.2f} s wall  target < 3 s; peak RSS {prod['peak_rss_mb']:.0f} MB")
+    print(f"{'':46}{'wall s':>8}{'cpu s':>8}")
+    print(f"{'import infra.engine + infra.program':<46}{imports:8.2f}{imports_cpu:8.2f}")
+    print(f"{'lazy provider modules (first - warm render)':<46}{first - warm:8.2f}{first_cpu - warm_cpu:8.2f}")
+    label = f"prod render, warm ({prod['resources']} resources)"
+    print(f"{label:<46}{warm:8.2f}{warm_cpu:8.2f}"
+          f"   {1000 * warm_cpu / prod['resources']:.1f} ms cpu/resource")
+    print(f"{'  same program, stock Pulumi MockMonitor':<46}{'':8}{stock_cpu:8.2f}   engine overhead {warm_cpu / stock_cpu:.2f}x")
+    print(f"{'estate preview --stack prod (whole command)':<46}{_median([w for w, _ in commands]):8.2f}{_median([c for _, c in commands]):8.2f}"
+          f"   target < 3 s; peak RSS {prod['peak_rss_mb']:.0f} MB")
 
     rows = []
     with tempfile.TemporaryDirectory() as scratch:

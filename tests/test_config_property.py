@@ -111,7 +111,7 @@ def _assert_clean(error: EstateConfigError) -> None:
         assert head.startswith(("estate", "aws:region", "monitored-estate:estate", tempfile.gettempdir())), line
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None, derandomize=True)
 @given(st.lists(mutation, min_size=1, max_size=3))
 @example([(("config", "monitored-estate:estate", "budget"), "delete", 0, "a")])  # optional section: renders
 @example([(("config", "monitored-estate:estate", "services", 1, "description"), "delete", 0, "a")])  # renders
