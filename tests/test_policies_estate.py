@@ -97,7 +97,7 @@ def _no_complaints(render):
     identity = _first(render, "aws:ses/domainIdentity:DomainIdentity")
     render["resources"] = [
         r for r in render["resources"]
-        if not (r["type"] == topic["type"] and r["inputs"].get("notificationType") == "Complaint")
+        if not (r["type"] == topic["type"] and r["inputs"].get("notificationType") == "Complaint" and identity["urn"] in r["dependencies"])
     ]
     return "mail-identity-feedback", identity
 

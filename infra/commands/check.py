@@ -125,7 +125,12 @@ def _load_estate(stack: str, stack_file: Path | None):
 
 
 def _name(urn: str) -> str:
-    return urn.rsplit("::", 1)[-1] if urn else "(stack)"
+    """``name (Type)`` from a URN: short, and unambiguous between a bucket and its policy."""
+    if not urn:
+        return "(stack)"
+    parts = urn.split("::")
+    type_ = parts[2].rsplit("$", 1)[-1].rsplit(":", 1)[-1] if len(parts) >= 4 else ""
+    return f"{parts[-1]} ({type_})" if type_ else parts[-1]
 
 
 def as_table(result) -> str:
