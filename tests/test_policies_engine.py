@@ -234,3 +234,11 @@ def test_the_docs_table_lists_every_rule_with_its_level_and_runbook_item():
         assert row is not None, f"{rule.name} is missing from docs/policies.md"
         assert f"| {rule.enforcement_level.value} ({INFO[rule.name].category}) |" in row, rule.name
         assert INFO[rule.name].runbook.replace("|", "/") in row, rule.name
+
+
+def test_a_stack_wide_finding_is_exempted_by_resource_stack(baseline):
+    render = copy.deepcopy(baseline)
+    render["resources"] = [r for r in render["resources"] if r["name"] != "monthly"]
+    assert [v.policy for v in run_policies(render, config=CONFIG).violations] == ["cost-budget-notifications"]
+    exempted = {**CONFIG, "cost-budget-notifications": {"exemptions": [{"resource": "stack", "reason": "billed by the parent org", "expires": FAR_FUTURE}]}}
+    assert run_policies(render, config=exempted).violations == []

@@ -67,6 +67,8 @@ class RuleInfo:
     runbook: str  # seed file and section, e.g. "001 Checklist de Déploiement / S3: Versioning activé"
 
 
+STACK_TARGET = "stack"  # the exemption target of stack-wide findings (e.g. "no budget at all")
+
 ALL_POLICIES: list[ResourceValidationPolicy | StackValidationPolicy] = []
 INFO: dict[str, RuleInfo] = {}
 
@@ -176,7 +178,8 @@ def stack_rule(
             config = args.get_config()
 
             def report(message: str, urn: str | None = None) -> None:
-                if urn and active_exemption(config, urn) is not None:
+                # A finding about the stack as a whole (no URN) is exempted by resource "stack".
+                if active_exemption(config, urn or STACK_TARGET) is not None:
                     return
                 report_violation(message, urn)
 
