@@ -43,6 +43,8 @@ ELECTABLE_NODES = 3
 URI_OPTIONS = "retryWrites=true&w=majority"
 PASSWORD_LENGTH = 40
 EXPORT_FREQUENCY = "weekly"  # runbook 000: "Backup MongoDB — Hebdomadaire"
+# Atlas writes exports under this fixed prefix; the backups bucket needs a lifecycle rule for it.
+EXPORT_PREFIX = "exported_snapshots/"
 SNAPSHOT_HOUR_UTC = 1  # before the 02:00 maintenance window
 
 # signal -> (Atlas metric, units, mode, extra matchers, what)

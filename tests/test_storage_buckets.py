@@ -82,6 +82,15 @@ def test_backups_rule_is_limited_to_the_mongodb_prefix(prod_render):
     assert rules["mongodb/"]["expiration"] == {"days": 365}
 
 
+def test_atlas_snapshot_exports_have_their_own_retention(prod_render):
+    from components.atlas import EXPORT_PREFIX
+
+    lifecycle = by_bucket(prod_render, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")
+    rules = {rule["filter"]["prefix"]: rule for rule in lifecycle[NAMES["backups"]].inputs["rules"]}
+    assert rules[EXPORT_PREFIX]["expiration"] == {"days": 365}
+    assert rules[EXPORT_PREFIX]["noncurrentVersionExpiration"] == {"noncurrentDays": 90}
+
+
 def test_encryption_kms_with_bucket_keys_and_sse_s3_for_the_log_target(prod_render):
     encryption = by_bucket(prod_render, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
     for bucket, config in encryption.items():
