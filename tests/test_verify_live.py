@@ -18,7 +18,6 @@ import boto3
 import pytest
 
 from infra.config import estate_from_stack_file, load_stack_file
-from infra.engine import render_stack
 from infra.verify import FAIL, NOT_CHECKABLE, PASS, Clients, declared_alarms, estate_regions, expected_topics, verify_estate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,10 +40,10 @@ def fake_credentials():
 
 
 @pytest.fixture(scope="module")
-def prod():
-    stack_file = load_stack_file(PROD)
-    estate = estate_from_stack_file(stack_file)
-    render = render_stack(stack_file)
+def prod(prod_render):
+    """The estate, its render (conftest's session render of Pulumi.prod.yaml) and its declared alarms."""
+    estate = estate_from_stack_file(load_stack_file(PROD))
+    render = prod_render
     alarms = declared_alarms([r.to_dict() for r in render.resources], estate.region)
     return estate, render, alarms
 
