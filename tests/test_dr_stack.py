@@ -130,3 +130,18 @@ def test_dr_passes_the_policy_pack(dr_render):
     result = run_policies(dr_render, config=estate_policy_config(estate), region=estate.region)
     assert result.resources > 200
     assert [v.policy for v in result.violations] == []
+
+
+def test_dr_mirrors_prod_except_names():
+    """Same services, thresholds, scaling, lifecycles, retention... as prod: only strings (names,
+    regions, identifiers) may differ. A change to prod's estate that DR lacks fails here."""
+    def shape(value):
+        if isinstance(value, dict):
+            return {key: shape(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [shape(item) for item in value]
+        return "<text>" if isinstance(value, str) else value
+
+    prod = load_stack_file(ROOT / "Pulumi.prod.yaml").config["monitored-estate:estate"]
+    dr = load_stack_file(DR).config["monitored-estate:estate"]
+    assert shape(dr) == shape(prod)
