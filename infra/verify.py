@@ -349,8 +349,8 @@ class Verifier:
     def _add(self, family: str, resource: str, region: str, status: str, detail: str, action: str = "") -> None:
         self.report.add(Check(family, resource, region, status, detail, action if status != PASS else ""))
 
-    def _unavailable(self, family: str, resource: str, region: str, error: Exception, what: str) -> None:
-        self._add(family, resource, region, NOT_CHECKABLE, f"{what}: {error}", f"check {what} by hand in the console")
+    def _unavailable(self, family: str, resource: str, region: str, error: Exception, what: str, by_hand: str = "") -> None:
+        self._add(family, resource, region, NOT_CHECKABLE, f"{what}: {error}", by_hand or f"check {what} by hand in the console")
 
     # -- alarms ---------------------------------------------------------------------------------
 
@@ -544,7 +544,9 @@ class Verifier:
                           "request production access (SES console > Account dashboard > Request production access;"
                           " runbook 001, leave the sandbox)")
         except (Unavailable, LookupError) as error:  # a 404 here is an unknown route, not a missing account
-            self._unavailable("mail", "production access", region, error, "SESv2 GetAccount")
+            self._unavailable("mail", "production access", region, error, "SESv2 GetAccount",
+                              f"`aws sesv2 get-account --region {region}`: ProductionAccessEnabled must be true"
+                              " (or the SES console's Account dashboard: not 'Sandbox')")
 
     # -- buckets --------------------------------------------------------------------------------
 
@@ -690,7 +692,8 @@ class Verifier:
             try:
                 health = call(eb.describe_environment_health, EnvironmentName=name, AttributeNames=["Color", "HealthStatus", "Causes"])
             except (Unavailable, LookupError) as error:
-                self._unavailable("environment", f"{name} health", region, error, "Elastic Beanstalk DescribeEnvironmentHealth")
+                self._unavailable("environment", f"{name} health", region, error, "Elastic Beanstalk DescribeEnvironmentHealth",
+                                  f"`eb health {name}` (or the console's Health page): every instance Ok, colour Green")
                 continue
             color = health.get("Color")
             if color == "Green":
