@@ -247,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--child", choices=["ours", "floor", "stock"], help=argparse.SUPPRESS)
     parser.add_argument("--services", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--dump", help=argparse.SUPPRESS)
-    parser.add_argument("--gc", choices=["quiet", "normal"], default="quiet", help="cyclic GC during renders (default: frozen and paused)")
+    parser.add_argument("--gc", choices=["quiet", "normal"], default="quiet", help="cyclic GC during renders (default: frozen, young collections only)")
     args = parser.parse_args(argv)
 
     if args.child == "ours":
