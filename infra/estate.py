@@ -743,6 +743,8 @@ class Estate(StrictModel):
                     problems.append((f"dashboards[{i}].services[{j}]", f"unknown service '{name}' (declared: {', '.join(sorted(names))})"))
         if any(s.kind == "beanstalk" for s in self.services) and self.network is None:
             problems.append(("network", "required when a service runs on Elastic Beanstalk (vpc_id, subnets, certificate_arn)"))
+        if self.cache is not None and self.network is None:
+            problems.append(("cache", "needs network: the cache lives in its private subnets"))
         purposes = {b.purpose for b in self.buckets}
         for i, service in enumerate(self.services):
             if service.uses_cache and self.cache is None:

@@ -105,3 +105,11 @@ def test_no_replica_means_no_failover(prod_estate, render_estate_dict):
     assert group.inputs["maintenanceWindow"] == "wed:02:00-wed:04:00"
     cpu = next(a for a in render.of_type(ALARM) if a.inputs["name"] == "symphonia-redis-prod-cpu-warning")
     assert json.dumps(cpu.inputs["metricQueries"]).count("CacheClusterId") == 1
+
+
+def test_a_cache_without_network_is_a_configuration_error(prod_estate, render_estate_dict):
+    from infra.config import EstateConfigError
+
+    del prod_estate["network"]
+    with pytest.raises(EstateConfigError, match=r"cache.*needs network"):
+        render_estate_dict(prod_estate)
