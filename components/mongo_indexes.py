@@ -10,6 +10,7 @@ is one collection's declared index set; its provider:
 - update: reconciles with what the server really has (so it also repairs drift): drops the indexes
   it managed that are no longer declared, rebuilds a declared index whose options changed, creates
   the missing ones. Indexes it never declared (created by hand, ``_id_``) are left alone;
+- read (``pulumi refresh``): the declared indexes as the server has them, so drift shows as a diff;
 - delete: drops the indexes it declared, never the collection (no data is ever removed).
 
 Index names are deterministic: MongoDB's own default (``field_1_other_-1``), so an index created by
@@ -26,7 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ResourceProvider, UpdateResult
+from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, ResourceProvider, UpdateResult
 
 from infra.estate import AtlasCollection, AtlasIndex
 
@@ -119,6 +120,14 @@ def reconcile(client: Any, database: str, collection: str, desired: Sequence[Map
     return actions
 
 
+def live_indexes(client: Any, database: str, collection: str) -> dict[str, dict[str, Any]]:
+    """The collection's indexes in canonical form ({} when the collection does not exist)."""
+    db = client[database]
+    if collection not in db.list_collection_names():
+        return {}
+    return {name: live_spec(name, info) for name, info in db[collection].index_information().items()}
+
+
 def drop_declared(client: Any, database: str, collection: str, managed: Sequence[str]) -> list[str]:
     """Drop the declared indexes still present; the collection and its documents stay."""
     db = client[database]
@@ -191,6 +200,17 @@ class MongoIndexProvider(ResourceProvider):
         managed = [normalise(spec)["name"] for spec in olds.get("indexes") or []]
         self._apply(news, managed=managed)
         return UpdateResult(outs=self._outs(news))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """``pulumi refresh``: the declared indexes as the server has them (a missing or altered one
+        shows up as a difference, which the next update repairs)."""
+        client = self._client(props["uri"])
+        try:
+            live = live_indexes(client, props["database"], props["collection"])
+        finally:
+            client.close()
+        managed = {normalise(spec)["name"] for spec in props.get("indexes") or []}
+        return ReadResult(id_=id_, outs=self._outs({**props, "indexes": [live[n] for n in sorted(managed) if n in live]}))
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         client = self._client(props["uri"])

@@ -192,3 +192,18 @@ def test_normalise_all_sorts_by_name():
         {"name": "a_-1", "keys": [["a", -1]], "unique": False, "sparse": False, "expireAfterSeconds": 5},
         {"name": "b_1", "keys": [["b", 1]], "unique": False, "sparse": False},
     ]
+
+
+def test_read_reports_the_live_state_of_the_declared_indexes(server):
+    provider = MongoIndexProvider(client_factory=mock_client)
+    outs = provider.create(monitoring_logs()).outs
+    collection = server["symphonia"]["monitoring_logs"]
+    collection.drop_index("level_1")
+    collection.drop_index("timestamp_1")
+    collection.create_index([("timestamp", 1)], name="timestamp_1", expireAfterSeconds=60)  # altered by hand
+    collection.create_index([("manual", 1)], name="manual_1")  # not declared: not reported
+    read = provider.read("symphonia.monitoring_logs", outs)
+    assert read.id == "symphonia.monitoring_logs"
+    assert read.outs["index_names"] == ["alertTriggered_1", "timestamp_1"]
+    assert next(i for i in read.outs["indexes"] if i["name"] == "timestamp_1")["expireAfterSeconds"] == 60
+    assert provider.diff("symphonia.monitoring_logs", read.outs, monitoring_logs()).changes is True
