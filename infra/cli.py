@@ -26,3 +26,7 @@ def main() -> None:
 
 for command in (preview, verify, check, diff):
     command.register(app)
+
+
+if __name__ == "__main__":  # python -m infra.cli, as the diff does inside a base worktree
+    app()
