@@ -7,7 +7,7 @@ Runbook 001 verifies the domain and ``noreply@``, creates ``ses-bounces-complain
   back to amazonses.com if its MX is missing); the DNS records they need are exported as values
   (``dns_records``) because the zone is not managed here. ``DomainIdentityVerification`` is NOT
   declared: it only waits (up to 45 minutes, then fails the update) for DNS someone else publishes;
-  the verification is checked after the records are in place (docs/seed-decisions-data.md);
+  the verification is checked after the records are in place (docs/seed-decisions.md);
 - one email identity per sender, and Bounce AND Complaint notifications (original headers included)
   on the domain AND on every sender identity: SES uses an address identity's own settings over its
   domain's, so a sender without them would fall back to feedback by email forwarding;
