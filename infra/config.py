@@ -9,6 +9,7 @@ either returns a valid ``Estate`` or raises ``EstateConfigError`` listing every 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,10 +56,16 @@ def load_stack_file(path: Path, stack: str | None = None) -> StackFile:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise EstateConfigError([f"{path}: no such stack file"]) from None
+    except UnicodeDecodeError as error:
+        raise EstateConfigError(
+            [f"{path}: not UTF-8 text (byte 0x{error.object[error.start]:02x} at offset {error.start})"]
+        ) from None
     except OSError as error:
         raise EstateConfigError([f"{path}: cannot be read ({error.strerror})"]) from None
     try:
-        document = yaml.safe_load(text)
+        document = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
+    except DuplicateKeyError as error:
+        raise EstateConfigError([f"{path}: {error}"]) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -75,6 +82,25 @@ def load_stack_file(path: Path, stack: str | None = None) -> StackFile:
         raise EstateConfigError([f"{path}: config: expected a mapping of '<namespace>:<key>' to values, got {_kind(config)}"])
     secret_keys = frozenset(key for key, value in config.items() if _is_secure(value))
     return StackFile(path=path, stack=stack, config=config, secret_keys=secret_keys)
+
+
+class DuplicateKeyError(yaml.YAMLError):
+    """A mapping that names the same key twice (YAML would silently keep the last one)."""
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """``yaml.safe_load`` that refuses duplicate keys instead of dropping the first value."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if isinstance(key, (str, int, float, bool)) and key in seen:
+                raise DuplicateKeyError(f"line {line}: duplicate key '{key}' (first at line {seen[key]})")
+            if isinstance(key, (str, int, float, bool)):
+                seen[key] = line
+        return super().construct_mapping(node, deep=deep)
 
 
 def _is_secure(value: Any) -> bool:
@@ -100,6 +126,11 @@ def parse_estate(raw: Any, region: Any) -> Estate:
         problems.append(f"{REGION_KEY}: required (the estate's primary region, e.g. eu-central-1)")
     elif not isinstance(region, str):
         problems.append(f"{REGION_KEY}: expected a region name such as eu-central-1, got {_kind(region)}")
+    elif region not in aws_regions():
+        hint = difflib.get_close_matches(region, sorted(aws_regions()), n=1)
+        problems.append(
+            f"{REGION_KEY}: '{region}' is not an AWS region" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+        )
     if raw is None:
         problems.append(f"{ESTATE_KEY}: required (the estate; see Pulumi.prod.yaml for an example)")
     elif not isinstance(raw, dict):
@@ -116,6 +147,14 @@ def parse_estate(raw: Any, region: Any) -> Estate:
     if cross:
         raise EstateConfigError(cross)
     return estate
+
+
+@functools.cache
+def aws_regions() -> frozenset[str]:
+    """The commercial AWS regions botocore knows (its endpoint data ships with the package, no network)."""
+    import botocore.session
+
+    return frozenset(botocore.session.get_session().get_available_regions("ec2"))
 
 
 def _describe(error: ValidationError, root: type[BaseModel]) -> list[str]:

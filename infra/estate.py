@@ -12,7 +12,8 @@ import ipaddress
 import re
 from datetime import date
 from enum import Enum
-from typing import Annotated, Literal
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -22,9 +23,36 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class StrictModel(BaseModel):
-    """Unknown keys are errors (typos must not be silently ignored); models are immutable."""
+    """Unknown keys are errors (typos must not be silently ignored); models are immutable.
+
+    Numbers are not booleans: pydantic's lax mode would read ``port: true`` as port 1, so a boolean
+    given for a numeric field is refused (the rest of lax mode stays: YAML's 30 for a float is fine).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key, value in data.items():
+                field = cls.model_fields.get(key) if isinstance(key, str) else None
+                if field is not None and isinstance(value, bool) and _numeric_only(field.annotation):
+                    raise ValueError(f"{key}: expected a number, got a boolean {str(value).lower()}")
+        return data
+
+
+def _numeric_only(annotation: Any) -> bool:
+    """True for int/float annotations (optional or constrained) that do not also accept a boolean."""
+    if annotation in (int, float):
+        return True
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return _numeric_only(args[0])
+    if origin in (Union, UnionType):
+        kinds = [a for a in args if a is not type(None)]
+        return bool(kinds) and all(_numeric_only(a) for a in kinds)
+    return False
 
 
 class Severity(str, Enum):

@@ -1,0 +1,76 @@
+"""Stack files that YAML or pydantic would accept silently, refused with one clear line (exit 2):
+duplicate keys, bytes that are not UTF-8, a boolean for a number, a misspelt region."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from infra import engine
+from infra.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+PROD = (ROOT / "Pulumi.prod.yaml").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def no_mock_runtime(monkeypatch):
+    def tripwire(*args, **kwargs):
+        raise AssertionError("the mock runtime started on an invalid configuration")
+
+    monkeypatch.setattr(engine, "render_program", tripwire)
+
+
+def _preview(tmp_path: Path, content: bytes):
+    path = tmp_path / "Pulumi.broken.yaml"
+    path.write_bytes(content)
+    return path, CliRunner().invoke(app, ["preview", "--stack-file", str(path), "--format", "json"])
+
+
+def _prod_with(old: str, new: str) -> bytes:
+    assert old in PROD
+    return PROD.replace(old, new, 1).encode("utf-8")
+
+
+CASES = [
+    (
+        "duplicate-key",
+        _prod_with("      - name: authz-eb\n", "      - name: authz-eb\n        name: authz-eb-v2\n"),
+        "{path}: line 34: duplicate key 'name' (first at line 33)",
+    ),
+    (
+        "not-utf8",
+        b"config:\n  aws:region: eu-central-1\n  note: \"caf\xe9\"\n",
+        "{path}: not UTF-8 text (byte 0xe9 at offset 47)",
+    ),
+    (
+        "boolean-for-number",
+        _prod_with("        port: 3001\n", "        port: true\n"),
+        "estate.services[0].port: expected a number, got a boolean true",
+    ),
+    (
+        "misspelt-region",
+        _prod_with("  aws:region: eu-central-1\n", "  aws:region: eu-centrl-1\n"),
+        "aws:region: 'eu-centrl-1' is not an AWS region (did you mean 'eu-central-1'?)",
+    ),
+]
+
+
+@pytest.mark.parametrize("content, expected", [pytest.param(c, e, id=i) for i, c, e in CASES])
+def test_refused_with_one_line_and_exit_2(tmp_path, no_mock_runtime, content, expected):
+    path, result = _preview(tmp_path, content)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [expected.format(path=path)]
+    assert result.stdout == ""
+    assert "Traceback" not in result.output
+
+
+def test_a_boolean_stays_valid_where_a_boolean_is_expected(tmp_path, monkeypatch):
+    from infra.config import load_stack_file, estate_from_stack_file
+
+    path = tmp_path / "Pulumi.ok.yaml"
+    path.write_bytes(_prod_with("        uses_mail: true\n", "        uses_mail: false\n"))
+    estate = estate_from_stack_file(load_stack_file(path))
+    assert estate.services[0].uses_mail is False
