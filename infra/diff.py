@@ -383,13 +383,15 @@ def diff_renders(base: Mapping[str, Any] | None, head: Mapping[str, Any], *, bas
 
 def _name_renames(diffs: list[ResourceDiff], old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
     """A dangerous deletion with exactly one addition of the same type under the same parent is a
-    rename: say what replaces it (the new resource starts empty)."""
+    rename: say what replaces it (and, for a data store, that the new one starts empty)."""
     added = [d for d in diffs if d.kind == "added"]
     for gone in (d for d in diffs if d.kind == "removed" and d.danger):
         parent = old[gone.urn].get("parent")
         candidates = [a for a in added if a.type == gone.type and new[a.urn].get("parent") == parent]
         if len(candidates) == 1:
-            gone.danger += f"; replaced by **{candidates[0].name}**, a new resource that starts empty"
+            # Only a data store starts empty; a renamed setting (versioning, access block) is just recreated.
+            empty = ", a new resource that starts empty" if gone.type in STATEFUL_TYPES else ""
+            gone.danger += f"; replaced by **{candidates[0].name}**{empty}"
 
 
 # --------------------------------------------------------------------------------------------------
