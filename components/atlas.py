@@ -8,10 +8,12 @@ The runbooks only say "cluster créé", "backup automatique activé", a whitelis
   retained on delete in Pulumi too;
 - a backup schedule with explicit retention (``atlas.backup``) and, when asked, a weekly export of
   snapshots to the backups bucket (runbook 000's weekly dump), through an IAM role Atlas assumes
-  (cloud provider access: the external id Atlas gives, S3 rights on that bucket only);
+  (cloud provider access: the external id Atlas gives, S3 rights on that bucket only); the schedule
+  and the export bucket are protected and retained (removing the schedule would silently fall back to
+  Atlas's default retention);
 - the IP access list from the model (which already refuses 0.0.0.0/0 and anything wider than /16);
 - one database user per service with ``readWrite`` on its own database only, scoped to the cluster;
-  a generated password; the full ``mongodb+srv://user:pass@host/<db>?retryWrites=true&w=majority``
+  a generated password (protected: replacing it breaks every running instance); the full ``mongodb+srv://user:pass@host/<db>?retryWrites=true&w=majority``
   URI stored in Secrets Manager for the service's ``MONGODB_URI`` (``uri_secret_arn``);
 - alert configurations at warning and critical on connections (% of the limit, seed 002 80/95),
   replication lag and disk use. Atlas cannot publish to SNS, so they notify the same people the
@@ -20,7 +22,8 @@ The runbooks only say "cluster créé", "backup automatique activé", a whitelis
 - the maintenance window (seed 004 Sunday 02:00): Atlas reads ``hour_of_day`` in the PROJECT's time
   zone, which only a project owner can set (UI, not API): it must be UTC;
 - the collections and indexes of ``atlas.collections`` (runbook 001, TTL indexes included) through
-  the ``CollectionIndexes`` dynamic provider, connecting as the database's service user.
+  the ``CollectionIndexes`` dynamic provider, connecting as the database's service user; protected
+  and retained, and its delete never drops an index (components/mongo_indexes.py).
 """
 
 from __future__ import annotations
@@ -193,7 +196,7 @@ class AtlasDatabase(pulumi.ComponentResource):
                 if export is not None
                 else None
             ),
-            opts=child(self),
+            opts=stateful(self),  # removed, the cluster falls back to Atlas's default retention
         )
 
         for entry in model.access_list:
@@ -230,7 +233,8 @@ class AtlasDatabase(pulumi.ComponentResource):
                     f"{model.cluster}-{collection.database}-{collection.name}-indexes",
                     uri=self._uris[collection.database],
                     collection=collection,
-                    opts=child(self, depends_on=[self.cluster]),
+                    # Protected: a rename would otherwise replace it (create new, delete old).
+                    opts=stateful(self, depends_on=[self.cluster]),
                 )
             )
         self.register_outputs({"project_id": project_id, "cluster": self.cluster.name})
@@ -274,7 +278,8 @@ class AtlasDatabase(pulumi.ComponentResource):
             bucket_name=storage.name("backups"),
             cloud_provider=PROVIDER,
             iam_role_id=authorization.role_id,
-            opts=child(self, depends_on=[role_policy]),  # Atlas checks it can write when registering
+            # stateful: the schedule's exports point at it; Atlas checks it can write when registering.
+            opts=stateful(self, depends_on=[role_policy]),
         )
 
     def _alerts(self, model, project_id) -> None:
@@ -319,7 +324,8 @@ class AtlasDatabase(pulumi.ComponentResource):
     def _user(self, service: Service, project_id, secrets) -> None:
         database = service.database
         password = random.RandomPassword(
-            f"{service.name}-mongodb-password", length=PASSWORD_LENGTH, special=False, opts=child(self)
+            f"{service.name}-mongodb-password", length=PASSWORD_LENGTH, special=False,
+            opts=stateful(self),  # a replaced password breaks every running instance of the service
         )
         atlas.DatabaseUser(
             f"{service.name}-mongodb-user",

@@ -11,7 +11,12 @@ is one collection's declared index set; its provider:
   it managed that are no longer declared, rebuilds a declared index whose options changed, creates
   the missing ones. Indexes it never declared (created by hand, ``_id_``) are left alone;
 - read (``pulumi refresh``): the declared indexes as the server has them, so drift shows as a diff;
-- delete: drops the indexes it declared, never the collection (no data is ever removed).
+- delete: drops nothing, neither indexes nor the collection. A delete also runs when the resource
+  is only renamed or replaced (create the new one, then delete the old one): dropping "its" indexes
+  then would drop the unique and TTL indexes the new resource has just applied (same names, same
+  collection). An index on a production collection is removed deliberately by an operator
+  (``db.<collection>.dropIndex("<name>")``, docs/runbooks.md), or by removing it from the declaration
+  while the resource lives (update). The resources are also protected and retained (``stateful``).
 
 Index names are deterministic: MongoDB's own default (``field_1_other_-1``), so an index created by
 hand from the runbook is recognised as the declared one. Numbers cross Pulumi's wire as floats; they
@@ -128,21 +133,6 @@ def live_indexes(client: Any, database: str, collection: str) -> dict[str, dict[
     return {name: live_spec(name, info) for name, info in db[collection].index_information().items()}
 
 
-def drop_declared(client: Any, database: str, collection: str, managed: Sequence[str]) -> list[str]:
-    """Drop the declared indexes still present; the collection and its documents stay."""
-    db = client[database]
-    if collection not in db.list_collection_names():
-        return []
-    target = db[collection]
-    live = target.index_information()
-    actions = []
-    for name in sorted(managed):
-        if name in live and name not in PROTECTED_INDEXES:
-            target.drop_index(name)
-            actions.append(f"drop {name}")
-    return actions
-
-
 def _index_model(pymongo: Any, spec: Mapping[str, Any]) -> Any:
     options: dict[str, Any] = {"name": spec["name"]}
     if spec["unique"]:
@@ -213,11 +203,10 @@ class MongoIndexProvider(ResourceProvider):
         return ReadResult(id_=id_, outs=self._outs({**props, "indexes": [live[n] for n in sorted(managed) if n in live]}))
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
-        client = self._client(props["uri"])
-        try:
-            drop_declared(client, props["database"], props["collection"], [normalise(s)["name"] for s in props.get("indexes") or []])
-        finally:
-            client.close()
+        """Forget the resource, touch nothing on the server (see the module docstring: a rename or a
+        replacement deletes the old resource after the new one applied the same indexes). It does
+        not even connect, so a deleted cluster or a rotated password cannot block it."""
+        return None
 
     def _apply(self, props: Mapping[str, Any], managed: Sequence[str]) -> list[str]:
         client = self._client(props["uri"])

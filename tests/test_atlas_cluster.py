@@ -47,6 +47,7 @@ def test_backup_schedule_with_explicit_retention_and_weekly_export(prod_render):
     (bucket,) = prod_render.of_type(A + "cloudBackupSnapshotExportBucket:CloudBackupSnapshotExportBucket")
     assert bucket.inputs["bucketName"] == "rt-backend-backups" and bucket.inputs["cloudProvider"] == "AWS"
     assert bucket.urn in schedule.dependencies
+    assert schedule.protect and bucket.protect  # a removed schedule loses the retention policy
 
 
 def test_export_role_is_assumed_by_atlas_only_and_reaches_the_backups_bucket_only(prod_render):
@@ -84,6 +85,8 @@ def test_one_user_per_service_readwrite_on_its_own_database_only(prod_render):
         assert i["authDatabaseName"] == "admin"
         assert i["scopes"] == [{"name": "symphonia-prod", "type": "CLUSTER"}]
         assert i["password"] == "[secret]"
+    for name in DATABASES:  # a replaced password breaks every running instance of the service
+        assert prod_render.named(f"{name}-mongodb-password", "random:index/randomPassword:RandomPassword").protect
 
 
 def test_uri_secrets_stored_and_referenced_by_the_services(prod_render):
@@ -155,6 +158,7 @@ def test_collections_and_runbook_001_ttl_indexes_declared(prod_render, prod_esta
     for r in resources.values():
         assert r.inputs["uri"] == "[secret]"
         assert cluster.urn in r.dependencies
+        assert r.protect  # a rename must not create-new-then-delete-old the index set
 
 
 def test_render_is_deterministic_with_the_dynamic_provider(prod_stack_file, prod_render):

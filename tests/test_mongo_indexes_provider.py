@@ -156,14 +156,37 @@ def test_update_repairs_drift_and_is_idempotent(server):
     assert live(server) == before
 
 
-def test_delete_drops_declared_indexes_but_never_the_collection(server):
+def test_delete_drops_no_index_and_never_the_collection(server):
     provider = MongoIndexProvider(client_factory=mock_client)
     outs = provider.create(monitoring_logs()).outs
     server["symphonia"]["monitoring_logs"].insert_one({"level": "info"})
+    before = live(server)
     provider.delete("symphonia.monitoring_logs", outs)
-    assert "monitoring_logs" in server["symphonia"].list_collection_names()
-    assert set(live(server)) == {"_id_"}
+    assert live(server) == before, "indexes on a production collection are dropped by an operator, not by a delete"
     assert server["symphonia"]["monitoring_logs"].count_documents({}) == 1
+
+
+def test_rename_creates_new_then_deletes_old_and_keeps_unique_and_ttl_indexes(server):
+    # A resource renamed (e.g. the cluster it is named from): Pulumi creates the new resource, then
+    # deletes the old one, both on the same collection and the same index names.
+    provider = MongoIndexProvider(client_factory=mock_client)
+    cache_entries = props(AtlasCollection(
+        database="symphonia", name="cache_entries",
+        indexes=[{"keys": {"key": 1}, "unique": True}, {"keys": {"expiresAt": 1}, "expire_after_seconds": 0}],
+    ))
+    old_outs = provider.create(cache_entries).outs
+    provider.create(cache_entries)  # the renamed resource
+    provider.delete("symphonia.cache_entries", old_outs)  # the old name leaves the program
+    indexes = live(server, collection="cache_entries")
+    assert indexes["key_1"].get("unique") is True
+    assert indexes["expiresAt_1"]["expireAfterSeconds"] == 0
+
+
+def test_delete_does_not_even_connect():
+    def unreachable(uri):
+        raise AssertionError("delete must not open a client")
+
+    MongoIndexProvider(client_factory=unreachable).delete("symphonia.monitoring_logs", monitoring_logs())
 
 
 def test_check_rejects_duplicates_and_missing_connection():

@@ -56,8 +56,24 @@ def test_every_protected_data_resource_is_also_retained(options):
     assert protected_not_retained == []
 
 
-def test_indexes_and_users_are_not_retained(options):
-    # Dropping a declaration must really drop the indexes / user (no orphan kept behind Pulumi's back).
-    for (type_token, name), (protect, retain) in options.items():
-        if type_token in ("pulumi-python:dynamic:Resource", "mongodbatlas:index/databaseUser:DatabaseUser"):
-            assert (protect, retain) == (False, False), name
+def test_atlas_backup_passwords_and_indexes_are_kept(options):
+    # A removed schedule loses the retention policy; a replaced password breaks the running services;
+    # an index resource that leaves the program (a rename) must leave the indexes in place.
+    kept = {
+        "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule",
+        "mongodbatlas:index/cloudBackupSnapshotExportBucket:CloudBackupSnapshotExportBucket",
+        "pulumi-python:dynamic:Resource",
+    }
+    found = {key: value for key, value in options.items() if key[0] in kept}
+    assert {type_token for type_token, _ in found} == kept
+    passwords = {key: value for key, value in options.items() if key[0] == "random:index/randomPassword:RandomPassword"}
+    assert {name for _, name in passwords} >= {f"{s}-mongodb-password" for s in ("authz-eb", "subscriptions-contracts-eb", "tms-sync-eb", "affret-ia-api-v2")}
+    for key, value in sorted({**found, **passwords}.items()):
+        assert value == (True, True), key
+
+
+def test_users_are_not_retained(options):
+    # Dropping a declaration must really drop the database user (no orphan login kept behind Pulumi's back).
+    users = [(name, value) for (type_token, name), value in options.items() if type_token == "mongodbatlas:index/databaseUser:DatabaseUser"]
+    assert len(users) == 4
+    assert all(value == (False, False) for _, value in users)
