@@ -9,7 +9,9 @@ One run measures, each in its own subprocess (own interpreter, own peak RSS):
 - synthetic estates of N services (default 10, 100, 400) generated from one template service
   (prod's first service cloned N times, each with its own database), with everything else of prod;
 - the floor: the very same registrations (types, names, inputs, parents, providers) replayed by a
-  bare program (``pulumi.CustomResource`` / ``ComponentResource`` with no-op mocks, no provider SDK).
+  bare program (``pulumi.CustomResource`` / ``ComponentResource`` with no-op mocks, no provider SDK);
+- the engine's own overhead: the prod program rendered by the engine and under Pulumi's stock
+  ``MockMonitor`` with the same fake outputs, alternately in one process.
 
 Printed: wall time, per-resource cost, peak RSS, and the ratio ours / floor, both for the whole
 process (imports included) and for the render alone. ``--sizes`` and ``--repeat`` trim the run.
@@ -106,20 +108,19 @@ def child_ours(services: int | None, dump: str | None, quiet_gc: bool) -> dict[s
     return result
 
 
-def child_stock(quiet_gc: bool) -> dict[str, Any]:
-    """The prod program under Pulumi's stock MockMonitor (no recording, no decoding), answered with
-    the same fake outputs: the difference to ``ours`` is the engine's own overhead."""
-    import contextlib
-
-    t0 = time.perf_counter()
+def child_overhead(quiet_gc: bool, repeat: int) -> dict[str, Any]:
+    """The prod program rendered by the engine and under Pulumi's stock MockMonitor (no recording,
+    no decoding, same fake outputs), alternately in one process (same warm state): the difference
+    is the engine's own overhead."""
     import asyncio
+    import contextlib
 
     import pulumi
     import pulumi.runtime.mocks as mocks
     import pulumi.runtime.settings as settings
     from pulumi.runtime.config import set_all_config
 
-    from infra import engine, program  # noqa: F401
+    from infra import engine
     from infra.config import load_stack_file
 
     stack_file = load_stack_file(PROD)
@@ -133,8 +134,7 @@ def child_stock(quiet_gc: bool) -> dict[str, Any]:
         def call(self, args):
             return engine.fake_invoke(args.token, engine._plain(args.args), region), []
 
-    def once() -> float:
-        start = time.process_time()
+    def stock() -> None:
         with engine._no_stack_traces(), (engine._quiet_gc() if quiet_gc else contextlib.nullcontext()):
             asyncio.set_event_loop(asyncio.new_event_loop())
             settings.ROOT.set(None)
@@ -143,12 +143,21 @@ def child_stock(quiet_gc: bool) -> dict[str, Any]:
             pulumi.runtime.set_mocks(monitor.mocks, project="monitored-estate", stack="prod", preview=False, monitor=monitor)
             with engine._working_directory(engine.PROJECT_ROOT):
                 pulumi.runtime.test(engine.run_entry_point)()
+
+    def ours() -> None:
+        engine.render_stack(stack_file, quiet_gc=quiet_gc)
+
+    def cpu(fn) -> float:
+        start = time.process_time()
+        fn()
         return time.process_time() - start
 
-    t1 = time.perf_counter()
-    once()  # loads the lazy provider modules
-    warm = once()
-    return {"imports": t1 - t0, "warm_render_cpu": warm, "peak_rss_mb": _peak_rss_mb()}
+    ours(), stock()  # load the lazy provider modules
+    times: dict[str, list[float]] = {"ours": [], "stock": []}
+    for _ in range(repeat):
+        times["ours"].append(cpu(ours))
+        times["stock"].append(cpu(stock))
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def child_floor(dump: str) -> dict[str, Any]:
@@ -244,17 +253,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m infra.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10,100,400", help="synthetic estate sizes (services), comma-separated")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement where affordable (median)")
-    parser.add_argument("--child", choices=["ours", "floor", "stock"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["ours", "floor", "overhead"], help=argparse.SUPPRESS)
     parser.add_argument("--services", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--dump", help=argparse.SUPPRESS)
-    parser.add_argument("--gc", choices=["quiet", "normal"], default="quiet", help="cyclic GC during renders (default: frozen, young collections only)")
+    parser.add_argument("--gc", choices=["quiet", "normal"], default="quiet", help="cyclic GC during renders (default: frozen and paused)")
     args = parser.parse_args(argv)
 
     if args.child == "ours":
         print(json.dumps(child_ours(args.services, args.dump, args.gc == "quiet")))
         return 0
-    if args.child == "stock":
-        print(json.dumps(child_stock(args.gc == "quiet")))
+    if args.child == "overhead":
+        print(json.dumps(child_overhead(args.gc == "quiet", args.repeat)))
         return 0
     if args.child == "floor":
         print(json.dumps(child_floor(args.dump)))
@@ -272,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     first = _median([r["first_render"] for r, _ in prod_runs])
     warm = _median([r["warm_render"] for r, _ in prod_runs])
     warm_cpu = _median([r["warm_render_cpu"] for r, _ in prod_runs])
-    stock_cpu = _median([_run(["--child", "stock", *gc_args])[0]["warm_render_cpu"] for _ in range(args.repeat)])
+    overhead = _run(["--child", "overhead", *gc_args, "--repeat", str(args.repeat)])[0]
     imports_cpu = _median([r["imports_cpu"] for r, _ in prod_runs])
     first_cpu = _median([r["render_cpu"] for r, _ in prod_runs])
     print()
@@ -282,7 +291,8 @@ def main(argv: list[str] | None = None) -> int:
     label = f"prod render, warm ({prod['resources']} resources)"
     print(f"{label:<46}{warm:8.2f}{warm_cpu:8.2f}"
           f"   {1000 * warm_cpu / prod['resources']:.1f} ms cpu/resource")
-    print(f"{'  same program, stock Pulumi MockMonitor':<46}{'':8}{stock_cpu:8.2f}   engine overhead {warm_cpu / stock_cpu:.2f}x")
+    print(f"{'  in one process: engine / stock MockMonitor':<46}{'':8}{overhead['ours']:8.2f}"
+          f"   / {overhead['stock']:.2f} s cpu: engine overhead {overhead['ours'] / overhead['stock']:.2f}x")
     print(f"{'estate preview --stack prod (whole command)':<46}{_median([w for w, _ in commands]):8.2f}{_median([c for _, c in commands]):8.2f}"
           f"   target < 3 s; peak RSS {prod['peak_rss_mb']:.0f} MB")
 

@@ -587,17 +587,18 @@ _RUN_LOCK = threading.Lock()  # Pulumi's runtime settings are process-global: on
 
 @contextlib.contextmanager
 def _quiet_gc() -> Iterator[None]:
-    """The SDK allocates dozens of Outputs per resource; full (oldest-generation) collections
-    rescanning them all made large renders superlinear (~40% of the time in a probe). Freeze what
-    exists and allow only young collections during the render: as fast as disabling the collector,
-    without keeping every short-lived cycle (asyncio futures, tracebacks) until the end."""
-    threshold = gc.get_threshold()
+    """The SDK allocates dozens of Outputs per resource; full collections rescanning them all made
+    large renders superlinear. Freeze what exists and pause the collector during the render.
+    Measured at 400 services (14.5k resources): 50 s CPU / 1.52 GB with the collector paused,
+    56 s / 1.40 GB with young collections only, slower still with it running normally."""
+    was_enabled = gc.isenabled()
     gc.freeze()
-    gc.set_threshold(10_000, 50, 1_000_000_000)
+    gc.disable()
     try:
         yield
     finally:
-        gc.set_threshold(*threshold)
+        if was_enabled:
+            gc.enable()
         gc.unfreeze()
 
 
