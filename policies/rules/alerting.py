@@ -31,10 +31,9 @@ def alarm_namespaces(props) -> list[str]:
     description="Every CloudWatch alarm has alarm actions and OK actions, and its actions are enabled.",
     runbook="000 § Alertes et Notifications: \"Configurer CloudWatch Alarms\" (--alarm-actions SNS) / 001 § Checklist de Déploiement > AWS CloudWatch: \"Alertes configurées\"",
     remediation="Create alarms through components/alarms.py (AlarmFactory), which sets alarm_actions and ok_actions to the severity's topic.",
+    types=METRIC_ALARM,
 )
 def alarm_actions_notify(args, report_violation):
-    if args.resource_type != METRIC_ALARM:
-        return
     props = args.props
     if not count(get(props, "alarmActions")):
         report_violation("alarmActions is empty: the alarm fires and nobody is told.")
@@ -49,10 +48,9 @@ def alarm_actions_notify(args, report_violation):
     description="Alarms on CloudFront and Route 53 metrics are created in us-east-1, where those metrics exist.",
     runbook="000 § Alertes et Notifications: \"Alerte erreurs 5xx CloudFront\" (us-east-1) / 000 § Tâches Quotidiennes: \"Vérifier les métriques CloudFront\"",
     remediation="Pass the us-east-1 provider (infra.program.Regions.options('us-east-1')) to the alarm.",
+    types=METRIC_ALARM,
 )
 def alarm_global_region(args, report_violation):
-    if args.resource_type != METRIC_ALARM:
-        return
     global_namespaces = sorted({ns for ns in alarm_namespaces(args.props) if ns in GLOBAL_NAMESPACES})
     if not global_namespaces:
         return
@@ -126,10 +124,9 @@ def topic_subscribed(args, report_violation):
     remediation="Use the namespace the services publish to (CLOUDWATCH_NAMESPACE), or add it to this rule's 'namespaces' config.",
     parameters={"namespaces": {"type": "array", "items": {"type": "string"},
                                "description": "The estate's application namespaces (estate policy-config fills it in)."}},
+    types=METRIC_ALARM,
 )
 def alarm_custom_namespace(args, report_violation):
-    if args.resource_type != METRIC_ALARM:
-        return
     allowed = list(args.get_config().get("namespaces") or [])
     if not allowed:
         args.not_applicable("no application namespaces configured")

@@ -21,10 +21,9 @@ ANY_DATABASE_ROLES = (
     description="Every Atlas cluster has cloud backup enabled.",
     runbook="001 § Checklist > Configuration MongoDB: \"Backup automatique activé\" / 000 § Tâches Hebdomadaires: \"Backup MongoDB Atlas\"",
     remediation="Set backup_enabled (AdvancedCluster) or cloud_backup (Cluster) to true on a dedicated tier (M10+).",
+    types=CLUSTERS,
 )
 def cluster_backup(args, report_violation):
-    if args.resource_type not in CLUSTERS:
-        return
     flag = "backupEnabled" if args.resource_type == CLUSTERS[0] else "cloudBackup"
     if not truthy(get(args.props, flag, False)):
         report_violation(f"{flag} is not true: no snapshot exists to restore from.")
@@ -48,10 +47,9 @@ def cluster_backup_schedule(args, report_violation):
     runbook="001 § Checklist > Configuration MongoDB: \"Connection string sécurisée\" / 000 § Troubleshooting, Problème 2 (\"Network Access dans Atlas\")",
     remediation="List the NAT gateways' addresses (/32) in estate atlas.access_list.",
     parameters={"minPrefixLength": {"type": "number", "default": 16}},
+    types=ACCESS_LIST,
 )
 def access_list_no_world(args, report_violation):
-    if args.resource_type != ACCESS_LIST:
-        return
     minimum = int(args.get_config().get("minPrefixLength", 16))
     cidr = get(args.props, "cidrBlock")
     address = get(args.props, "ipAddress")
@@ -74,10 +72,9 @@ def access_list_no_world(args, report_violation):
     description="Every Atlas database user has roles on exactly one application database, none on all databases.",
     runbook="001 § Checklist > Configuration MongoDB: \"Utilisateurs et rôles configurés\"",
     remediation="Give each service's user readWrite on its own database only (estate services[].database).",
+    types=DATABASE_USER,
 )
 def user_single_database(args, report_violation):
-    if args.resource_type != DATABASE_USER:
-        return
     roles = items(get(args.props, "roles"))
     if not roles:
         report_violation("the user has no role.")

@@ -2,8 +2,9 @@
 
 A rule is a plain ``pulumi_policy`` policy (``ResourceValidationPolicy`` or ``StackValidationPolicy``)
 carrying three more facts: the runbook item it enforces, its category (which decides its default
-enforcement level) and its area. ``resource_rule`` / ``stack_rule`` build them from small functions;
-the pack's entry point and ``estate check`` both use the list they register.
+enforcement level) and its area. ``resource_rule`` (given the resource ``types`` it judges) and
+``stack_rule`` build them from small functions; the pack's entry point and ``estate check`` both use
+the list they register.
 
 Enforcement levels by category (overridable with the policy-pack config):
 - ``security``, ``data-loss``: mandatory (the issue's rule).
@@ -139,62 +140,75 @@ def _severity(category: str, severity: Severity | None) -> Severity:
     return {"security": Severity.HIGH, "data-loss": Severity.HIGH, "blind-spot": Severity.HIGH}.get(category, Severity.LOW)
 
 
-def resource_rule(
-    name: str, *, area: str, category: str, description: str, runbook: str, remediation: str,
-    severity: Severity | None = None, parameters: Mapping[str, Mapping[str, Any]] | None = None,
-) -> Callable[[Callable[[ResourceValidationArgs, Callable], None]], ResourceValidationPolicy]:
-    """Register ``validate(args, report_violation)`` as a resource policy (exempted resources skipped)."""
+def _rule(kind: type, name: str, *, area: str, category: str, description: str, runbook: str, remediation: str,
+          severity: Severity | None, parameters: Mapping[str, Mapping[str, Any]] | None,
+          wrap: Callable[[Callable], Callable]) -> Callable[[Callable], Any]:
+    """The one registration both kinds share: a decorator building a policy of ``kind`` whose
+    ``validate`` is ``wrap(check)``, adding it to the pack and recording its metadata."""
     _check_metadata(name, area, category)
 
-    def register(check: Callable[[ResourceValidationArgs, Callable], None]) -> ResourceValidationPolicy:
-        def validate(args: ResourceValidationArgs, report_violation) -> None:
-            exemption = active_exemption(args.get_config(), args.urn)
-            if exemption is not None:
-                args.not_applicable(f"exempted until {exemption['expires']}: {exemption['reason']}")
-            check(args, report_violation)
-
-        policy = ResourceValidationPolicy(
-            name=name, description=description, validate=validate,
-            enforcement_level=CATEGORY_LEVELS[category], config_schema=_schema(parameters),
-            severity=_severity(category, severity), tags=[area, category], remediation_steps=remediation,
+    def register(check: Callable) -> Any:
+        policy = kind(
+            name=name, description=description, validate=wrap(check), enforcement_level=CATEGORY_LEVELS[category],
+            config_schema=_schema(parameters), severity=_severity(category, severity), tags=[area, category],
+            remediation_steps=remediation,
         )
         ALL_POLICIES.append(policy)
         INFO[name] = RuleInfo(area=area, category=category, runbook=runbook)
         return policy
 
     return register
+
+
+def resource_rule(
+    name: str, *, area: str, category: str, description: str, runbook: str, remediation: str,
+    types: str | Sequence[str] | None = None,
+    severity: Severity | None = None, parameters: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Callable[[Callable[[ResourceValidationArgs, Callable], None]], ResourceValidationPolicy]:
+    """Register ``check(args, report_violation)`` as a resource policy.
+
+    ``types``: the resource types (Pulumi type tokens) the rule judges; other resources never reach
+    ``check``. Exempted resources are skipped (reported "not applicable" with the reason).
+    """
+    judged = (types,) if isinstance(types, str) else tuple(types) if types is not None else None
+
+    def wrap(check: Callable[[ResourceValidationArgs, Callable], None]) -> Callable:
+        def validate(args: ResourceValidationArgs, report_violation) -> None:
+            if judged is not None and args.resource_type not in judged:
+                return
+            exemption = active_exemption(args.get_config(), args.urn)
+            if exemption is not None:
+                args.not_applicable(f"exempted until {exemption['expires']}: {exemption['reason']}")
+            check(args, report_violation)
+
+        return validate
+
+    return _rule(ResourceValidationPolicy, name, area=area, category=category, description=description, runbook=runbook,
+                 remediation=remediation, severity=severity, parameters=parameters, wrap=wrap)
 
 
 def stack_rule(
     name: str, *, area: str, category: str, description: str, runbook: str, remediation: str,
     severity: Severity | None = None, parameters: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Callable[[Callable[[StackValidationArgs, Callable], None]], StackValidationPolicy]:
-    """Register ``validate(args, report_violation)`` as a stack policy; violations reported on an
-    exempted resource's URN are dropped."""
-    _check_metadata(name, area, category)
+    """Register ``check(args, report_violation)`` as a stack policy; violations reported on an
+    exempted resource's URN (or, for a stack-wide finding, on resource "stack") are dropped."""
 
-    def register(check: Callable[[StackValidationArgs, Callable], None]) -> StackValidationPolicy:
+    def wrap(check: Callable[[StackValidationArgs, Callable], None]) -> Callable:
         def validate(args: StackValidationArgs, report_violation) -> None:
             config = args.get_config()
 
             def report(message: str, urn: str | None = None) -> None:
-                # A finding about the stack as a whole (no URN) is exempted by resource "stack".
                 if active_exemption(config, urn or STACK_TARGET) is not None:
                     return
                 report_violation(message, urn)
 
             check(args, report)
 
-        policy = StackValidationPolicy(
-            name=name, description=description, validate=validate,
-            enforcement_level=CATEGORY_LEVELS[category], config_schema=_schema(parameters),
-            severity=_severity(category, severity), tags=[area, category], remediation_steps=remediation,
-        )
-        ALL_POLICIES.append(policy)
-        INFO[name] = RuleInfo(area=area, category=category, runbook=runbook)
-        return policy
+        return validate
 
-    return register
+    return _rule(StackValidationPolicy, name, area=area, category=category, description=description, runbook=runbook,
+                 remediation=remediation, severity=severity, parameters=parameters, wrap=wrap)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -13,12 +13,12 @@ CLUSTER = "aws:elasticache/cluster:Cluster"
     description="Redis encrypts traffic in transit and data at rest.",
     runbook="001 § Checklist > AWS ElastiCache Redis: \"Cluster Redis créé\" / 003 § Checklist Avant Mise en Production: \"HTTPS forcé\"",
     remediation="Set transit_encryption_enabled and at_rest_encryption_enabled on the replication group.",
+    types=(REPLICATION_GROUP, CLUSTER),
 )
 def redis_encryption(args, report_violation):
-    if args.resource_type == CLUSTER and get(args.props, "engine") in ("redis", "valkey"):
-        report_violation("a single-node Cluster cannot encrypt in transit with an AUTH token: use a ReplicationGroup.")
-        return
-    if args.resource_type != REPLICATION_GROUP:
+    if args.resource_type == CLUSTER:
+        if get(args.props, "engine") in ("redis", "valkey"):
+            report_violation("a single-node Cluster cannot encrypt in transit with an AUTH token: use a ReplicationGroup.")
         return
     if not truthy(get(args.props, "transitEncryptionEnabled", False)):
         report_violation("transitEncryptionEnabled is not true: the AUTH token and the data cross the VPC in clear.")
@@ -31,10 +31,9 @@ def redis_encryption(args, report_violation):
     description="Redis requires an AUTH token.",
     runbook="001 § Checklist > AWS ElastiCache Redis: \"Security group configuré\" / 003 § Checklist Avant Mise en Production: \"Redis configuré\"",
     remediation="Give the replication group an auth_token from the secret store (estate cache.auth_token).",
+    types=REPLICATION_GROUP,
 )
 def redis_auth_token(args, report_violation):
-    if args.resource_type != REPLICATION_GROUP:
-        return
     # Presence only: the token is a secret, often unknown during preview; its value is not ours to read.
     if not is_set(args.props, "authToken"):
         report_violation("no authToken: anything that reaches port 6379 can read and flush the cache.")
@@ -46,10 +45,9 @@ def redis_auth_token(args, report_violation):
     runbook="004 § 4.1 Fenêtres de Maintenance (dimanche 02:00-05:00 UTC)",
     remediation="Set maintenance_window (estate maintenance.preferred or cache.maintenance_window).",
     parameters={"window": {"type": "string", "description": "Expected window, e.g. sun:02:00-sun:05:00; any when unset."}},
+    types=REPLICATION_GROUP,
 )
 def redis_maintenance_window(args, report_violation):
-    if args.resource_type != REPLICATION_GROUP:
-        return
     window = get(args.props, "maintenanceWindow")
     expected = args.get_config().get("window")
     if not window:
@@ -63,10 +61,9 @@ def redis_maintenance_window(args, report_violation):
     description="Redis keeps daily snapshots for at least a day, in a set window.",
     runbook="001 § Checklist > AWS ElastiCache Redis: \"Cluster Redis créé\" / 004 § 4.2 Checklist Maintenance: \"Backup base de données\"",
     remediation="Set snapshot_retention_limit >= 1 and snapshot_window (estate cache.snapshot_retention_days, snapshot_window).",
+    types=REPLICATION_GROUP,
 )
 def redis_snapshots(args, report_violation):
-    if args.resource_type != REPLICATION_GROUP:
-        return
     retention = get(args.props, "snapshotRetentionLimit", 0) or 0
     if float(retention) < 1:
         report_violation("snapshotRetentionLimit is 0: no snapshot is kept.")

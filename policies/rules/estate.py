@@ -24,9 +24,10 @@ STATEFUL = (
     description="Resources that hold data or secrets are protected against deletion.",
     runbook="000 § Backup et Recovery / 000 § Procédure de Disaster Recovery (nothing deleted by accident)",
     remediation="Create it with components.common.stateful(parent) (protect + retain_on_delete).",
+    types=STATEFUL,
 )
 def stateful_protected(args, report_violation):
-    if args.resource_type in STATEFUL and not args.opts.protect:
+    if not args.opts.protect:
         report_violation("protect is not set: a refactoring or `pulumi destroy` deletes it and its data.")
 
 

@@ -46,10 +46,9 @@ MARKERS = ("[secret]", "[unknown]")
     runbook="003 § Variables Sensibles (NE JAMAIS COMMIT) / 003 § Checklist Avant Mise en Production: \"JWT_SECRET et COOKIE_SECRET uniques et forts\"",
     remediation="Declare the variable under services[].secrets (Secrets Manager, SSM, config or generated); it reaches the "
     "environment through aws:elasticbeanstalk:application:environmentsecrets.",
+    types=ENVIRONMENT,
 )
 def environment_plaintext(args, report_violation):
-    if args.resource_type != ENVIRONMENT:
-        return
     for name in eb_names(args.props, APP_ENV):
         value = known_or_none(lambda: eb_setting(args.props, APP_ENV, name))
         if looks_secret(name, value if isinstance(value, str) else None):
@@ -61,10 +60,9 @@ def environment_plaintext(args, report_violation):
     description="Elastic Beanstalk environment secrets are Secrets Manager or SSM references, never values.",
     runbook="004 § 5.1 Gestion des Secrets: \"Ne JAMAIS commiter les secrets\" / 001 § Checklist > Authz EB: \"JWT secret généré et configuré\"",
     remediation="Give environmentsecrets the ARN of the secret (components/secrets.py SecretStore.arn).",
+    types=ENVIRONMENT,
 )
 def environment_references(args, report_violation):
-    if args.resource_type != ENVIRONMENT:
-        return
     for name in eb_names(args.props, ENV_SECRETS):
         # An unknown value is computed from a secret's ARN output: a reference by construction.
         value = known_or_none(lambda: eb_setting(args.props, ENV_SECRETS, name))

@@ -55,10 +55,9 @@ BOTH_SEVERITIES = ("warning", "critical")
     runbook="001 § Checklist > TMS Sync EB: \"Health checks passent\" / 000 § Monitoring Quotidien > 1. Health Checks Automatisés",
     remediation="Set aws:elasticbeanstalk:environment:process:default HealthCheckPath (estate services[].health_check.path).",
     parameters={"path": {"type": "string", "default": "/health"}},
+    types=ENVIRONMENT,
 )
 def environment_health_check(args, report_violation):
-    if args.resource_type != ENVIRONMENT:
-        return
     expected = args.get_config().get("path") or "/health"
     path = eb_setting(args.props, PROCESS, "HealthCheckPath")
     if path != expected:
@@ -70,10 +69,9 @@ def environment_health_check(args, report_violation):
     description="Every Elastic Beanstalk environment uses enhanced health and publishes the metrics its alarms read.",
     runbook="000 § Alertes et Notifications: \"Alerte Health Status dégradé\" / 000 § Checklist de Maintenance Mensuelle: \"Latence moyenne < 500ms\"",
     remediation="Set aws:elasticbeanstalk:healthreporting:system SystemType=enhanced with a ConfigDocument listing the CloudWatch metrics.",
+    types=ENVIRONMENT,
 )
 def environment_enhanced_health(args, report_violation):
-    if args.resource_type != ENVIRONMENT:
-        return
     if eb_setting(args.props, HEALTH, "SystemType") != "enhanced":
         report_violation("SystemType is not 'enhanced': EnvironmentHealth, latency and 5xx metrics are not published.")
         return
@@ -97,10 +95,9 @@ def environment_enhanced_health(args, report_violation):
     description="Every Elastic Beanstalk environment streams its logs to CloudWatch Logs with a retention.",
     runbook="001 § Checklist > AWS CloudWatch: \"Log groups créés pour chaque service\" / 000 § Tâches Mensuelles: \"Revoir les logs CloudWatch\"",
     remediation="Set aws:elasticbeanstalk:cloudwatch:logs StreamLogs=true and RetentionInDays (services[].log_retention_days).",
+    types=ENVIRONMENT,
 )
 def environment_log_streaming(args, report_violation):
-    if args.resource_type != ENVIRONMENT:
-        return
     if not truthy(eb_setting(args.props, LOGS, "StreamLogs")):
         report_violation("StreamLogs is not true: instance logs stay on instances that autoscaling terminates.")
     if not eb_setting(args.props, LOGS, "RetentionInDays"):
@@ -113,10 +110,9 @@ def environment_log_streaming(args, report_violation):
     runbook="004 § 4.1 Fenêtres de Maintenance / 000 § Sécurité et Mises à Jour: \"Mise à Jour Node.js\"",
     remediation="Set aws:elasticbeanstalk:managedactions ManagedActionsEnabled=true, PreferredStartTime and platformupdate UpdateLevel.",
     parameters={"preferredStartTime": {"type": "string", "description": "Expected PreferredStartTime (e.g. Sun:02:00); any when unset."}},
+    types=ENVIRONMENT,
 )
 def environment_managed_updates(args, report_violation):
-    if args.resource_type != ENVIRONMENT:
-        return
     if not truthy(eb_setting(args.props, MANAGED, "ManagedActionsEnabled")):
         report_violation("ManagedActionsEnabled is not true: platform security updates are never applied.")
         return
@@ -135,10 +131,9 @@ def environment_managed_updates(args, report_violation):
     description="Every Elastic Beanstalk environment's instances accept IMDSv2 only.",
     runbook="000 § Tâches Mensuelles: \"Revoir les règles de sécurité (Security Groups, IAM)\"",
     remediation="Set aws:autoscaling:launchconfiguration DisableIMDSv1=true.",
+    types=ENVIRONMENT,
 )
 def environment_imdsv2(args, report_violation):
-    if args.resource_type != ENVIRONMENT:
-        return
     if not truthy(eb_setting(args.props, LAUNCH, "DisableIMDSv1")):
         report_violation("DisableIMDSv1 is not true: a request forgery in the app can read the instance credentials.")
 
@@ -148,10 +143,9 @@ def environment_imdsv2(args, report_violation):
     description="Production environment settings carry no localhost or http:// origin and run with NODE_ENV=production.",
     runbook="003 § Checklist Avant Mise en Production: \".env.production configuré (pas de valeurs dev)\", \"CORS autorise uniquement domaine prod\"",
     remediation="Remove localhost / http:// origins from the service's env (e.g. CORS_ORIGIN) and set NODE_ENV=production.",
+    types=ENVIRONMENT,
 )
 def environment_production_settings(args, report_violation):
-    if args.resource_type != ENVIRONMENT:
-        return
     names = eb_names(args.props, APP_ENV)
     for name in names:
         value = known_or_none(lambda: eb_setting(args.props, APP_ENV, name))
@@ -173,10 +167,9 @@ def environment_production_settings(args, report_violation):
     runbook="000 § Tâches Hebdomadaires: \"Vérifier les versions Node.js et dépendances obsolètes\"",
     remediation="Use a current 'Amazon Linux 2023 ... running Node.js 20/22/24' solution stack (services[].platform.solution_stack).",
     parameters={"pattern": {"type": "string", "default": r"^64bit Amazon Linux 2023 v[\d.]+ running Node\.js (20|22|24)$"}},
+    types=ENVIRONMENT,
 )
 def environment_platform(args, report_violation):
-    if args.resource_type != ENVIRONMENT:
-        return
     pattern = args.get_config().get("pattern") or r"^64bit Amazon Linux 2023 v[\d.]+ running Node\.js (20|22|24)$"
     stack = get(args.props, "solutionStackName")
     if stack is None and get(args.props, "platformArn") is not None:
@@ -248,15 +241,16 @@ def _world(cidrs) -> bool:
     runbook="000 § Tâches Mensuelles: \"Revoir les règles de sécurité (Security Groups, IAM)\"",
     remediation="Admit the internet on 443 only (the load balancer's group); admit instances and data stores by security group.",
     parameters={"openPorts": {"type": "array", "items": {"type": "number"}, "default": [80, 443]}},
+    types=(SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE),
 )
 def security_group_world_ingress(args, report_violation):
     open_ports = [int(p) for p in (args.get_config().get("openPorts") or [80, 443])]
     if args.resource_type == SECURITY_GROUP:
         rules = [(r, get(r, "cidrBlocks"), get(r, "ipv6CidrBlocks")) for r in items(get(args.props, "ingress"))]
-    elif args.resource_type == SECURITY_GROUP_RULE and get(args.props, "type") == "ingress":
-        rules = [(args.props, get(args.props, "cidrBlocks"), get(args.props, "ipv6CidrBlocks"))]
     elif args.resource_type == INGRESS_RULE:
         rules = [(args.props, [get(args.props, "cidrIpv4")], [get(args.props, "cidrIpv6")])]
+    elif get(args.props, "type") == "ingress":  # a SecurityGroupRule
+        rules = [(args.props, get(args.props, "cidrBlocks"), get(args.props, "ipv6CidrBlocks"))]
     else:
         return
     for rule, v4, v6 in rules:
@@ -279,10 +273,9 @@ def _statements(document) -> list:
     description="No IAM policy allows every action on every resource.",
     runbook="000 § Tâches Mensuelles: \"Revoir les règles de sécurité (Security Groups, IAM)\" / 001 § Prérequis Infrastructure: \"accès administrateur\" (least privilege instead)",
     remediation="List the actions and resources the role needs (see components/beanstalk.py's instance policy).",
+    types=IAM_POLICY_TYPES,
 )
 def iam_no_admin(args, report_violation):
-    if args.resource_type not in IAM_POLICY_TYPES:
-        return
     policy = get(args.props, "policy")
     if not isinstance(policy, str):
         return
@@ -304,10 +297,9 @@ def iam_no_admin(args, report_violation):
     description="Every CloudWatch log group has a retention.",
     runbook="000 § Tâches Mensuelles: \"Revoir les logs CloudWatch et archiver si nécessaire\"",
     remediation="Set retention_in_days on the log group (the estate's log_retention_days).",
+    types=LOG_GROUP,
 )
 def log_group_retention(args, report_violation):
-    if args.resource_type != LOG_GROUP:
-        return
     if not get(args.props, "retentionInDays"):
         report_violation("retentionInDays is not set: logs are kept (and billed) forever.")
 
@@ -320,10 +312,9 @@ DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
     description="Every CloudFront cache behaviour redirects HTTP to HTTPS (or allows HTTPS only) and compresses responses.",
     runbook="003 § Checklist Avant Mise en Production: \"HTTPS forcé\", \"Gzip activé\", \"CDN configuré (si S3)\"",
     remediation="Set viewer_protocol_policy to redirect-to-https (or https-only) and compress=True on every cache behaviour.",
+    types=DISTRIBUTION,
 )
 def cdn_https_compressed(args, report_violation):
-    if args.resource_type != DISTRIBUTION:
-        return
     behaviours = [("default", get(args.props, "defaultCacheBehavior"))]
     behaviours += [(get(b, "pathPattern", "?"), b) for b in items(get(args.props, "orderedCacheBehaviors"))]
     for path, behaviour in behaviours:

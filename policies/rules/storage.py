@@ -103,10 +103,9 @@ def bucket_access_logging(args, report_violation):
     description="Bucket versioning is Enabled (not Suspended or Disabled).",
     runbook="001 § Checklist > AWS S3: \"Versioning activé\"",
     remediation="Set versioning_configuration.status = \"Enabled\" (estate buckets[].versioning: true).",
+    types=VERSIONING,
 )
 def versioning_enabled(args, report_violation):
-    if args.resource_type not in VERSIONING:
-        return
     status = get_path(args.props, "versioningConfiguration", "status")
     if status != "Enabled":
         report_violation(f"versioningConfiguration.status is {status!r}: overwritten and deleted objects are not kept.")
@@ -117,10 +116,9 @@ def versioning_enabled(args, report_violation):
     description="Bucket default encryption is AES256 or KMS.",
     runbook="001 § Checklist > AWS S3: \"Bucket pour les documents\" / 003 § Checklist Avant Mise en Production (sécurité)",
     remediation="Set rule.apply_server_side_encryption_by_default.sse_algorithm to AES256 or aws:kms.",
+    types=ENCRYPTION,
 )
 def encryption_default(args, report_violation):
-    if args.resource_type not in ENCRYPTION:
-        return
     algorithms = [get_path(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm") for rule in items(get(args.props, "rules"))]
     if not any(a in ("AES256", "aws:kms", "aws:kms:dsse") for a in algorithms):
         report_violation(f"no default encryption rule with AES256 or aws:kms (found {algorithms}).")
@@ -131,10 +129,9 @@ def encryption_default(args, report_violation):
     description="A bucket's public access block sets all four flags.",
     runbook="001 § Checklist > AWS S3: \"Bucket pour les documents\" (private documents)",
     remediation="Set block_public_acls, block_public_policy, ignore_public_acls and restrict_public_buckets to true.",
+    types=PUBLIC_ACCESS_BLOCK,
 )
 def public_access_blocked(args, report_violation):
-    if args.resource_type not in PUBLIC_ACCESS_BLOCK:
-        return
     off = [flag for flag in PAB_FLAGS if not truthy(get(args.props, flag, False))]
     if off:
         report_violation(f"{', '.join(off)} not true: the bucket can be made public.")
@@ -158,10 +155,9 @@ def _denies_plain_http(document) -> bool:
     description="A bucket policy denies every request made without TLS.",
     runbook="003 § Checklist Avant Mise en Production: \"HTTPS forcé\"",
     remediation="Add a Deny statement for s3:* with Condition Bool aws:SecureTransport = false.",
+    types=POLICY,
 )
 def policy_tls_only(args, report_violation):
-    if args.resource_type not in POLICY:
-        return
     policy = get(args.props, "policy")
     try:
         document = json.loads(policy) if isinstance(policy, str) else policy
@@ -177,10 +173,9 @@ def policy_tls_only(args, report_violation):
     description="A bucket's lifecycle expires noncurrent versions (versioned buckets would otherwise grow forever).",
     runbook="001 § Checklist > AWS S3: \"Lifecycle policies configurées\" (archive-old-documents)",
     remediation="Give every lifecycle rule a noncurrent expiration (buckets[].lifecycle[].noncurrent.expiration_days).",
+    types=LIFECYCLE,
 )
 def lifecycle_noncurrent_expiry(args, report_violation):
-    if args.resource_type not in LIFECYCLE:
-        return
     rules = [r for r in items(get(args.props, "rules")) if get(r, "status", "Enabled") == "Enabled"]
     if not rules:
         report_violation("no enabled lifecycle rule.")
@@ -194,10 +189,9 @@ def lifecycle_noncurrent_expiry(args, report_violation):
     description="Bucket CORS allows only https application origins (no wildcard, no http, no localhost).",
     runbook="001 § Checklist > AWS S3: \"CORS configuré sur bucket documents\" / 003 § Checklist Avant Mise en Production: \"CORS strict\"",
     remediation="List the application's https origins in buckets[].cors.allowed_origins.",
+    types=CORS,
 )
 def cors_https_origins(args, report_violation):
-    if args.resource_type not in CORS:
-        return
     for rule in items(get(args.props, "corsRules")):
         for origin in items(get(rule, "allowedOrigins")):
             if not isinstance(origin, str) or not HTTPS_ORIGIN.match(origin) or "localhost" in origin:
