@@ -171,9 +171,12 @@ def instance_policy_document(
             "Sid": "SendMailFromTheDomain",
             "Effect": "Allow",
             "Action": ["ses:SendEmail", "ses:SendRawEmail", "ses:SendTemplatedEmail"],
+            # SES authorises a send against the identity it uses: the sender address's own identity
+            # when that address is verified (noreply@, affret@ are EmailIdentities), else the domain's.
             "Resource": [
                 f"arn:aws:ses:{estate.region}:{account_id}:configuration-set/{mail.configuration_set}",
                 f"arn:aws:ses:{estate.region}:{account_id}:identity/{mail.domain}",
+                *(f"arn:aws:ses:{estate.region}:{account_id}:identity/{sender}" for sender in sorted(mail.senders)),
             ],
             "Condition": {"StringLike": {"ses:FromAddress": sorted(mail.senders)}},
         })

@@ -197,12 +197,20 @@ def _statement(policy, sid):
 
 def test_instance_permissions_are_least_privilege(prod_render, environments):
     authz, subs, tms, affret = (_policy(prod_render, env) for _, env, *_ in EXPECTED.values())
-    # SES only for services that send mail, on the domain identity and configuration set only.
+    # SES only for services that send mail: the configuration set, the domain identity and the
+    # verified sender addresses (SES authorises against the address identity when it is verified).
     for policy, sends in ((authz, True), (subs, False), (tms, False), (affret, True)):
         mail = _statement(policy, "SendMailFromTheDomain")
         assert bool(mail) == sends
         if mail:
-            assert all(":identity/symphonia.fr" in r or ":configuration-set/" in r for r in mail["Resource"])
+            identities = sorted(r.split(":identity/")[1] for r in mail["Resource"] if ":identity/" in r)
+            assert identities == ["affret@symphonia.fr", "noreply@symphonia.fr", "symphonia.fr"]
+            declared = {r.inputs["email"] for r in prod_render.of_type("aws:ses/emailIdentity:EmailIdentity")}
+            assert declared and declared <= set(identities)
+            assert [r for r in mail["Resource"] if ":identity/" not in r] == [
+                "arn:aws:ses:eu-central-1:123456789012:configuration-set/symphonia-transactional"
+            ]
+            assert mail["Condition"] == {"StringLike": {"ses:FromAddress": ["affret@symphonia.fr", "noreply@symphonia.fr"]}}
     # The documents bucket only for affret.
     for policy, uses in ((authz, False), (subs, False), (tms, False), (affret, True)):
         assert bool(_statement(policy, "ReadWriteDocuments")) == uses
