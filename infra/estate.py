@@ -17,6 +17,10 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+# Names and values that look like secrets: one definition, shared with the policy pack's secrets rules
+# (that module imports only ``re``, not the policy SDK).
+from policies.rules.patterns import SECRET_NAME_PATTERN, SECRET_VALUE_PATTERN, looks_secret  # noqa: F401
+
 # --------------------------------------------------------------------------------------------------
 # Shared building blocks
 # --------------------------------------------------------------------------------------------------
@@ -66,21 +70,6 @@ class Severity(str, Enum):
 SEVERITIES_BY_URGENCY = (Severity.critical, Severity.warning, Severity.info)
 
 Name = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*[a-z0-9]$", min_length=2, max_length=63)]
-
-# Names that look like secrets: such variables must be secret references, never plaintext.
-SECRET_NAME_PATTERN = re.compile(
-    r"(SECRET|PASSWORD|PASSWD|_KEY$|^KEY$|API_KEY|PRIVATE|TOKEN|CREDENTIAL|^MONGODB_URI$|_URI$|DSN$)"
-)
-# Values that carry credentials whatever their name (a URI with user:password@).
-SECRET_VALUE_PATTERN = re.compile(r"^[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE)
-
-
-def looks_secret(name: str, value: str | None = None) -> bool:
-    """True for a variable whose name or value says it is a credential."""
-    if SECRET_NAME_PATTERN.search(name.upper()):
-        return True
-    return bool(value and SECRET_VALUE_PATTERN.search(value))
-
 
 class SecretRef(StrictModel):
     """Where a secret value lives. Exactly one source; the value itself is never in the stack file.

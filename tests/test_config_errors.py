@@ -113,6 +113,12 @@ CASES: list[tuple[str, Callable[[dict], Any], list[str]]] = [
         [f"estate.services[1].env.MONGODB_URI: {SECRET_HINT}"],
     ),
     (
+        # Redis AUTH without an ACL user: the credential URI has an empty user part.
+        "plaintext-redis-uri-empty-user",
+        lambda e: e["services"][2]["env"].__setitem__("REDIS_URL", "redis://:s3cretpw@cache.internal:6379"),
+        [f"estate.services[2].env.REDIS_URL: {SECRET_HINT}"],
+    ),
+    (
         "several-problems-one-line-each",
         lambda e: (e["alerting"].pop("topic_prefix"), e["buckets"][0].__setitem__("versioning", "sometimes")),
         [

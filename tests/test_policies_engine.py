@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import runpy
+import subprocess
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -16,10 +17,9 @@ from pulumi_policy import EnforcementLevel, ResourceValidationArgs, PolicyResour
 from pulumi_policy.policy import PolicyCustomTimeouts
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
-from infra import estate as model
 from infra.commands.check import BadInput, estate_policy_config, merge_configs
 from infra.config import parse_estate
-from policies.rules import ALL_POLICIES, PACK_NAME, PACK_VERSION, secrets
+from policies.rules import ALL_POLICIES, PACK_NAME, PACK_VERSION
 from policies.rules.runner import PolicyConfigError, reconcile_config, run_policies
 from tests.test_policies_rules import CONFIG, compliant_render, find, inputs
 
@@ -73,10 +73,24 @@ def test_policy_project_file_declares_a_python_pack_with_the_runners_version():
     assert "pulumi-policy" in (PROJECT_ROOT / "policies" / "requirements.txt").read_text()
 
 
-def test_the_secret_patterns_are_the_estate_models():
-    assert secrets.SECRET_NAME_PATTERN.pattern == model.SECRET_NAME_PATTERN.pattern
-    assert secrets.SECRET_VALUE_PATTERN.pattern == model.SECRET_VALUE_PATTERN.pattern
-    assert secrets.SECRET_VALUE_PATTERN.flags == model.SECRET_VALUE_PATTERN.flags
+def test_the_estate_model_loads_the_secret_patterns_without_the_policy_sdk():
+    code = (
+        "import sys, infra.estate\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('pulumi', 'pulumi_policy', 'grpc'))\n"
+        "assert loaded == [], loaded\n"
+        "assert sorted(m for m in sys.modules if m.startswith('policies')) == ['policies', 'policies.rules', 'policies.rules.patterns']\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, check=True, capture_output=True, text=True)
+
+
+def test_the_pack_order_does_not_depend_on_which_rule_module_is_imported_first():
+    code = "import policies.rules.{first}\nfrom policies.rules import ALL_POLICIES\nprint(' '.join(p.name for p in ALL_POLICIES))"
+    orders = [
+        subprocess.run([sys.executable, "-c", code.format(first=first)], cwd=PROJECT_ROOT, check=True,
+                       capture_output=True, text=True).stdout.split()
+        for first in ("storage", "secrets")
+    ]
+    assert orders[0] == orders[1] == [p.name for p in ALL_POLICIES]
 
 
 def test_rule_names_are_unique_and_kebab_case():

@@ -319,6 +319,26 @@ def test_production_settings_require_node_env_production(baseline, value, expect
         assert len(messages) == 1 and expected in messages[0]
 
 
+@pytest.mark.parametrize("uri", [
+    "redis://:s3cretpw@cache.internal:6379",  # Redis AUTH: no user, only a password
+    "mongodb+srv://api:s3cret@cluster.example.net/api",
+])
+def test_credential_uris_are_caught_with_or_without_a_user(baseline, uri):
+    render = copy.deepcopy(baseline)
+    inputs(render, "app-logs")["tags"] = {"source": uri}
+    set_setting(render, "api-prod", APP_ENV, "CACHE_URL", uri)
+    found = {(v.policy, v.urn.rsplit("::", 1)[-1]) for v in run_policies(render, config=CONFIG).violations}
+    assert found == {("secrets-input-credential-uri", "app-logs"), ("secrets-input-credential-uri", "api-prod"),
+                     ("secrets-environment-plaintext", "api-prod")}
+
+
+@pytest.mark.parametrize("value", ["redis://cache.internal:6379", "https://app.symphonia.fr:443/path", "redis://user@host:6379"])
+def test_uris_without_a_password_are_not_credentials(baseline, value):
+    render = copy.deepcopy(baseline)
+    set_setting(render, "api-prod", APP_ENV, "CACHE_URL", value)
+    assert run_policies(render, config=CONFIG).violations == []
+
+
 def test_a_world_open_https_listener_is_allowed_but_not_a_port_range(baseline):
     render = copy.deepcopy(baseline)
     inputs(render, "alb")["ingress"].append({"protocol": "tcp", "fromPort": 80, "toPort": 443, "cidrBlocks": ["0.0.0.0/0"]})

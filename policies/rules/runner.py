@@ -41,7 +41,7 @@ from pulumi_policy import (
 from pulumi_policy.policy import PolicyCustomTimeouts, _NotApplicableError
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
 
-from .base import ALL_POLICIES, PACK_NAME, PACK_VERSION
+from . import ALL_POLICIES, PACK_NAME, PACK_VERSION  # the package loads every rule
 
 RENDER_UNKNOWN = "[unknown]"
 PACK_DEFAULT_LEVEL = EnforcementLevel.ADVISORY  # what policies/__main__.py passes to PolicyPack

@@ -1,7 +1,7 @@
 """Secrets: no credential in plaintext in any resource input.
 
-The patterns are a copy of ``infra.estate``'s (``SECRET_NAME_PATTERN``, ``SECRET_VALUE_PATTERN``) so the
-pack needs nothing but the policy SDK when Pulumi runs it; a test keeps the copies identical.
+The patterns (``patterns.py``) are the ones the estate model refuses plaintext secrets with:
+``infra.estate`` imports them from there, so there is one definition.
 Under the engine a Pulumi secret reaches a policy unwrapped (pulumi_policy deserializes without
 secret markers), so "plaintext" here means "in a place that is not a secret store": EB environment
 variables, and any input outside the known secret sinks.
@@ -14,19 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .base import eb_names, eb_setting, known_or_none, resource_rule
-
-SECRET_NAME_PATTERN = re.compile(
-    r"(SECRET|PASSWORD|PASSWD|_KEY$|^KEY$|API_KEY|PRIVATE|TOKEN|CREDENTIAL|^MONGODB_URI$|_URI$|DSN$)"
-)
-SECRET_VALUE_PATTERN = re.compile(r"^[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE)
-
-
-def looks_secret(name: str, value: str | None = None) -> bool:
-    """True for a variable whose name or value says it is a credential (same as infra.estate)."""
-    if SECRET_NAME_PATTERN.search(name.upper()):
-        return True
-    return bool(value and SECRET_VALUE_PATTERN.search(value))
-
+from .patterns import SECRET_VALUE_PATTERN, looks_secret
 
 ENVIRONMENT = "aws:elasticbeanstalk/environment:Environment"
 APP_ENV = "aws:elasticbeanstalk:application:environment"
@@ -90,7 +78,7 @@ def _raw(container: Any, key: Any) -> Any:
 
 @resource_rule(
     "secrets-input-credential-uri", area="secrets", category="security",
-    description="No resource input carries a URI with embedded credentials (user:password@) outside a secret store.",
+    description="No resource input carries a URI with embedded credentials ([user]:password@) outside a secret store.",
     runbook="001 § Checklist > Configuration MongoDB: \"Connection string sécurisée\"",
     remediation="Store the connection string with SecretStore.store and pass its ARN (environmentsecrets) instead.",
 )
@@ -100,4 +88,4 @@ def input_credential_uri(args, report_violation):
         if key in sinks:
             continue
         for path in _credential_uris(_raw(args.props, key), key):
-            report_violation(f"{path} holds a URI with a user and password in plaintext.")
+            report_violation(f"{path} holds a URI with credentials ([user]:password@) in plaintext.")
