@@ -8,12 +8,10 @@ who subscribes to which severity is data (``estate.alerting.subscriptions``).
 
 from __future__ import annotations
 
-import json
-
 import pulumi
 import pulumi_aws as aws
 
-from components.common import child, estate_tags, type_token
+from components.common import TopicPublisher, child, estate_tags, topic_policy_document, type_token
 from infra.estate import SEVERITIES_BY_URGENCY, Estate, Severity, Subscription
 
 # Subscribing an HTTPS endpoint sends a SubscriptionConfirmation; paging services (PagerDuty) and
@@ -24,49 +22,16 @@ AUTO_CONFIRMING_PROTOCOLS = ("https",)
 CONFIRMATION_TIMEOUT_MINUTES = 5
 
 
-def topic_policy_document(topic_arn: str, account_id: str) -> str:
-    """Let CloudWatch alarms of this account publish, and the account itself manage the topic.
+# CloudWatch alarms publish to the alert topics; so do the cost budget's notifications (components/budget.py).
+ALERT_PUBLISHERS = (
+    TopicPublisher("CloudWatchAlarmsPublish", "cloudwatch.amazonaws.com"),
+    TopicPublisher("BudgetsPublish", "budgets.amazonaws.com"),
+)
 
-    ``aws:SourceAccount`` keeps another account's alarms from using our topic (confused deputy).
-    """
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "CloudWatchAlarmsPublish",
-                    "Effect": "Allow",
-                    "Principal": {"Service": "cloudwatch.amazonaws.com"},
-                    "Action": "sns:Publish",
-                    "Resource": topic_arn,
-                    "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-                },
-                {
-                    # The cost budget's notifications (components/budget.py) go to these topics too.
-                    "Sid": "BudgetsPublish",
-                    "Effect": "Allow",
-                    "Principal": {"Service": "budgets.amazonaws.com"},
-                    "Action": "sns:Publish",
-                    "Resource": topic_arn,
-                    "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-                },
-                {
-                    "Sid": "AccountManagesTopic",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
-                    "Action": [
-                        "sns:GetTopicAttributes",
-                        "sns:SetTopicAttributes",
-                        "sns:Subscribe",
-                        "sns:ListSubscriptionsByTopic",
-                        "sns:Publish",
-                    ],
-                    "Resource": topic_arn,
-                },
-            ],
-        },
-        sort_keys=True,
-    )
+
+def alert_topic_policy(topic_arn: str, account_id: str) -> str:
+    """Alarms and budgets of this account publish; the account manages (and may publish: tests, drills)."""
+    return topic_policy_document(topic_arn, account_id, ALERT_PUBLISHERS, account_publishes=True)
 
 
 class AlertRouting(pulumi.ComponentResource):
@@ -95,7 +60,7 @@ class AlertRouting(pulumi.ComponentResource):
                 aws.sns.TopicPolicy(
                     f"{topic_name}-{region}-policy",
                     arn=topic.arn,
-                    policy=pulumi.Output.all(topic.arn, account_id).apply(lambda args: topic_policy_document(*args)),
+                    policy=pulumi.Output.all(topic.arn, account_id).apply(lambda args: alert_topic_policy(*args)),
                     opts=child(self, region_opts),
                 )
                 for subscription in alerting.subscriptions:

@@ -5,6 +5,10 @@ Kept in one place so no component re-decides them (STYLE.md: "Cross-cutting deci
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import pulumi
 
 from infra.estate import Estate
@@ -43,3 +47,46 @@ def stateful(parent: pulumi.Resource, opts: pulumi.ResourceOptions | None = None
     ``retain_on_delete`` keeps the cloud resource even when it leaves the program.
     """
     return child(parent, opts, protect=True, retain_on_delete=True, **kwargs)
+
+
+@dataclass(frozen=True)
+class TopicPublisher:
+    """An AWS service allowed to publish to a topic: CloudWatch alarms, budgets, SES feedback..."""
+
+    sid: str
+    service: str  # e.g. ``cloudwatch.amazonaws.com``
+    source_arn: str | None = None  # narrows it further (``ArnLike aws:SourceArn``)
+
+
+TOPIC_MANAGEMENT_ACTIONS = ("sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic")
+
+
+def topic_policy_document(
+    topic_arn: str, account_id: str, publishers: Sequence[TopicPublisher], account_publishes: bool = False
+) -> str:
+    """An SNS topic policy: each publisher service may publish, for this account only, and the account
+    manages the topic (and publishes to it when ``account_publishes``).
+
+    ``aws:SourceAccount`` keeps another account's resources from using our topic (confused deputy).
+    """
+    statements: list[dict] = []
+    for publisher in publishers:
+        condition: dict = {"StringEquals": {"aws:SourceAccount": account_id}}
+        if publisher.source_arn is not None:
+            condition["ArnLike"] = {"aws:SourceArn": publisher.source_arn}
+        statements.append({
+            "Sid": publisher.sid,
+            "Effect": "Allow",
+            "Principal": {"Service": publisher.service},
+            "Action": "sns:Publish",
+            "Resource": topic_arn,
+            "Condition": condition,
+        })
+    statements.append({
+        "Sid": "AccountManagesTopic",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+        "Action": [*TOPIC_MANAGEMENT_ACTIONS, *(("sns:Publish",) if account_publishes else ())],
+        "Resource": topic_arn,
+    })
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)

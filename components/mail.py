@@ -20,12 +20,10 @@ Runbook 001 verifies the domain and ``noreply@``, creates ``ses-bounces-complain
 
 from __future__ import annotations
 
-import json
-
 import pulumi
 import pulumi_aws as aws
 
-from components.common import child, estate_tags, type_token
+from components.common import TopicPublisher, child, estate_tags, topic_policy_document, type_token
 from infra.estate import Estate
 
 NOTIFICATION_TYPES = ("Bounce", "Complaint")
@@ -40,37 +38,8 @@ def slug(value: str) -> str:
 
 def feedback_topic_policy(topic_arn: str, account_id: str, region: str, domain: str) -> str:
     """SES of this account may publish feedback for the domain's identities; the account manages."""
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "SesFeedbackPublish",
-                    "Effect": "Allow",
-                    "Principal": {"Service": "ses.amazonaws.com"},
-                    "Action": "sns:Publish",
-                    "Resource": topic_arn,
-                    "Condition": {
-                        "StringEquals": {"aws:SourceAccount": account_id},
-                        "ArnLike": {"aws:SourceArn": f"arn:aws:ses:{region}:{account_id}:identity/*{domain}"},
-                    },
-                },
-                {
-                    "Sid": "AccountManagesTopic",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
-                    "Action": [
-                        "sns:GetTopicAttributes",
-                        "sns:SetTopicAttributes",
-                        "sns:Subscribe",
-                        "sns:ListSubscriptionsByTopic",
-                    ],
-                    "Resource": topic_arn,
-                },
-            ],
-        },
-        sort_keys=True,
-    )
+    ses = TopicPublisher("SesFeedbackPublish", "ses.amazonaws.com", source_arn=f"arn:aws:ses:{region}:{account_id}:identity/*{domain}")
+    return topic_policy_document(topic_arn, account_id, [ses])
 
 
 def dns_records(domain: str, region: str, mail_from: str, verification_token: str, dkim_tokens: list[str]) -> list[dict]:

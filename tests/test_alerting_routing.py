@@ -84,3 +84,26 @@ def test_sms_preferences_once_in_the_primary_region(prod_render):
     assert sms.inputs["defaultSmsType"] == "Transactional"
     assert prod_render.region_of(sms) == "eu-central-1"
     assert sms.provider is None or "us-east-1" not in sms.provider
+
+
+def test_alert_and_feedback_topics_share_one_topic_policy_builder(prod_render):
+    # components/common.py topic_policy_document builds both: same account statement, one publish
+    # statement per publisher service, each limited to this account.
+    from components.common import TOPIC_MANAGEMENT_ACTIONS, TopicPublisher, topic_policy_document
+
+    document = json.loads(topic_policy_document(
+        "arn:aws:sns:eu-central-1:111122223333:t", "111122223333",
+        [TopicPublisher("A", "a.amazonaws.com"), TopicPublisher("B", "b.amazonaws.com", source_arn="arn:b:*")],
+    ))
+    a, b, account = document["Statement"]
+    assert a["Principal"] == {"Service": "a.amazonaws.com"} and a["Condition"] == {"StringEquals": {"aws:SourceAccount": "111122223333"}}
+    assert b["Condition"]["ArnLike"] == {"aws:SourceArn": "arn:b:*"}
+    assert account["Action"] == list(TOPIC_MANAGEMENT_ACTIONS)
+
+    feedback = json.loads(prod_render.named("ses-bounces-complaints-policy", POLICY).inputs["policy"])
+    alerts = json.loads(routed(prod_render, POLICY)[0].inputs["policy"])
+    by_sid = lambda doc: {s["Sid"]: s for s in doc["Statement"]}
+    assert set(by_sid(alerts)) == {"CloudWatchAlarmsPublish", "BudgetsPublish", "AccountManagesTopic"}
+    assert set(by_sid(feedback)) == {"SesFeedbackPublish", "AccountManagesTopic"}
+    assert by_sid(alerts)["AccountManagesTopic"]["Action"] == [*TOPIC_MANAGEMENT_ACTIONS, "sns:Publish"]
+    assert by_sid(feedback)["AccountManagesTopic"]["Action"] == list(TOPIC_MANAGEMENT_ACTIONS)
