@@ -80,10 +80,11 @@ def test_configuration_set_requires_tls_and_publishes_reputation(prod_render):
 def test_reputation_alarms_at_warning_and_critical(prod_render):
     alarms = {a.inputs["name"]: a for a in prod_render.of_type("aws:cloudwatch/metricAlarm:MetricAlarm") if a.inputs["name"].startswith("ses-")}
     expected = {
-        "ses-symphonia-fr-bounce-rate-warning": ("Reputation.BounceRate", 0.05),
-        "ses-symphonia-fr-bounce-rate-critical": ("Reputation.BounceRate", 0.1),
-        "ses-symphonia-fr-complaint-rate-warning": ("Reputation.ComplaintRate", 0.001),
-        "ses-symphonia-fr-complaint-rate-critical": ("Reputation.ComplaintRate", 0.005),
+        # warn before SES's review level (bounce 5 %, complaint 0.1 %), page at it
+        "ses-symphonia-fr-bounce-rate-warning": ("Reputation.BounceRate", 0.02),  # seed 003: "bounce < 2%"
+        "ses-symphonia-fr-bounce-rate-critical": ("Reputation.BounceRate", 0.05),
+        "ses-symphonia-fr-complaint-rate-warning": ("Reputation.ComplaintRate", 0.0005),
+        "ses-symphonia-fr-complaint-rate-critical": ("Reputation.ComplaintRate", 0.001),
     }
     assert set(alarms) == set(expected)
     for name, (metric, threshold) in expected.items():
