@@ -138,7 +138,7 @@ def test_one_broken_property_in_a_saved_render_fails_estate_check(saved_render, 
     saved.write_text(json.dumps(render), encoding="utf-8")
     outcome = runner.invoke(app, ["check", "--from-json", str(saved), "--stack-file", str(PROJECT_ROOT / "Pulumi.prod.yaml"), "--format", "json"])
     assert outcome.exit_code == 1, outcome.output
-    report = json.loads(outcome.output)
+    report = json.loads(outcome.stdout)
     assert {(v["policy"], v["urn"], v["enforcementLevel"]) for v in report["violations"]} == {(rule, resource["urn"], "mandatory")}
     table = runner.invoke(app, ["check", "--from-json", str(saved)])
     assert table.exit_code == 1 and rule in table.output and resource["name"] in table.output
@@ -149,7 +149,7 @@ def test_the_unmodified_saved_render_passes(saved_render, tmp_path):
     saved.write_text(json.dumps(saved_render), encoding="utf-8")
     outcome = runner.invoke(app, ["check", "--from-json", str(saved), "--format", "json"])
     assert outcome.exit_code == 0, outcome.output
-    report = json.loads(outcome.output)
+    report = json.loads(outcome.stdout)
     assert report["violations"] == [] and report["evaluated"] == [p.name for p in ALL_POLICIES]
     markdown = runner.invoke(app, ["check", "--from-json", str(saved), "--format", "markdown"])
     assert markdown.exit_code == 0 and "## Policy check" in markdown.output and "`storage-bucket-versioning`" in markdown.output
@@ -163,7 +163,7 @@ def test_a_config_file_changes_levels(saved_render, tmp_path):
     config.write_text(json.dumps({"atlas-access-list-no-world": "advisory"}), encoding="utf-8")
     outcome = runner.invoke(app, ["check", "--from-json", str(saved), "--config", str(config), "--format", "json"])
     assert outcome.exit_code == 0, outcome.output
-    assert [v["enforcementLevel"] for v in json.loads(outcome.output)["violations"]] == ["advisory"]
+    assert [v["enforcementLevel"] for v in json.loads(outcome.stdout)["violations"]] == ["advisory"]
 
 
 @pytest.mark.parametrize("content, message", [
@@ -218,11 +218,11 @@ def test_exemptions_declared_in_the_stack_file_reach_estate_check(saved_render, 
         {"policy": "atlas-access-list-no-world", "resource": entry["name"], "reason": "vendor support session OPS-42", "expires": expires}])
     outcome = runner.invoke(app, ["check", "--from-json", str(saved), "--stack-file", str(stack_file), "--format", "json"])
     assert outcome.exit_code == exit_code, outcome.output
-    report = json.loads(outcome.output)
+    report = json.loads(outcome.stdout)
     assert {v["policy"] for v in report["violations"]} == rules
     assert {v["urn"] for v in report["violations"]} <= {entry["urn"]}
     config = runner.invoke(app, ["policy-config", "--stack-file", str(stack_file)])
-    assert json.loads(config.output)["atlas-access-list-no-world"]["exemptions"][0]["expires"] == expires
+    assert json.loads(config.stdout)["atlas-access-list-no-world"]["exemptions"][0]["expires"] == expires
 
 
 def test_an_exemption_of_an_unknown_rule_is_bad_input(saved_render, tmp_path):
@@ -260,3 +260,79 @@ def test_a_first_preview_with_unknown_outputs_raises_no_false_mandatory_violatio
     assert result.mandatory == []
     # What the pack cannot judge yet is said, as the engine says it, at advisory level only.
     assert all("can't run policy" in v.message and "during preview" in v.message for v in result.violations)
+
+
+# --------------------------------------------------------------------------------------------------
+# --from-json: a render that breaks the contract is bad input; the render's own stack file applies
+# --------------------------------------------------------------------------------------------------
+
+
+def _save(tmp_path, render) -> Path:
+    saved = tmp_path / "render.json"
+    saved.write_text(json.dumps(render), encoding="utf-8")
+    return saved
+
+
+@pytest.mark.parametrize("field, value, problem", [
+    ("type", None, '"type" is missing'),
+    ("urn", None, '"urn" is missing'),
+    ("name", 42, '"name" must be a string, got a number'),
+    ("protect", "yes", '"protect" must be a boolean, got a string'),
+    ("custom", 1, '"custom" must be a boolean, got a number'),
+    ("inputs", [], '"inputs" must be an object, got a list'),
+    ("dependencies", "urn:pulumi:x", '"dependencies" must be a list of URNs, got a string'),
+    ("dependencies", [1], '"dependencies" must be a list of URNs, got a non-string item'),
+    ("parent", True, '"parent" must be a URN or null, got a boolean'),
+    ("provider", {}, '"provider" must be a URN or null, got an object'),
+])
+def test_a_render_breaking_the_contract_is_bad_input(saved_render, tmp_path, field, value, problem):
+    render = copy.deepcopy(saved_render)
+    resource = render["resources"][3]
+    if value is None:
+        del resource[field]
+    else:
+        resource[field] = value
+    saved = _save(tmp_path, render)
+    outcome = runner.invoke(app, ["check", "--from-json", str(saved), "--stack-file", str(PROJECT_ROOT / "Pulumi.prod.yaml")])
+    assert outcome.exit_code == 2, outcome.output
+    label = "resources[3]" if field == "urn" else f"resources[3] ({resource['urn']})"
+    assert outcome.stderr.splitlines() == [f"{saved}: not an `estate preview --format json` render: {label}: {problem}"]
+    assert outcome.stdout == "" and not isinstance(outcome.exception, KeyError)
+
+
+def test_without_stack_file_the_renders_stack_file_applies_and_says_so(saved_render, tmp_path):
+    render = copy.deepcopy(saved_render)
+    alarm = next(r for r in render["resources"] if r["inputs"].get("namespace") == "Symphonia/Production")
+    alarm["inputs"]["namespace"] = "Symphonia/Prod"  # only the estate's parameters (namespaces) make this a finding
+    outcome = runner.invoke(app, ["check", "--from-json", str(_save(tmp_path, render)), "--format", "json"])
+    assert outcome.exit_code == 0, outcome.output
+    assert outcome.stderr.splitlines() == [
+        f"no --stack-file: applying the exemptions and parameters of {PROJECT_ROOT / 'Pulumi.prod.yaml'} (the render's stack 'prod')"]
+    assert [(v["policy"], v["urn"]) for v in json.loads(outcome.stdout)["violations"]] == [("alerting-alarm-custom-namespace", alarm["urn"])]
+
+
+def test_the_default_stack_file_catches_an_expired_exemption(saved_render, tmp_path, monkeypatch):
+    render = copy.deepcopy(saved_render)
+    _, entry = _world_open_atlas(render)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text("name: monitored-estate\nruntime: python\n", encoding="utf-8")
+    stack_file = _stack_file_with_exemptions(project, [
+        {"policy": "atlas-access-list-no-world", "resource": entry["name"], "reason": "vendor support session OPS-42", "expires": "2001-01-31"}])
+    saved = _save(tmp_path, render)
+    monkeypatch.chdir(project)  # the project directory, as with the Pulumi CLI
+    outcome = runner.invoke(app, ["check", "--from-json", str(saved), "--format", "json"])
+    assert outcome.exit_code == 1, outcome.output
+    assert str(stack_file) in outcome.stderr
+    assert {v["policy"] for v in json.loads(outcome.stdout)["violations"]} == {"atlas-access-list-no-world", "estate-exemption-unexpired"}
+
+
+def test_without_any_stack_file_a_warning_says_nothing_is_exempted(saved_render, tmp_path):
+    render = copy.deepcopy(saved_render)
+    render["stack"] = "nowhere"
+    outcome = runner.invoke(app, ["check", "--from-json", str(_save(tmp_path, render)), "--format", "json"])
+    assert outcome.exit_code == 0, outcome.output
+    assert outcome.stderr.splitlines() == [
+        f"warning: no --stack-file and no {PROJECT_ROOT / 'Pulumi.nowhere.yaml'}: exemptions and estate parameters are not "
+        "applied (an expired exemption is not reported); pass --stack-file"]
+    assert json.loads(outcome.stdout)["violations"] == []

@@ -107,6 +107,69 @@ def read_json(path: Path, what: str) -> Any:
         raise BadInput([f"{path}: {what} is not valid JSON: {error}"]) from None
 
 
+# The engine's JSON contract, per resource: field -> (accepted types, what to call them, required).
+RESOURCE_FIELDS: dict[str, tuple[tuple[type, ...], str, bool]] = {
+    "urn": ((str,), "a string", True),
+    "type": ((str,), "a string", True),
+    "name": ((str,), "a string", True),
+    "custom": ((bool,), "a boolean", False),
+    "protect": ((bool,), "a boolean", False),
+    "inputs": ((dict,), "an object", False),
+    "dependencies": ((list,), "a list of URNs", False),
+    "parent": ((str, type(None)), "a URN or null", False),
+    "provider": ((str, type(None)), "a URN or null", False),
+}
+_JSON_TYPES = {str: "a string", bool: "a boolean", int: "a number", float: "a number", dict: "an object", list: "a list", type(None): "null"}
+MAX_RENDER_PROBLEMS = 10
+
+
+def render_problems(render: Mapping[str, Any]) -> list[str]:
+    """What makes a render break the engine's JSON contract, one line per problem (none: it is usable)."""
+    problems = []
+    for index, resource in enumerate(render["resources"]):
+        where = f"resources[{index}]"
+        if not isinstance(resource, dict):
+            problems.append(f"{where}: expected an object, got {_JSON_TYPES.get(type(resource), type(resource).__name__)}")
+            continue
+        label = f"{where} ({resource['urn']})" if isinstance(resource.get("urn"), str) else where
+        for field, (types, expected, required) in RESOURCE_FIELDS.items():
+            if field not in resource:
+                if required:
+                    problems.append(f'{label}: "{field}" is missing')
+                continue
+            value = resource[field]
+            if not isinstance(value, types):  # (no int among the types, so a boolean never passes for one)
+                problems.append(f'{label}: "{field}" must be {expected}, got {_JSON_TYPES.get(type(value), type(value).__name__)}')
+            elif field == "dependencies" and not all(isinstance(urn, str) for urn in value):
+                problems.append(f'{label}: "dependencies" must be {expected}, got a non-string item')
+    if len(problems) > MAX_RENDER_PROBLEMS:
+        problems = problems[:MAX_RENDER_PROBLEMS] + [f"... and {len(problems) - MAX_RENDER_PROBLEMS} more problems"]
+    return problems
+
+
+def _default_stack_file(render: Mapping[str, Any]) -> Path | None:
+    """``Pulumi.<stack>.yaml`` of the render's stack in the project, when it exists (said on stderr);
+    otherwise a warning that no exemption or estate parameter applies."""
+    from infra.commands.preview import project_dir
+    from infra.config import stack_file_path
+
+    stack = render.get("stack")
+    if isinstance(stack, str) and stack:
+        path = stack_file_path(stack, project_dir())
+        if path.is_file():
+            typer.echo(f"no --stack-file: applying the exemptions and parameters of {path} (the render's stack '{stack}')", err=True)
+            return path
+        missing = f"no {path}"
+    else:
+        missing = "the render names no stack"
+    typer.echo(
+        f"warning: no --stack-file and {missing}: exemptions and estate parameters are not applied "
+        "(an expired exemption is not reported); pass --stack-file",
+        err=True,
+    )
+    return None
+
+
 def _load_estate(stack: str, stack_file: Path | None):
     from infra.commands.preview import project_dir
     from infra.config import EstateConfigError, estate_from_stack_file, load_stack_file, stack_file_path
@@ -205,6 +268,11 @@ def check_stack(
         render = read_json(from_json, "the render")
         if not isinstance(render, dict) or not isinstance(render.get("resources"), list):
             raise BadInput([f"{from_json}: not an `estate preview --format json` render (no \"resources\" list)"])
+        problems = render_problems(render)
+        if problems:
+            raise BadInput([f"{from_json}: not an `estate preview --format json` render: {problem}" for problem in problems])
+        if stack_file is None:
+            stack_file = _default_stack_file(render)
         if stack_file is not None:  # exemptions and parameters of that estate
             config = estate_policy_config(_load_estate(stack, stack_file)[1])
     else:
@@ -238,7 +306,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def check(
         stack: str = typer.Option("prod", "--stack", "-s", help="Stack name: renders Pulumi.<stack>.yaml."),
-        stack_file: Path | None = typer.Option(None, "--stack-file", help="Render this stack file (with --from-json: only its exemptions)."),
+        stack_file: Path | None = typer.Option(None, "--stack-file", help="Render this stack file (with --from-json: only its exemptions and parameters; default Pulumi.<render stack>.yaml)."),
         from_json: Path | None = typer.Option(None, "--from-json", help="Check a saved `estate preview --format json` instead of rendering."),
         config_file: Path | None = typer.Option(None, "--config", help="Policy-pack config JSON (as --policy-pack-config)."),
         region: str | None = typer.Option(None, "--region", help="Region of the default provider (with --from-json)."),
