@@ -354,6 +354,15 @@ class MetricAlarm(StrictModel):
         return self
 
 
+class PlatformMetricAlarm(MetricAlarm):
+    """An alarm on a platform-wide custom metric (published without a service dimension, e.g.
+    Symphonia/Production ErrorCount): owned by the estate's ``owner`` (alarm ``<owner>-<signal>-<severity>``),
+    not by one service, and shown on the overview ``dashboards`` named."""
+
+    owner: Name
+    dashboards: list[str] = []
+
+
 class Platform(StrictModel):
     """An Elastic Beanstalk platform branch (Amazon Linux 2023). Node 18 / AL1 options are retired."""
 
@@ -734,6 +743,7 @@ class Estate(StrictModel):
     services: list[Service] = Field(min_length=1)
     cdn: list[CdnDistribution] = []
     dashboards: list[OverviewDashboard] = []
+    platform_alarms: list[PlatformMetricAlarm] = []
     buckets: list[Bucket] = []
     cache: Cache | None = None
     mail: Mail | None = None
@@ -760,6 +770,13 @@ class Estate(StrictModel):
             for j, name in enumerate(board.services):
                 if name not in names:
                     problems.append((f"dashboards[{i}].services[{j}]", f"unknown service '{name}' (declared: {', '.join(sorted(names))})"))
+        boards = {d.name for d in self.dashboards}
+        for i, alarm in enumerate(self.platform_alarms):
+            if alarm.owner in names:
+                problems.append((f"platform_alarms[{i}].owner", f"'{alarm.owner}' is a service: declare it under that service's metric_alarms"))
+            for j, board in enumerate(alarm.dashboards):
+                if board not in boards:
+                    problems.append((f"platform_alarms[{i}].dashboards[{j}]", f"unknown dashboard '{board}' (declared: {', '.join(sorted(boards))})"))
         if any(s.kind == "beanstalk" for s in self.services) and self.network is None:
             problems.append(("network", "required when a service runs on Elastic Beanstalk (vpc_id, subnets, certificate_arn)"))
         if self.cache is not None and self.network is None:

@@ -22,7 +22,7 @@ from components.beanstalk import BeanstalkService, ServicesNetwork, ServiceWirin
 from components.cdn import CdnMonitoring
 from components.dashboards import DashboardSet, business_section, service_section
 from components.healthchecks import ServiceHealthCheck
-from components.service_alarms import ServiceAlarms
+from components.service_alarms import PlatformAlarms, ServiceAlarms, platform_owners, platform_section
 from components.secrets import SecretStore
 from infra.estate import Estate, Service
 
@@ -89,7 +89,7 @@ def declare_estate(estate: Estate) -> None:
         estate, regions, routing, alarms, secrets, services_network, redis_url=redis_url, mongodb_uri_arns=mongodb_uri_arns,
         redis_auth_token_arn=data.cache.auth_token_secret_arn if data.cache is not None else None,
     )
-    # [cdn] CloudFront alarms (us-east-1) and the runbooks' overview dashboards.
+    # [cdn] CloudFront alarms (us-east-1), platform-wide alarms and the runbooks' overview dashboards.
     declare_cdn_and_overviews(estate, regions, alarms, watched)
     pulumi.export("region", estate.region)
     pulumi.export("regions", regions.all)
@@ -183,9 +183,14 @@ def declare_services(
 def declare_cdn_and_overviews(
     estate: Estate, regions: Regions, alarms: AlarmFactory, watched: dict[str, WatchedService]
 ) -> None:
-    """CloudFront monitoring (us-east-1) and the runbooks' overview dashboards."""
+    """CloudFront monitoring (us-east-1), the platform-wide alarms and the runbooks' overview dashboards."""
     for distribution in estate.cdn:
         CdnMonitoring(f"{distribution.name}-monitoring", distribution, alarms, regions)
+    platform_arns: dict[tuple[str, str], list] = {}
+    for owner in platform_owners(estate):
+        platform = PlatformAlarms(f"{owner}-alarms", owner, estate.platform_alarms, alarms)
+        for signal, levels in platform.by_signal.items():
+            platform_arns[(owner, signal)] = [alarm.arn for alarm in levels]
     for board in estate.dashboards:
         sections = []
         for name in board.services:
@@ -196,4 +201,7 @@ def declare_cdn_and_overviews(
             sections.append(service_section(estate, entry.service, entry.autoscaling_group, arns, entry.health_check_id))
         if board.business_metrics:
             sections.append(business_section(estate, board))
+        platform = platform_section(estate, board.name, platform_arns)
+        if platform is not None:
+            sections.append(platform)
         DashboardSet(f"{board.name}-overview", board.name, sections)

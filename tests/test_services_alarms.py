@@ -106,12 +106,60 @@ def test_root_filesystem_is_the_fullest_instance_by_metrics_insights(alarms):
             assert alarm["threshold"] == value
 
 
-def test_the_runbooks_error_count_alarm(alarms):
-    alarm = alarms["tms-sync-eb-app-errors-warning"].inputs
-    assert (alarm["namespace"], alarm["metricName"], alarm["statistic"]) == ("Symphonia/Production", "ErrorCount", "Sum")
-    assert (alarm["period"], alarm["threshold"], alarm["comparisonOperator"]) == (300, 10, "GreaterThanThreshold")
-    assert alarm["treatMissingData"] == "notBreaching"
-    assert "dimensions" not in alarm or not alarm["dimensions"]
+def test_the_runbooks_error_count_alarm_belongs_to_the_platform(prod_render, alarms):
+    # Symphonia/Production ErrorCount has no dimension: every service's errors, so the platform owns it.
+    assert not [name for name in alarms if "app-errors" in name and not name.startswith("symphonia-platform-")]
+    (component,) = prod_render.of_type("monitored-estate:alarms:PlatformAlarms")
+    for severity, value in (("warning", 10), ("critical", 50)):  # runbook 001's 10; 5x for critical
+        resource = alarms[f"symphonia-platform-app-errors-{severity}"]
+        alarm = resource.inputs
+        assert resource.parent == component.urn
+        assert (alarm["namespace"], alarm["metricName"], alarm["statistic"]) == ("Symphonia/Production", "ErrorCount", "Sum")
+        assert (alarm["period"], alarm["threshold"], alarm["comparisonOperator"]) == (300, value, "GreaterThanThreshold")
+        assert alarm["treatMissingData"] == "notBreaching"
+        assert "dimensions" not in alarm or not alarm["dimensions"]
+        assert alarm["tags"]["service"] == "symphonia-platform" and alarm["tags"]["severity"] == severity
+        assert alarm["alarmActions"] == alarm["okActions"] == [f"arn:aws:sns:eu-central-1:123456789012:rt-estate-prod-{severity}"]
+        assert alarm["alarmDescription"].endswith("docs/runbooks.md#app-errors")
+
+
+def test_platform_alarms_are_on_the_symphonia_production_overview(prod_render, alarms):
+    import json
+
+    boards = {d.inputs["dashboardName"]: json.loads(d.inputs["dashboardBody"]) for d in prod_render.of_type("aws:cloudwatch/dashboard:Dashboard")}
+    widgets = boards["Symphonia-Production"]["widgets"]
+    (errors,) = [w for w in widgets if w["properties"].get("title") == "Symphonia/Production ErrorCount"]
+    assert errors["properties"]["metrics"] == [["Symphonia/Production", "ErrorCount", {"label": "ErrorCount"}]]
+    assert errors["properties"]["annotations"]["horizontal"] == [{"label": "warning", "value": 10}, {"label": "critical", "value": 50}]
+    (status,) = [w for w in widgets if w["properties"].get("title") == "Platform alarms"]
+    assert {arn.rsplit(":", 1)[1] for arn in status["properties"]["alarms"]} == {
+        "symphonia-platform-app-errors-warning", "symphonia-platform-app-errors-critical"}
+    for other in ("RT-Backend-Services", "tms-sync-eb"):
+        assert "ErrorCount" not in json.dumps(boards[other])
+
+
+def test_service_metric_alarms_still_belong_to_their_service(prod_estate, render_estate_dict):
+    tms = next(s for s in prod_estate["services"] if s["name"] == "tms-sync-eb")
+    tms["metric_alarms"] = [{"signal": "sync-failures", "namespace": "Symphonia/Production", "metric": "SyncFailures",
+                             "dimensions": {"Service": "tms-sync"}, "threshold": {"warning": 1, "critical": 5}}]
+    render = render_estate_dict(prod_estate)
+    names = {a.inputs["name"]: a.inputs for a in render.of_type(ALARM)}
+    for severity in ("warning", "critical"):
+        alarm = names[f"tms-sync-eb-sync-failures-{severity}"]
+        assert alarm["dimensions"] == {"Service": "tms-sync"} and alarm["tags"]["service"] == "tms-sync-eb"
+    assert "symphonia-platform-app-errors-critical" in names
+
+
+@pytest.mark.parametrize("change, path", [
+    (lambda e: e["platform_alarms"][0].update(owner="tms-sync-eb"), "platform_alarms[0].owner"),
+    (lambda e: e["platform_alarms"][0].update(dashboards=["Nope"]), "platform_alarms[0].dashboards[0]"),
+])
+def test_platform_alarm_owner_and_dashboards_are_checked(prod_estate, render_estate_dict, change, path):
+    from infra.config import EstateConfigError
+
+    change(prod_estate)
+    with pytest.raises(EstateConfigError, match=path.replace("[", r"\[").replace("]", r"\]")):
+        render_estate_dict(prod_estate)
 
 
 def test_cloudfront_alarms_in_us_east_1_with_region_global(prod_render, alarms):
