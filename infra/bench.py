@@ -97,7 +97,7 @@ def child_ours(services: int | None, dump: str | None, quiet_gc: bool) -> dict[s
         "resources": len(first.resources),
         "custom": sum(1 for r in first.resources if r.custom),
     }
-    if services is None:  # warm render: the lazy provider modules are now loaded
+    if services is None and not dump:  # warm render: the lazy provider modules are now loaded
         t3, c3 = time.perf_counter(), time.process_time()
         engine.render_stack(PROD, quiet_gc=quiet_gc)
         result["warm_render"] = time.perf_counter() - t3
