@@ -127,9 +127,24 @@ def _no_latency_alarm(render):
     return "services-environment-alarms", _first(render, "aws:elasticbeanstalk/environment:Environment", "tms-sync")
 
 
+def _health_alarm_as_the_seed(render):
+    alarm = next(r for r in render["resources"] if r["type"] == "aws:cloudwatch/metricAlarm:MetricAlarm"
+                 and r["inputs"].get("metricName") == "EnvironmentHealth" and "authz" in r["name"])
+    alarm["inputs"].update(comparisonOperator="LessThanThreshold", threshold=15)
+    return "alerting-alarm-health-direction", alarm
+
+
+def _port_80_open(render):
+    environment = _first(render, "aws:elasticbeanstalk/environment:Environment", "authz")
+    for setting in environment["inputs"]["settings"]:
+        if (setting["namespace"], setting["name"]) == ("aws:elbv2:listener:default", "ListenerEnabled"):
+            setting["value"] = "true"
+    return "services-environment-https-listener", environment
+
+
 @pytest.mark.parametrize("mutate", [
     _no_alarm_actions, _versioning_suspended, _world_open_atlas, _no_complaints, _localhost_cors, _unprotected_bucket,
-    _redis_in_clear, _no_latency_alarm,
+    _redis_in_clear, _no_latency_alarm, _health_alarm_as_the_seed, _port_80_open,
 ], ids=lambda f: f.__name__.strip("_"))
 def test_one_broken_property_in_a_saved_render_fails_estate_check(saved_render, tmp_path, mutate):
     render = copy.deepcopy(saved_render)

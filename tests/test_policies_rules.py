@@ -60,6 +60,14 @@ def eb_settings(**overrides) -> list[dict]:
         ("aws:elasticbeanstalk:application:environment", "CORS_ORIGIN"): "https://app.symphonia.fr,https://admin.symphonia.fr",
         ("aws:elasticbeanstalk:application:environment", "REDIS_URL"): "[unknown]",  # computed: skipped, not judged
         ("aws:elasticbeanstalk:application:environmentsecrets", "JWT_SECRET"): "arn:aws:secretsmanager:eu-central-1:123456789012:secret:jwt-AbCdEf",
+        ("aws:elasticbeanstalk:application:environment", "RATE_LIMIT_WINDOW_MS"): "900000",
+        ("aws:elasticbeanstalk:application:environment", "RATE_LIMIT_MAX_REQUESTS"): "200",
+        ("aws:elasticbeanstalk:environment", "EnvironmentType"): "LoadBalanced",
+        ("aws:elasticbeanstalk:environment", "LoadBalancerType"): "application",
+        ("aws:elbv2:listener:443", "ListenerEnabled"): "true",
+        ("aws:elbv2:listener:443", "Protocol"): "HTTPS",
+        ("aws:elbv2:listener:443", "SSLCertificateArns"): "[unknown]",  # an ACM certificate's ARN output
+        ("aws:elbv2:listener:default", "ListenerEnabled"): "false",
     }
     options.update(overrides)
     return [{"namespace": ns, "name": n, "value": v} for (ns, n), v in sorted(options.items())]
@@ -89,9 +97,10 @@ def compliant_render() -> dict:
     for severity in ("warning", "critical"):
         topic = topics[("eu-central-1", severity)]
         common = {"alarmActions": ["[unknown]"], "okActions": ["[unknown]"], "tags": {"severity": severity}}
+        comparisons = {"health": {"comparisonOperator": "GreaterThanOrEqualToThreshold", "threshold": 15 if severity == "warning" else 20}}
         for signal, (namespace, metric) in metrics.items():
             b.add("aws:cloudwatch/metricAlarm:MetricAlarm", f"api-{signal}-{severity}",
-                  {**common, "namespace": namespace, "metricName": metric}, deps=[topic, env])
+                  {**common, "namespace": namespace, "metricName": metric, **comparisons.get(signal, {})}, deps=[topic, env])
         b.add("aws:cloudwatch/metricAlarm:MetricAlarm", f"api-5xx-{severity}", {**common, "metricQueries": [
             {"id": "errors", "metric": {"namespace": "AWS/ElasticBeanstalk", "metricName": "ApplicationRequests5xx"}},
             {"id": "rate", "expression": "100 * errors / total", "returnData": True}]}, deps=[topic, env])
@@ -200,6 +209,11 @@ MUTATIONS = {
     "alerting-alarm-topic-region": (lambda r: retarget(r, "api-cpu-critical", "alerts-critical-us-east-1"), "api-cpu-critical"),
     "alerting-alarm-severity-routing": (lambda r: retarget(r, "api-cpu-critical", "alerts-warning-eu-central-1"), "api-cpu-critical"),
     "alerting-topic-subscribed": (lambda r: drop(r, "alerts-warning-us-east-1-email"), "alerts-warning-us-east-1"),
+    # Seed 000's "authz-eb-degraded-health": LessThanThreshold 15 fires while the environment is Ok.
+    "alerting-alarm-health-direction": (
+        lambda r: inputs(r, "api-health-critical").update(comparisonOperator="LessThanThreshold", threshold=15), "api-health-critical"),
+    # Seed 000's CPU alarm: AWS/ElasticBeanstalk publishes no CPUUtilization.
+    "alerting-alarm-metric-exists": (lambda r: inputs(r, "api-cpu-critical").update(namespace="AWS/ElasticBeanstalk"), "api-cpu-critical"),
     "alerting-alarm-custom-namespace": (lambda r: inputs(r, "app-errors-warning").update(namespace="Symphonia/Prod"), "app-errors-warning"),
     "atlas-cluster-backup": (lambda r: inputs(r, "cluster").update(backupEnabled=False), "cluster"),
     "atlas-cluster-backup-schedule": (lambda r: drop(r, "cluster-backup"), "cluster"),
@@ -235,6 +249,9 @@ MUTATIONS = {
         lambda r: set_setting(r, "api-prod", APP_ENV, "CORS_ORIGIN", "https://app.symphonia.fr,http://localhost:3000"), "api-prod"),
     "services-cdn-https-compressed": (
         lambda r: inputs(r, "cdn")["orderedCacheBehaviors"][0].update(viewerProtocolPolicy="allow-all"), "cdn"),
+    "services-environment-https-listener": (
+        lambda r: set_setting(r, "api-prod", "aws:elbv2:listener:default", "ListenerEnabled", "true"), "api-prod"),
+    "services-environment-rate-limit": (lambda r: set_setting(r, "api-prod", APP_ENV, "RATE_LIMIT_MAX_REQUESTS", None), "api-prod"),
     "services-environment-platform": (
         lambda r: inputs(r, "api-prod").update(solutionStackName="64bit Amazon Linux 2 v5.8.0 running Node.js 18"), "api-prod"),
     "services-environment-alarms": (lambda r: drop(r, "api-latency-warning"), "api-prod"),
@@ -343,3 +360,107 @@ def test_a_world_open_https_listener_is_allowed_but_not_a_port_range(baseline):
     render = copy.deepcopy(baseline)
     inputs(render, "alb")["ingress"].append({"protocol": "tcp", "fromPort": 80, "toPort": 443, "cidrBlocks": ["0.0.0.0/0"]})
     assert [v.policy for v in run_policies(render, config=CONFIG).violations] == ["services-security-group-world-ingress"]
+
+
+# --------------------------------------------------------------------------------------------------
+# HTTPS forced, rate limiter, EnvironmentHealth direction, metrics that exist
+# --------------------------------------------------------------------------------------------------
+
+LISTENER_443, LISTENER_80 = "aws:elbv2:listener:443", "aws:elbv2:listener:default"
+EB_ENV = "aws:elasticbeanstalk:environment"
+
+
+def _violations(render, rule: str) -> list[str]:
+    return [v.message.partition("\n")[2] for v in run_policies(render, config=CONFIG).violations if v.policy == rule]
+
+
+@pytest.mark.parametrize("setting, value, expected", [
+    ((LISTENER_443, "Protocol"), "HTTP", "has no enabled HTTPS listener on 443"),
+    ((LISTENER_443, "ListenerEnabled"), "false", "has no enabled HTTPS listener on 443"),
+    ((LISTENER_443, "SSLCertificateArns"), None, "the HTTPS listener has no SSLCertificateArns"),
+    ((LISTENER_80, "ListenerEnabled"), None, "the port-80 listener (aws:elbv2:listener:default) is enabled"),
+    ((EB_ENV, "LoadBalancerType"), "classic", "LoadBalancerType is 'classic', not 'application'"),
+    ((EB_ENV, "EnvironmentType"), "SingleInstance", "is single-instance: no load balancer terminates HTTPS"),
+])
+def test_https_listener_findings(baseline, setting, value, expected):
+    render = copy.deepcopy(baseline)
+    set_setting(render, "api-prod", *setting, value)
+    [message] = _violations(render, "services-environment-https-listener")
+    assert expected in message
+
+
+def test_port_80_may_stay_open_when_a_rule_redirects_it_to_https(baseline):
+    render = copy.deepcopy(baseline)
+    set_setting(render, "api-prod", LISTENER_80, "ListenerEnabled", "true")
+    rule = {"listenerArn": "[unknown]", "priority": 1, "conditions": [{"pathPattern": {"values": ["/*"]}}],
+            "actions": [{"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}]}
+    render["resources"].append({**find(render, "app-logs"), "type": "aws:lb/listenerRule:ListenerRule", "name": "api-http-redirect",
+                                "urn": urn("aws:lb/listenerRule:ListenerRule", "api-http-redirect"), "inputs": rule,
+                                "dependencies": [find(render, "api-prod")["urn"]]})
+    assert run_policies(render, config=CONFIG).violations == []
+    rule["actions"][0]["redirect"]["protocol"] = "HTTP"
+    assert len(_violations(render, "services-environment-https-listener")) == 1
+
+
+def test_a_worker_environment_has_no_listener_to_judge(baseline):
+    render = copy.deepcopy(baseline)
+    inputs(render, "api-prod")["tier"] = "Worker"
+    set_setting(render, "api-prod", LISTENER_443, "Protocol", None)
+    assert _violations(render, "services-environment-https-listener") == []
+
+
+@pytest.mark.parametrize("name, value, expected", [
+    ("RATE_LIMIT_WINDOW_MS", None, "no RATE_LIMIT_WINDOW*"),
+    ("RATE_LIMIT_MAX_REQUESTS", "lots", "RATE_LIMIT_MAX_REQUESTS is 'lots', not a positive integer"),
+    ("RATE_LIMIT_WINDOW_MS", "0", "RATE_LIMIT_WINDOW_MS is '0', not a positive integer"),
+])
+def test_rate_limit_findings(baseline, name, value, expected):
+    render = copy.deepcopy(baseline)
+    set_setting(render, "api-prod", APP_ENV, name, value)
+    [message] = _violations(render, "services-environment-rate-limit")
+    assert expected in message
+
+
+def test_a_service_without_rate_limit_variables_is_not_judged(baseline):
+    render = copy.deepcopy(baseline)
+    for name in ("RATE_LIMIT_WINDOW_MS", "RATE_LIMIT_MAX_REQUESTS"):
+        set_setting(render, "api-prod", APP_ENV, name, None)
+    assert run_policies(render, config=CONFIG).violations == []
+
+
+@pytest.mark.parametrize("operator, threshold, expected", [
+    ("LessThanThreshold", 15, "comparisonOperator is 'LessThanThreshold'"),
+    ("GreaterThanOrEqualToThreshold", 10, "threshold is 10: below 15 (Warning)"),
+    ("GreaterThanThreshold", 25, "GreaterThanThreshold 25 never fires"),
+    ("GreaterThanOrEqualToThreshold", 30, "GreaterThanOrEqualToThreshold 30 never fires"),
+    ("GreaterThanThreshold", 15, None),  # fires from Degraded (20)
+    ("GreaterThanOrEqualToThreshold", 25, None),  # Severe only
+])
+def test_environment_health_alarms_must_rise(baseline, operator, threshold, expected):
+    render = copy.deepcopy(baseline)
+    inputs(render, "api-health-warning").update(comparisonOperator=operator, threshold=threshold)
+    messages = _violations(render, "alerting-alarm-health-direction")
+    assert messages == [] if expected is None else (len(messages) == 1 and expected in messages[0])
+
+
+def test_a_health_alarm_through_a_metric_query_is_judged_too(baseline):
+    render = copy.deepcopy(baseline)
+    alarm = inputs(render, "api-health-warning")
+    alarm.pop("namespace"), alarm.pop("metricName")
+    alarm.update(comparisonOperator="LessThanThreshold", metricQueries=[
+        {"id": "h", "returnData": True, "metric": {"namespace": "AWS/ElasticBeanstalk", "metricName": "EnvironmentHealth"}}])
+    assert len(_violations(render, "alerting-alarm-health-direction")) == 1
+
+
+@pytest.mark.parametrize("namespace, metric, hint", [
+    ("AWS/ElasticBeanstalk", "NetworkIn", "use AWS/EC2 NetworkIn by AutoScalingGroupName"),
+    ("AWS/ElasticBeanstalk", "Latency", "use AWS/ElasticBeanstalk ApplicationLatencyP95"),
+    ("AWS/ElasticBeanstalk", "ApplicationLatencyP98", "INSUFFICIENT_DATA"),
+    ("AWS/ElasticBeanstalk", "ApplicationLatencyP99.9", None),
+    ("AWS/EC2", "NetworkIn", None),
+])
+def test_alarms_on_metrics_their_namespace_does_not_publish(baseline, namespace, metric, hint):
+    render = copy.deepcopy(baseline)
+    inputs(render, "app-errors-warning").update(namespace=namespace, metricName=metric)
+    messages = _violations(render, "alerting-alarm-metric-exists")
+    assert messages == [] if hint is None else (len(messages) == 1 and hint in messages[0] and metric in messages[0])

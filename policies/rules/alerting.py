@@ -136,3 +136,96 @@ def alarm_custom_namespace(args, report_violation):
                 f"namespace {namespace!r} is not a declared application namespace ({', '.join(allowed)}): "
                 "a misspelt namespace is an alarm on a metric nobody publishes."
             )
+
+
+EB_NAMESPACE = "AWS/ElasticBeanstalk"
+# EnvironmentHealth's values: 0 Ok, 1 Info, 5 Unknown, 10 No data, 15 Warning, 20 Degraded, 25 Severe.
+HEALTH_WARNING, HEALTH_SEVERE = 15, 25
+RISING_OPERATORS = ("GreaterThanOrEqualToThreshold", "GreaterThanThreshold")
+
+
+def _health_reads(props) -> bool:
+    """True when the alarm compares EnvironmentHealth itself: its single metric, or a metric query
+    returning it (metric math over it compares something else)."""
+    if get(props, "namespace") == EB_NAMESPACE and get(props, "metricName") == "EnvironmentHealth":
+        return True
+    returned = [q for q in items(get(props, "metricQueries")) if truthy(get(q, "returnData", False))]
+    return len(returned) == 1 and get_path(returned[0], "metric", "namespace") == EB_NAMESPACE and (
+        get_path(returned[0], "metric", "metricName") == "EnvironmentHealth")
+
+
+@resource_rule(
+    "alerting-alarm-health-direction", area="alerting", category="blind-spot",
+    description="Alarms on Elastic Beanstalk EnvironmentHealth fire when health rises to Warning (15) or worse, not below it.",
+    runbook="000 § Alertes et Notifications: \"Alerte Health Status dégradé\" (the seed's LessThanThreshold 15 fires while healthy)",
+    remediation="Use GreaterThanOrEqualToThreshold (or GreaterThanThreshold) with a threshold of 15 to 25: 0 is Ok, "
+    "15 Warning, 20 Degraded, 25 Severe (components/service_alarms.py does).",
+    types=METRIC_ALARM,
+)
+def alarm_health_direction(args, report_violation):
+    if not _health_reads(args.props):
+        return
+    operator, threshold = get(args.props, "comparisonOperator"), get(args.props, "threshold")
+    if operator not in RISING_OPERATORS:
+        report_violation(
+            f"comparisonOperator is {operator!r}: EnvironmentHealth grows worse upwards (0 Ok .. 25 Severe), so the "
+            "alarm must compare with GreaterThanOrEqualToThreshold or GreaterThanThreshold."
+        )
+        return
+    if not isinstance(threshold, (int, float)) or threshold < HEALTH_WARNING:
+        report_violation(f"threshold is {threshold!r}: below {HEALTH_WARNING} (Warning) the alarm fires on Ok, Info or Unknown.")
+    elif threshold > HEALTH_SEVERE or (threshold == HEALTH_SEVERE and operator == "GreaterThanThreshold"):
+        report_violation(f"{operator} {threshold:g} never fires: EnvironmentHealth is at most {HEALTH_SEVERE} (Severe).")
+
+
+# Metrics each AWS namespace publishes, for the namespaces whose alarms are easy to get wrong (an
+# alarm on a metric that does not exist stays INSUFFICIENT_DATA forever and says nothing).
+NAMESPACE_METRICS = {
+    # Enhanced health (Elastic Beanstalk developer guide, "Publishing Amazon CloudWatch custom metrics").
+    EB_NAMESPACE: frozenset({
+        "EnvironmentHealth", "InstanceHealth",
+        "InstancesOk", "InstancesPending", "InstancesInfo", "InstancesUnknown", "InstancesNoData",
+        "InstancesWarning", "InstancesDegraded", "InstancesSevere",
+        "ApplicationRequestsTotal", "ApplicationRequests2xx", "ApplicationRequests3xx",
+        "ApplicationRequests4xx", "ApplicationRequests5xx",
+        "ApplicationLatencyP10", "ApplicationLatencyP50", "ApplicationLatencyP75", "ApplicationLatencyP85",
+        "ApplicationLatencyP90", "ApplicationLatencyP95", "ApplicationLatencyP99", "ApplicationLatencyP99.9",
+        "LoadAverage1min", "LoadAverage5min", "RootFilesystemUtil",
+        "CPUIrq", "CPUIdle", "CPUUser", "CPUSystem", "CPUSoftirq", "CPUIowait", "CPUNice", "CPUPrivileged",
+    }),
+}
+WHERE_INSTEAD = {
+    (EB_NAMESPACE, "CPUUtilization"): "AWS/EC2 CPUUtilization by AutoScalingGroupName",
+    (EB_NAMESPACE, "NetworkIn"): "AWS/EC2 NetworkIn by AutoScalingGroupName",
+    (EB_NAMESPACE, "NetworkOut"): "AWS/EC2 NetworkOut by AutoScalingGroupName",
+    (EB_NAMESPACE, "Latency"): "AWS/ElasticBeanstalk ApplicationLatencyP95 (or AWS/ApplicationELB TargetResponseTime)",
+}
+
+
+def _metrics_by_namespace(props) -> list[tuple[str, str]]:
+    found = []
+    if get(props, "namespace") and get(props, "metricName"):
+        found.append((get(props, "namespace"), get(props, "metricName")))
+    for query in items(get(props, "metricQueries")):
+        namespace, metric = get_path(query, "metric", "namespace"), get_path(query, "metric", "metricName")
+        if namespace and metric:
+            found.append((namespace, metric))
+    return found
+
+
+@resource_rule(
+    "alerting-alarm-metric-exists", area="alerting", category="blind-spot",
+    description="Alarms read metrics that their namespace publishes (an alarm on a metric that does not exist never fires).",
+    runbook="000 § Alertes et Notifications: \"Configurer CloudWatch Alarms\" (the seed's AWS/ElasticBeanstalk CPUUtilization alarm) "
+    "/ 000 § Checklist de Maintenance Mensuelle: \"CPU utilization moyenne < 70%\"",
+    remediation="Read CPU and network from AWS/EC2 by Auto Scaling group and latency from ApplicationLatencyP95 "
+    "(components/service_alarms.py does); enhanced health must publish the metric (ConfigDocument).",
+    types=METRIC_ALARM,
+)
+def alarm_metric_exists(args, report_violation):
+    for namespace, metric in _metrics_by_namespace(args.props):
+        known = NAMESPACE_METRICS.get(namespace)
+        if known is not None and metric not in known:
+            instead = WHERE_INSTEAD.get((namespace, metric))
+            hint = f"; use {instead}" if instead else ""
+            report_violation(f"{namespace} publishes no metric {metric}: the alarm would stay INSUFFICIENT_DATA{hint}.")
