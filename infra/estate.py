@@ -759,6 +759,18 @@ class Estate(StrictModel):
             "services", [s.environment_name if s.kind == "beanstalk" else None for s in self.services],
             "environment", "environment name",
         )
+        owners: dict[str, int] = {}
+        for i, service in enumerate(self.services):
+            if service.database is None:
+                continue
+            if service.database in owners:
+                problems.append((
+                    f"services[{i}].database",
+                    f"'{service.database}' is already the database of services[{owners[service.database]}];"
+                    " each service owns its database (one Atlas user with readWrite on it alone)",
+                ))
+            else:
+                owners[service.database] = i
         problems += _duplicates("buckets", [b.name for b in self.buckets], "name", "bucket name")
         problems += _duplicates("dashboards", [d.name for d in self.dashboards], "name", "dashboard name")
         problems += _duplicates("cdn", [c.name for c in self.cdn], "name", "cdn name")

@@ -51,6 +51,12 @@ CASES = [
         "estate.services[0].port: expected a number, got a boolean true",
     ),
     (
+        "two-services-one-database",
+        _prod_with("        database: rt-tms-sync\n", "        database: rt-auth\n"),
+        "estate.services[2].database: 'rt-auth' is already the database of services[0];"
+        " each service owns its database (one Atlas user with readWrite on it alone)",
+    ),
+    (
         "misspelt-region",
         _prod_with("  aws:region: eu-central-1\n", "  aws:region: eu-centrl-1\n"),
         "aws:region: 'eu-centrl-1' is not an AWS region (did you mean 'eu-central-1'?)",
