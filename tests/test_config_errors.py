@@ -27,6 +27,7 @@ SECRET_HINT = "looks like a secret and must not be plaintext; declare it under s
 def _append_service_copy(estate: dict) -> None:
     clone = json.loads(json.dumps(estate["services"][0]))
     clone["environment"] = "authz-eb-prod-2"
+    clone["database"] = "rt-auth-2"
     estate["services"].append(clone)
 
 

@@ -50,9 +50,9 @@ def pull_request(tmp_path_factory):
     _git("commit", "--quiet", "-m", "base", cwd=repo)
     stack = repo / "Pulumi.prod.yaml"
     text = stack.read_text(encoding="utf-8")
-    assert text.count("threshold: {warning: 10}") == 1 and text.count("name: symphonia-documents-prod\n") == 1
+    assert text.count("threshold: {warning: 10, critical: 50}") == 1 and text.count("name: symphonia-documents-prod\n") == 1
     stack.write_text(
-        text.replace("threshold: {warning: 10}", "threshold: {warning: 25}")
+        text.replace("threshold: {warning: 10, critical: 50}", "threshold: {warning: 25, critical: 50}")
         .replace("name: symphonia-documents-prod\n", "name: symphonia-documents-v2-prod\n"),
         encoding="utf-8",
     )
@@ -76,8 +76,8 @@ def test_pull_request_diff_shows_threshold_and_flags_the_bucket(pull_request):
     bucket_line = next(line for line in danger.splitlines() if "`aws:s3/bucket:Bucket` **symphonia-documents-prod**" in line)
     assert "deleted" in bucket_line and "symphonia-documents-v2-prod" in bucket_line and "protected" in bucket_line
     # The alarm threshold change, property by property (not dangerous: an alarm holds no data).
-    assert "tms-sync-eb-app-errors-warning" in resources and "tms-sync-eb-app-errors-warning" not in danger
-    alarm = resources.split("**tms-sync-eb-app-errors-warning**", 1)[1].split("</details>", 1)[0]
+    assert "symphonia-platform-app-errors-warning" in resources and "symphonia-platform-app-errors-warning" not in danger
+    alarm = resources.split("**symphonia-platform-app-errors-warning**", 1)[1].split("</details>", 1)[0]
     assert "| `threshold` | 10 | 25 |" in alarm
     # Dashboards are compared widget by widget: the threshold annotation of the widget that shows it.
     assert "dashboardBody widget metric 'Symphonia/Production ErrorCount'" in resources
