@@ -156,7 +156,7 @@ def compliant_render() -> dict:
     b.add("aws:cloudfront/distribution:Distribution", "cdn", {
         "defaultCacheBehavior": behaviour, "orderedCacheBehaviors": [{**behaviour, "pathPattern": "/static/*"}]}, provider=US_EAST)
     cluster = b.add("mongodbatlas:index/advancedCluster:AdvancedCluster", "cluster", {"backupEnabled": True}, protect=True)
-    b.add("mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule", "cluster-backup", {"clusterName": "[unknown]"}, deps=[cluster])
+    b.add("mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule", "cluster-backup", {"clusterName": "[unknown]"}, deps=[cluster], protect=True)
     b.add("mongodbatlas:index/projectIpAccessList:ProjectIpAccessList", "nat-a", {"cidrBlock": "203.0.113.10/32"})
     b.add("mongodbatlas:index/databaseUser:DatabaseUser", "api-user", {"password": "[secret]", "roles": [
         {"roleName": "readWrite", "databaseName": "api"}]})
@@ -464,3 +464,20 @@ def test_alarms_on_metrics_their_namespace_does_not_publish(baseline, namespace,
     inputs(render, "app-errors-warning").update(namespace=namespace, metricName=metric)
     messages = _violations(render, "alerting-alarm-metric-exists")
     assert messages == [] if hint is None else (len(messages) == 1 and hint in messages[0] and metric in messages[0])
+
+
+@pytest.mark.parametrize("type_", [
+    "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule",
+    "mongodbatlas:index/cloudBackupSnapshotExportBucket:CloudBackupSnapshotExportBucket",
+    "random:index/randomPassword:RandomPassword",
+])
+def test_backup_policies_and_passwords_count_as_stateful(baseline, type_):
+    unprotected, protected = copy.deepcopy(baseline), copy.deepcopy(baseline)
+    for render, protect in ((unprotected, False), (protected, True)):
+        builder = Builder()
+        builder.add(type_, "kept-thing", {}, protect=protect)
+        render["resources"] = render["resources"] + builder.resources
+    assert _violations(unprotected, "estate-stateful-protected") == [
+        "protect is not set: a refactoring or `pulumi destroy` deletes it and its data."
+    ]
+    assert _violations(protected, "estate-stateful-protected") == []

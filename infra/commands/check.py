@@ -50,6 +50,7 @@ def estate_namespaces(estate: Estate) -> list[str]:
         found.update(alarm.namespace for alarm in service.metric_alarms)
         if service.env.get("CLOUDWATCH_NAMESPACE"):
             found.add(service.env["CLOUDWATCH_NAMESPACE"])
+    found.update(alarm.namespace for alarm in estate.platform_alarms)
     for board in estate.dashboards:
         if board.business_metrics is not None:
             found.add(board.business_metrics.namespace)

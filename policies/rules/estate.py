@@ -14,9 +14,12 @@ STATEFUL = (
     "mongodbatlas:index/advancedCluster:AdvancedCluster",
     "mongodbatlas:index/cluster:Cluster",
     "mongodbatlas:index/project:Project",
+    # The backup policy and the export target: removing either loses the snapshots' retention.
+    "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule",
+    "mongodbatlas:index/cloudBackupSnapshotExportBucket:CloudBackupSnapshotExportBucket",
+    # A replaced password breaks every running service until it is redeployed with the new one.
+    "random:index/randomPassword:RandomPassword",
 )
-# Not listed: RandomPassword. Replacing one rotates a password (its users and secret follow in the
-# same update); it loses no data.
 
 
 @resource_rule(
