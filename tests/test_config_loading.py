@@ -80,3 +80,43 @@ def test_a_boolean_stays_valid_where_a_boolean_is_expected(tmp_path, monkeypatch
     path.write_bytes(_prod_with("        uses_mail: true\n", "        uses_mail: false\n"))
     estate = estate_from_stack_file(load_stack_file(path))
     assert estate.services[0].uses_mail is False
+
+
+# Property: the raw file mutated byte by byte (what the structured mutations of test_config_property
+# cannot produce: broken YAML, bad encodings, duplicate keys, booleans where numbers go) still gives
+# either a valid estate or a clean EstateConfigError, never another exception.
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from infra.config import EstateConfigError, estate_from_stack_file, load_stack_file  # noqa: E402
+
+PROD_BYTES = PROD.encode("utf-8")
+SNIPPETS = [b"true", b"\xff", b"\xc3", b"- ", b": ", b"\n", b"  ", b"{", b"]", b"&a", b"*a", b"!!python/object:os.system", b"name: x\n"]
+
+byte_edit = st.tuples(
+    st.integers(min_value=0, max_value=len(PROD_BYTES) - 1),
+    st.sampled_from(["insert", "delete", "replace"]),
+    st.sampled_from(SNIPPETS),
+    st.integers(min_value=1, max_value=12),
+)
+
+
+@settings(max_examples=60, deadline=None, database=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(byte_edit, min_size=1, max_size=3))
+def test_byte_level_mutations_never_raise_anything_but_a_clean_error(tmp_path, edits):
+    content = bytearray(PROD_BYTES)
+    for offset, kind, snippet, length in edits:
+        offset = min(offset, len(content))
+        if kind == "insert":
+            content[offset:offset] = snippet
+        elif kind == "delete":
+            del content[offset:offset + length]
+        else:
+            content[offset:offset + len(snippet)] = snippet
+    path = tmp_path / "Pulumi.mutant.yaml"
+    path.write_bytes(bytes(content))
+    try:
+        estate_from_stack_file(load_stack_file(path))
+    except EstateConfigError as error:
+        assert error.problems and all(line and "\n" not in line for line in error.problems), error.problems
