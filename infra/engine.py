@@ -273,13 +273,23 @@ def _beanstalk_environment(c: FakeContext) -> dict[str, Any]:
     }
 
 
+_DIRECTIONS = {"central": "c", "east": "e", "west": "w", "north": "n", "south": "s",
+               "northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw"}
+
+
+def _short_region(region: str) -> str:
+    """ElastiCache endpoints carry a short region code: eu-central-1 -> euc1, us-east-1 -> use1."""
+    area, direction, number = region.split("-")[0], region.split("-")[1], region.split("-")[-1]
+    return f"{area}{_DIRECTIONS.get(direction, direction[:1])}{number}"
+
+
 def _replication_group(c: FakeContext) -> dict[str, Any]:
     group = c.physical
     return {
         "id": group,
         "arn": c.arn(f"replicationgroup:{group}"),
-        "primaryEndpointAddress": f"master.{group}.{c.hex(6)}.euc1.cache.amazonaws.com",
-        "readerEndpointAddress": f"replica.{group}.{c.hex(6)}.euc1.cache.amazonaws.com",
+        "primaryEndpointAddress": f"master.{group}.{c.hex(6)}.{_short_region(c.region)}.cache.amazonaws.com",
+        "readerEndpointAddress": f"replica.{group}.{c.hex(6)}.{_short_region(c.region)}.cache.amazonaws.com",
         "memberClusters": [f"{group}-00{i + 1}" for i in range(int(c.inputs.get("numCacheClusters", 1) or 1))],
         "engineVersionActual": f"{c.inputs.get('engineVersion', '7.1')}.0",
     }
