@@ -75,15 +75,14 @@ def declare_estate(estate: Estate) -> None:
         ServicesNetwork(f"{estate.organisation}-{estate.environment}-services", estate) if estate.network else None
     )
     services_security_group = services_network.instances if services_network else None
-    # Set by [data] when declared: the cache's URL, and each database's MONGODB_URI secret ARN.
-    redis_url: pulumi.Output[str] | None = None
-    mongodb_uri_arns: dict[str, pulumi.Output[str]] = {}
-    # [data] buckets, cache, mail, atlas, budget: their outputs feed the services below.
+    # [data] buckets, cache, mail, atlas, budget: their outputs feed the services below (the cache's
+    # URL and AUTH token, each database's MONGODB_URI secret).
     data = declare_data(estate, routing, alarms, secrets, services_security_group)
-    if data.cache is not None:
-        redis_url = data.cache.url
-    if data.atlas is not None:
-        mongodb_uri_arns = {db: data.atlas.uri_secret_arn(db) for db in sorted({s.database for s in estate.services if s.database})}
+    redis_url = data.cache.url if data.cache is not None else None
+    mongodb_uri_arns = (
+        {s.database: data.atlas.uri_secret_arn(s.database) for s in estate.services if s.database}
+        if data.atlas is not None else {}
+    )
     # [services] Elastic Beanstalk services, their alarms, dashboards and health checks.
     watched = declare_services(
         estate, regions, routing, alarms, secrets, services_network, redis_url=redis_url, mongodb_uri_arns=mongodb_uri_arns,
