@@ -111,7 +111,7 @@ def service_section(estate: Estate, service: Service, autoscaling_group=None, al
             [[EB, "ApplicationRequestsTotal", *env, {"id": "requests", "stat": "Sum", "label": "Requests"}],
              [EB, "ApplicationRequests4xx", *env, {"stat": "Sum", "label": "4xx"}],
              [EB, "ApplicationRequests5xx", *env, {"id": "errors", "stat": "Sum", "label": "5xx"}],
-             [{"expression": "IF(requests > 0, 100 * FILL(errors, 0) / requests)", "id": "rate",
+             [{"expression": "IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)", "id": "rate",
                "label": "5xx rate (%)", "yAxis": "right"}]],
             stat="Sum", annotations=[{**level, "yAxis": "right"} for level in _levels(thresholds.error_rate_5xx)],
         ))

@@ -41,7 +41,7 @@ def error_rate_queries(environment_name: pulumi.Input[str], period: int) -> list
         MetricQuery(id="requests", return_data=False, metric=MetricStat(
             namespace=EB, metric_name="ApplicationRequestsTotal", stat="Sum", period=period, dimensions=dims)),
         MetricQuery(id="rate", return_data=True, label="5xx error rate (%)",
-                    expression="IF(requests > 0, 100 * FILL(errors, 0) / requests)"),
+                    expression="IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)"),
     ]
 
 
