@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: preview test bench install clean
+.PHONY: preview test bench install clean renders
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,15 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m infra.bench
+
+# Every stack and example rendered as JSON into $(OUT): a refactoring commit leaves them byte-identical
+# (make renders OUT=/tmp/before; <change>; make renders OUT=/tmp/after; diff -r /tmp/before /tmp/after).
+OUT ?= renders
+renders: $(STAMP)
+	mkdir -p $(OUT)
+	for stack in prod dr; do $(BIN)/estate preview --stack $$stack --format json --output $(OUT)/$$stack.json || exit 1; done
+	for example in examples/*.yaml; do \
+		$(BIN)/estate preview --stack-file $$example --format json --output $(OUT)/$$(basename $$example .yaml).json || exit 1; done
 
 clean:
 	rm -rf $(VENV) build *.egg-info

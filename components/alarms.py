@@ -26,7 +26,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.common import child, estate_tags
-from infra.estate import Estate, Severity, Threshold
+from data.model import Estate, Severity, Threshold
 
 COMPARISONS = {
     ("above", False): "GreaterThanThreshold",

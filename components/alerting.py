@@ -12,7 +12,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.common import TopicPublisher, child, estate_tags, topic_policy_document, type_token
-from infra.estate import SEVERITIES_BY_URGENCY, Estate, Severity, Subscription
+from data.model import SEVERITIES_BY_URGENCY, Estate, Severity, Subscription
 
 # Subscribing an HTTPS endpoint sends a SubscriptionConfirmation; paging services (PagerDuty) and
 # our chat relay confirm it themselves, so Pulumi waits for the confirmation instead of leaving a

@@ -39,7 +39,7 @@ import pulumi_random as random
 
 from components.common import child, estate_tags, stateful, type_token
 from components.mongo_indexes import CollectionIndexes
-from infra.estate import Estate, Service, Severity
+from data.model import Estate, Service, Severity
 
 PROVIDER = "AWS"
 ELECTABLE_NODES = 3

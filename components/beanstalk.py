@@ -17,7 +17,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.common import child, estate_tags, type_token
-from infra.estate import Estate, Service
+from data.model import Estate, Service
 
 HTTPS_PORT = 443
 # TLS 1.3 with 1.2 fallback: the current recommended ALB policy.

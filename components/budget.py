@@ -13,7 +13,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.common import child, estate_tags, type_token
-from infra.estate import Estate, Severity
+from data.model import Estate, Severity
 
 NOTIFICATION_TYPES = ("FORECASTED", "ACTUAL")
 

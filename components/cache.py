@@ -23,7 +23,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.common import child, estate_tags, stateful, type_token
-from infra.estate import Cache, Estate
+from data.model import Cache, Estate
 
 REDIS_PORT = 6379
 NAMESPACE = "AWS/ElastiCache"

@@ -14,7 +14,7 @@ import pulumi_aws as aws
 
 from components.alarms import AlarmFactory
 from components.common import child, type_token
-from infra.estate import CdnDistribution
+from data.model import CdnDistribution
 
 CLOUDFRONT_REGION = "us-east-1"
 NAMESPACE = "AWS/CloudFront"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pulumi
 
-from infra.estate import Estate
+from data.model import Estate
 
 PACKAGE = "monitored-estate"
 

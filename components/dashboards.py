@@ -19,7 +19,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.common import child, type_token
-from infra.estate import Estate, OverviewDashboard, Service
+from data.model import Estate, OverviewDashboard, Service
 
 FULL, HALF, THIRD, QUARTER = 24, 12, 8, 6
 GRID_COLUMNS = 24

@@ -15,7 +15,7 @@ import pulumi_aws as aws
 
 from components.alarms import AlarmFactory
 from components.common import child, estate_tags, type_token
-from infra.estate import Estate, Service, Severity
+from data.model import Estate, Service, Severity
 
 REQUEST_INTERVAL_SECONDS = 30  # Route 53 allows 10 or 30
 FAILURE_THRESHOLD = 3  # consecutive failures before a checker calls the endpoint unhealthy

@@ -24,7 +24,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.common import TopicPublisher, child, estate_tags, topic_policy_document, type_token
-from infra.estate import Estate
+from data.model import Estate
 
 NOTIFICATION_TYPES = ("Bounce", "Complaint")
 NAMESPACE = "AWS/SES"

@@ -34,7 +34,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, ResourceProvider, UpdateResult
 
-from infra.estate import AtlasCollection, AtlasIndex
+from data.model import AtlasCollection, AtlasIndex
 
 PROTECTED_INDEXES = ("_id_",)
 CONNECT_TIMEOUT_MS = 20000

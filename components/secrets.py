@@ -1,6 +1,6 @@
 """Secret references resolved into Secrets Manager / SSM ARNs (and values where AWS needs them).
 
-The stack file only says where a secret lives (``infra.estate.SecretRef``); this component declares
+The stack file only says where a secret lives (``data.model.SecretRef``); this component declares
 the Secrets Manager containers (protected), stores generated and Pulumi-config secrets in them, and
 hands out ARNs for Elastic Beanstalk's ``environmentsecrets`` namespace. Values stay Pulumi secrets.
 """
@@ -12,7 +12,7 @@ import pulumi_aws as aws
 import pulumi_random as random
 
 from components.common import child, estate_tags, stateful, type_token
-from infra.estate import Estate, SecretRef
+from data.model import Estate, SecretRef
 
 
 class SecretStore(pulumi.ComponentResource):

@@ -24,7 +24,7 @@ import pulumi_aws as aws
 from components.alarms import AlarmFactory
 from components.common import type_token
 from components.dashboards import Section, alarm_status, graph, text
-from infra.estate import Estate, MetricAlarm, PlatformMetricAlarm, Service
+from data.model import Estate, MetricAlarm, PlatformMetricAlarm, Service
 
 EB = "AWS/ElasticBeanstalk"
 MetricQuery = aws.cloudwatch.MetricAlarmMetricQueryArgs

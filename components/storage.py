@@ -26,7 +26,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.common import child, estate_tags, stateful, type_token
-from infra.estate import Bucket, Estate, LifecycleRule
+from data.model import Bucket, Estate, LifecycleRule
 
 LOGS_PREFIX = "s3-access"
 KMS_MANAGED = "aws:kms"  # without kms_master_key_id: the AWS managed key aws/s3

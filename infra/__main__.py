@@ -15,7 +15,7 @@ if str(PROJECT_ROOT) not in sys.path:
 
 import pulumi  # noqa: E402
 
-from infra.config import EstateConfigError, estate_from_pulumi_config  # noqa: E402
+from data.config import EstateConfigError, estate_from_pulumi_config  # noqa: E402
 from infra.program import declare_estate  # noqa: E402
 
 try:

@@ -49,7 +49,7 @@ def synthetic_estate(services: int) -> dict[str, Any]:
     """Prod's estate with ``services`` clones of its first service, each with its own database."""
     import yaml
 
-    from infra.config import ESTATE_KEY
+    from data.config import ESTATE_KEY
 
     estate = yaml.safe_load(PROD.read_text(encoding="utf-8"))["config"][ESTATE_KEY]
     template = estate["services"][0]
@@ -121,7 +121,7 @@ def child_overhead(quiet_gc: bool, repeat: int) -> dict[str, Any]:
     from pulumi.runtime.config import set_all_config
 
     from infra import engine
-    from infra.config import load_stack_file
+    from data.config import load_stack_file
 
     stack_file = load_stack_file(PROD)
     config, secret_keys = engine.config_for_runtime(stack_file)

@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from infra.config import PROJECT, EstateConfigError, StackFile, estate_from_stack_file, load_stack_file
+from data.config import PROJECT, EstateConfigError, StackFile, estate_from_stack_file, load_stack_file
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENTRY_POINT = PROJECT_ROOT / "infra" / "__main__.py"

@@ -24,7 +24,7 @@ from components.dashboards import DashboardSet, business_section, service_sectio
 from components.healthchecks import ServiceHealthCheck
 from components.service_alarms import PlatformAlarms, ServiceAlarms, platform_owners, platform_section
 from components.secrets import SecretStore
-from infra.estate import Estate, Service
+from data.model import Estate, Service
 
 # CloudFront and Route 53 health-check metrics exist only in us-east-1 (estate-inventory B.1 #3).
 GLOBAL_METRICS_REGION = "us-east-1"

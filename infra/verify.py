@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
-from infra.estate import SEVERITIES_BY_URGENCY, Estate
+from data.model import SEVERITIES_BY_URGENCY, Estate
 
 # Route 53 health checks and CloudFront metrics live in us-east-1 (see infra/program.py).
 GLOBAL_REGION = "us-east-1"

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from infra.config import ESTATE_KEY, StackFile, load_stack_file
+from data.config import ESTATE_KEY, StackFile, load_stack_file
 from infra.engine import Render, render_estate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +28,7 @@ warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"pulumi_a
 def render_estate_dict(raw_estate: dict[str, Any], region: str = "eu-central-1", stack: str = "test") -> Render:
     """Render an estate given as plain data (the value of ``monitored-estate:estate``).
 
-    Raises ``infra.config.EstateConfigError`` when the data is invalid (nothing is registered).
+    Raises ``data.config.EstateConfigError`` when the data is invalid (nothing is registered).
     """
     return render_estate(raw_estate, region=region, stack=stack)
 

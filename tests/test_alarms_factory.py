@@ -10,7 +10,7 @@ import pulumi
 import pytest
 
 from infra.engine import render_program, render_stack
-from infra.estate import Threshold
+from data.model import Threshold
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC = "aws:sns/topic:Topic"
@@ -79,7 +79,7 @@ def _factory_program(build):
     """A tiny program: routing + factory + whatever ``build(factory, parent)`` declares."""
     from components.alarms import AlarmFactory
     from components.alerting import AlertRouting
-    from infra.config import load_stack_file, estate_from_stack_file
+    from data.config import load_stack_file, estate_from_stack_file
     from infra.program import declare_regions
 
     estate = estate_from_stack_file(load_stack_file(PROJECT_ROOT / "examples" / "mytechgear.yaml"))

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from infra.estate import SEVERITIES_BY_URGENCY
+from data.model import SEVERITIES_BY_URGENCY
 
 TOPIC = "aws:sns/topic:Topic"
 SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from components.atlas import mongodb_uri, srv_host
-from infra.config import EstateConfigError
+from data.config import EstateConfigError
 
 A = "mongodbatlas:index/"
 DATABASES = {

@@ -8,7 +8,7 @@ import json
 import botocore.session
 
 from components.budget import amount, severity_for
-from infra.estate import Severity
+from data.model import Severity
 
 TOPIC = "arn:aws:sns:eu-central-1:123456789012:rt-estate-prod-{}"
 

@@ -108,7 +108,7 @@ def test_no_replica_means_no_failover(prod_estate, render_estate_dict):
 
 
 def test_a_cache_without_network_is_a_configuration_error(prod_estate, render_estate_dict):
-    from infra.config import EstateConfigError
+    from data.config import EstateConfigError
 
     del prod_estate["network"]
     with pytest.raises(EstateConfigError, match=r"cache.*needs network"):

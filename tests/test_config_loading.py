@@ -74,7 +74,7 @@ def test_refused_with_one_line_and_exit_2(tmp_path, no_mock_runtime, content, ex
 
 
 def test_a_boolean_stays_valid_where_a_boolean_is_expected(tmp_path, monkeypatch):
-    from infra.config import load_stack_file, estate_from_stack_file
+    from data.config import load_stack_file, estate_from_stack_file
 
     path = tmp_path / "Pulumi.ok.yaml"
     path.write_bytes(_prod_with("        uses_mail: true\n", "        uses_mail: false\n"))
@@ -88,7 +88,7 @@ def test_a_boolean_stays_valid_where_a_boolean_is_expected(tmp_path, monkeypatch
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from infra.config import EstateConfigError, estate_from_stack_file, load_stack_file  # noqa: E402
+from data.config import EstateConfigError, estate_from_stack_file, load_stack_file  # noqa: E402
 
 PROD_BYTES = PROD.encode("utf-8")
 SNIPPETS = [b"true", b"\xff", b"\xc3", b"- ", b": ", b"\n", b"  ", b"{", b"]", b"&a", b"*a", b"!!python/object:os.system", b"name: x\n"]

@@ -19,7 +19,7 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from infra.config import EstateConfigError, StackFile, estate_from_stack_file
+from data.config import EstateConfigError, StackFile, estate_from_stack_file
 from infra.engine import Render, render_stack
 
 from conftest import PROD_STACK_FILE
@@ -94,7 +94,7 @@ def _apply(mutations: list) -> dict:
 
 def _stack_file(document: Any) -> StackFile:
     """What ``load_stack_file`` makes of the document (same checks, without touching the disk)."""
-    from infra.config import load_stack_file
+    from data.config import load_stack_file
 
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "Pulumi.mutant.yaml"

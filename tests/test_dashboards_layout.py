@@ -12,7 +12,7 @@ from components.dashboards import (
     FULL, MAX_METRICS, MAX_WIDGETS, DashboardSet, Section, Widget, layout, paginate, service_section,
 )
 from infra.engine import render_program
-from infra.estate import Estate
+from data.model import Estate
 
 DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
 

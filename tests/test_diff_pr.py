@@ -132,7 +132,7 @@ def test_dashboards_compare_widget_by_widget():
 
 def test_policy_results_before_and_after_new_violations_first(prod_render):
     from infra.commands.check import estate_policy_config
-    from infra.config import estate_from_stack_file, load_stack_file
+    from data.config import estate_from_stack_file, load_stack_file
 
     estate = estate_from_stack_file(load_stack_file(ROOT / "Pulumi.prod.yaml"))
     base = prod_render.to_dict()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from infra.config import estate_from_stack_file, load_stack_file
+from data.config import estate_from_stack_file, load_stack_file
 from infra.engine import render_stack
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ import botocore.session
 import pytest
 
 from components.alarms import COMPARISONS, TREAT_MISSING_DATA
-from infra.estate import STORAGE_CLASSES, MetricAlarm, SmsPreferences, Subscription, Transition
+from data.model import STORAGE_CLASSES, MetricAlarm, SmsPreferences, Subscription, Transition
 
 SESSION = botocore.session.get_session()
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from infra.config import ESTATE_KEY
+from data.config import ESTATE_KEY
 from infra.engine import render_estate, render_stack
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -96,7 +96,7 @@ def test_severity_routing_of_each_runbook(renders):
 
 
 def test_maintenance_windows_and_retention_of_the_runbooks():
-    from infra.config import estate_from_stack_file, load_stack_file
+    from data.config import estate_from_stack_file, load_stack_file
 
     tontetic = estate_from_stack_file(load_stack_file(EXAMPLES / "tontetic.yaml"))
     assert (tontetic.maintenance.preferred.window, tontetic.maintenance.secondary.window) == ("sun:02:00-sun:05:00", "wed:02:00-wed:04:00")

@@ -17,7 +17,7 @@ from components.mongo_indexes import (
     index_spec,
     normalise_all,
 )
-from infra.estate import AtlasCollection
+from data.model import AtlasCollection
 
 URI = "mongodb+srv://svc:pw@cluster.example.mongodb.net/symphonia?retryWrites=true&w=majority"
 

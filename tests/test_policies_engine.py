@@ -18,7 +18,7 @@ from pulumi_policy.policy import PolicyCustomTimeouts
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
 from infra.commands.check import BadInput, estate_policy_config, merge_configs
-from infra.config import parse_estate
+from data.config import parse_estate
 from policies.rules import ALL_POLICIES, PACK_NAME, PACK_VERSION
 from policies.rules.runner import PolicyConfigError, reconcile_config, run_policies
 from tests.test_policies_rules import CONFIG, compliant_render, find, inputs
@@ -71,16 +71,6 @@ def test_policy_project_file_declares_a_python_pack_with_the_runners_version():
     assert (PROJECT_ROOT / "policies" / project["runtime"]["options"]["virtualenv"] / "bin" / "python").exists()
     assert str(project["version"]) == PACK_VERSION
     assert "pulumi-policy" in (PROJECT_ROOT / "policies" / "requirements.txt").read_text()
-
-
-def test_the_estate_model_loads_the_secret_patterns_without_the_policy_sdk():
-    code = (
-        "import sys, infra.estate\n"
-        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('pulumi', 'pulumi_policy', 'grpc'))\n"
-        "assert loaded == [], loaded\n"
-        "assert sorted(m for m in sys.modules if m.startswith('policies')) == ['policies', 'policies.rules', 'policies.rules.patterns']\n"
-    )
-    subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, check=True, capture_output=True, text=True)
 
 
 def test_the_pack_order_does_not_depend_on_which_rule_module_is_imported_first():

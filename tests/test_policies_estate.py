@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from infra.cli import app
 from infra.commands.check import estate_policy_config
-from infra.config import estate_from_stack_file, load_stack_file
+from data.config import estate_from_stack_file, load_stack_file
 from infra.engine import render_stack
 from policies.rules import ALL_POLICIES
 from policies.rules.runner import run_policies

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from infra.config import load_stack_file
+from data.config import load_stack_file
 from infra.engine import render_stack
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -156,7 +156,7 @@ def test_service_metric_alarms_still_belong_to_their_service(prod_estate, render
     (lambda e: e["platform_alarms"][0].update(dashboards=["Nope"]), "platform_alarms[0].dashboards[0]"),
 ])
 def test_platform_alarm_owner_and_dashboards_are_checked(prod_estate, render_estate_dict, change, path):
-    from infra.config import EstateConfigError
+    from data.config import EstateConfigError
 
     change(prod_estate)
     with pytest.raises(EstateConfigError, match=path.replace("[", r"\[").replace("]", r"\]")):

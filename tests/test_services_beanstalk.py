@@ -9,7 +9,7 @@ import json
 import pytest
 
 from components.beanstalk import ENVIRONMENT_METRICS, INSTANCE_METRICS
-from infra.estate import looks_secret
+from data.model import looks_secret
 
 ENVIRONMENT = "aws:elasticbeanstalk/environment:Environment"
 APPLICATION = "aws:elasticbeanstalk/application:Application"

@@ -170,7 +170,7 @@ def test_audit_bucket_locks_objects_for_five_years(prod_render, buckets):
 
 
 def test_cors_on_another_bucket_is_refused_by_the_model(prod_estate, render_estate_dict):
-    from infra.config import EstateConfigError
+    from data.config import EstateConfigError
 
     logs = next(b for b in prod_estate["buckets"] if b["purpose"] == "logs")
     logs["cors"] = {"allowed_origins": ["https://app.symphonia.fr"], "allowed_methods": ["GET"]}

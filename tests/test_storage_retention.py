@@ -8,7 +8,7 @@ from __future__ import annotations
 import pulumi
 import pytest
 
-from infra.config import estate_from_stack_file
+from data.config import estate_from_stack_file
 from infra.engine import config_for_runtime, render_program
 from infra.program import declare_estate
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from infra.config import estate_from_stack_file, load_stack_file
+from data.config import estate_from_stack_file, load_stack_file
 from infra.verify import FAIL, NOT_CHECKABLE, PASS, Clients, declared_alarms, estate_regions, expected_topics, verify_estate
 
 ROOT = Path(__file__).resolve().parent.parent

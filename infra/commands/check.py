@@ -21,7 +21,7 @@ from typing import Any
 
 import typer
 
-from infra.estate import Estate
+from data.model import Estate
 
 MERGED_LISTS = ("exemptions", "declared")
 
@@ -152,7 +152,7 @@ def _default_stack_file(render: Mapping[str, Any]) -> Path | None:
     """``Pulumi.<stack>.yaml`` of the render's stack in the project, when it exists (said on stderr);
     otherwise a warning that no exemption or estate parameter applies."""
     from infra.commands.preview import project_dir
-    from infra.config import stack_file_path
+    from data.config import stack_file_path
 
     stack = render.get("stack")
     if isinstance(stack, str) and stack:
@@ -173,7 +173,7 @@ def _default_stack_file(render: Mapping[str, Any]) -> Path | None:
 
 def _load_estate(stack: str, stack_file: Path | None):
     from infra.commands.preview import project_dir
-    from infra.config import EstateConfigError, estate_from_stack_file, load_stack_file, stack_file_path
+    from data.config import EstateConfigError, estate_from_stack_file, load_stack_file, stack_file_path
 
     path = stack_file if stack_file is not None else stack_file_path(stack, project_dir())
     try:

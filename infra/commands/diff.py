@@ -32,7 +32,7 @@ def register(app: typer.Typer) -> None:
         import json
 
         from infra.commands.preview import project_dir
-        from infra.config import EstateConfigError, estate_from_stack_file, load_stack_file, stack_file_path
+        from data.config import EstateConfigError, estate_from_stack_file, load_stack_file, stack_file_path
         from infra.diff import BAD_INPUT, DiffError, diff_renders, policy_diff, render_at_ref, render_with_cli, to_markdown, to_text
         from infra.engine import PROJECT_ROOT
 

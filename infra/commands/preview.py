@@ -44,7 +44,7 @@ def register(app: typer.Typer) -> None:
         output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
     ) -> None:
         """Run the real program offline (Pulumi mock runtime) and show what it declares."""
-        from infra.config import EstateConfigError, estate_from_stack_file, load_stack_file, stack_file_path
+        from data.config import EstateConfigError, estate_from_stack_file, load_stack_file, stack_file_path
         from infra.engine import RenderError, render_stack
         from infra.render import render_as
 

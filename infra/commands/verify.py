@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Live post-deployment checks with boto3: alarms, subscriptions, SES, buckets, environments, Redis, health checks."""
         from infra.commands.preview import project_dir
-        from infra.config import EstateConfigError, estate_from_stack_file, load_stack_file, stack_file_path
+        from data.config import EstateConfigError, estate_from_stack_file, load_stack_file, stack_file_path
         from infra.verify import Clients, render_declared_alarms, verify_estate
 
         path = stack_file if stack_file is not None else stack_file_path(stack, project_dir())

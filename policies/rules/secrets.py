@@ -1,7 +1,7 @@
 """Secrets: no credential in plaintext in any resource input.
 
-The patterns (``patterns.py``) are the ones the estate model refuses plaintext secrets with:
-``infra.estate`` imports them from there, so there is one definition.
+The patterns (``data/secret_patterns.py``) are the ones the estate model refuses plaintext secrets with:
+``data.model`` imports them from there, so there is one definition.
 Under the engine a Pulumi secret reaches a policy unwrapped (pulumi_policy deserializes without
 secret markers), so "plaintext" here means "in a place that is not a secret store": EB environment
 variables, and any input outside the known secret sinks.
@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .base import eb_names, eb_setting, known_or_none, resource_rule
-from .patterns import SECRET_VALUE_PATTERN, looks_secret
+from data.secret_patterns import SECRET_VALUE_PATTERN, looks_secret
 
 ENVIRONMENT = "aws:elasticbeanstalk/environment:Environment"
 APP_ENV = "aws:elasticbeanstalk:application:environment"

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 # Names and values that look like secrets: one definition, shared with the policy pack's secrets rules
 # (that module imports only ``re``, not the policy SDK).
-from policies.rules.patterns import SECRET_NAME_PATTERN, SECRET_VALUE_PATTERN, looks_secret  # noqa: F401
+from data.secret_patterns import SECRET_NAME_PATTERN, SECRET_VALUE_PATTERN, looks_secret  # noqa: F401
 
 # --------------------------------------------------------------------------------------------------
 # Shared building blocks

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from infra.estate import Estate
+from data.model import Estate
 
 PROJECT = "monitored-estate"
 ESTATE_KEY = f"{PROJECT}:estate"
