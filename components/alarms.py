@@ -26,22 +26,13 @@ import pulumi
 import pulumi_aws as aws
 
 from components.common import child, estate_tags
+from data.catalogue.cloudwatch import (
+    ALARM_DESCRIPTION_MAX_LENGTH, COMPARISON_OPERATORS, COMPARISON_SYMBOLS, TREAT_MISSING_DATA,
+)
+from components.signals import Signal
+from data.catalogue.regions import metric_region
 from data.model import Estate, Severity, Threshold
 
-COMPARISONS = {
-    ("above", False): "GreaterThanThreshold",
-    ("above", True): "GreaterThanOrEqualToThreshold",
-    ("below", False): "LessThanThreshold",
-    ("below", True): "LessThanOrEqualToThreshold",
-}
-COMPARISON_TEXT = {
-    "GreaterThanThreshold": ">",
-    "GreaterThanOrEqualToThreshold": ">=",
-    "LessThanThreshold": "<",
-    "LessThanOrEqualToThreshold": "<=",
-}
-TREAT_MISSING_DATA = ("breaching", "notBreaching", "ignore", "missing")
-DESCRIPTION_LIMIT = 1024  # CloudWatch's AlarmDescription maximum
 
 
 def alarm_name(owner: str, signal: str, severity: Severity | str) -> str:
@@ -79,11 +70,11 @@ class AlarmFactory:
             else f"{evaluation_periods} period{'s' if evaluation_periods > 1 else ''} of {period} s"
         )
         text = (
-            f"{severity.value.upper()}: {what} {COMPARISON_TEXT[comparison]} {_number(value)}{unit_text}"
+            f"{severity.value.upper()}: {what} {COMPARISON_SYMBOLS[comparison]} {_number(value)}{unit_text}"
             f" for {window}. Runbook: {self.runbook_link(signal)}"
         )
-        if len(text) > DESCRIPTION_LIMIT:
-            raise ValueError(f"alarm {alarm_name(owner, signal, severity)}: description longer than {DESCRIPTION_LIMIT}")
+        if len(text) > ALARM_DESCRIPTION_MAX_LENGTH:
+            raise ValueError(f"alarm {alarm_name(owner, signal, severity)}: description longer than {ALARM_DESCRIPTION_MAX_LENGTH}")
         return text
 
     # -- creating alarms ------------------------------------------------------------------------
@@ -96,6 +87,27 @@ class AlarmFactory:
             self.alarm(parent, owner, signal, severity, value, direction=threshold.direction, **kwargs)
             for severity, value in threshold.levels()
         ]
+
+    def signal_alarms(
+        self, parent: pulumi.Resource, owner: str, signal: Signal, threshold: Threshold | None, *,
+        dimensions: Mapping[str, pulumi.Input[str]] | None = None, literals: Mapping[str, str] | None = None,
+        what: str | None = None,
+    ) -> list[aws.cloudwatch.MetricAlarm]:
+        """The alarms of one row of a family's signal table, one per declared level of ``threshold``
+        (none when the estate switched the signal off). ``dimensions`` gives the metric's dimension
+        values (Outputs allowed); ``literals`` the plain values a Metrics Insights filter needs;
+        ``what`` replaces the row's sentence when the owner's own words say more (a distribution id)."""
+        if threshold is None:
+            return []
+        source = signal.alarm_source(dimensions or {}, literals)
+        if "metric_queries" in source:
+            source["metric_queries"] = [_query_args(query) for query in source["metric_queries"]]
+        return self.threshold_alarms(
+            parent, owner, signal.name, threshold, what=what or signal.what, unit=signal.unit,
+            inclusive=signal.inclusive, evaluation_periods=signal.evaluation_periods,
+            datapoints_to_alarm=signal.datapoints_to_alarm, treat_missing_data=signal.treat_missing_data,
+            region=signal.region or metric_region(signal.namespace, self._regions.primary), **source,
+        )
 
     def alarm(
         self,
@@ -125,7 +137,7 @@ class AlarmFactory:
         dimensions) or ``metric_queries`` (metric math, exactly one query returning data)."""
         severity = Severity(severity)
         region = region or self._regions.primary
-        comparison = COMPARISONS[(direction, inclusive)]
+        comparison = COMPARISON_OPERATORS[(direction, inclusive)]
         datapoints = datapoints_to_alarm or evaluation_periods
         if treat_missing_data not in TREAT_MISSING_DATA:
             raise ValueError(f"treat_missing_data '{treat_missing_data}' is not one of {', '.join(TREAT_MISSING_DATA)}")
@@ -172,3 +184,12 @@ class AlarmFactory:
     def alarms_of(self, owner: str) -> list[aws.cloudwatch.MetricAlarm]:
         """The alarms created so far for ``owner``, in creation order (for alarm-status widgets)."""
         return list(self._by_owner.get(owner, []))
+
+
+def _query_args(query: Mapping) -> aws.cloudwatch.MetricAlarmMetricQueryArgs:
+    """A signal's plain metric query as the provider's input type."""
+    metric = query.get("metric")
+    return aws.cloudwatch.MetricAlarmMetricQueryArgs(
+        **{key: value for key, value in query.items() if key != "metric"},
+        metric=aws.cloudwatch.MetricAlarmMetricQueryMetricArgs(**metric) if metric else None,
+    )

@@ -18,7 +18,7 @@ from components.budget import CostBudget
 from components.cache import RedisCache
 from components.mail import MailDomain
 from components.storage import Storage
-from components.beanstalk import BeanstalkService, ServicesNetwork, ServiceWiring
+from components.beanstalk.environment import BeanstalkService, ServicesNetwork, ServiceWiring
 from components.cdn import CdnMonitoring
 from components.dashboards import DashboardSet, business_section, service_section
 from components.healthchecks import ServiceHealthCheck

@@ -9,7 +9,7 @@ import typing
 import botocore.session
 import pytest
 
-from components.alarms import COMPARISONS, TREAT_MISSING_DATA
+from data.catalogue.cloudwatch import COMPARISON_OPERATORS, TREAT_MISSING_DATA
 from data.model import STORAGE_CLASSES, MetricAlarm, SmsPreferences, Subscription, Transition
 
 SESSION = botocore.session.get_session()
@@ -34,7 +34,7 @@ def _literal(model, field: str) -> set[str]:
 
 
 def test_comparison_operators():
-    assert set(COMPARISONS.values()) <= _enum("cloudwatch", "ComparisonOperator")
+    assert set(COMPARISON_OPERATORS.values()) <= _enum("cloudwatch", "ComparisonOperator")
 
 
 def test_statistics_and_extended_statistics_of_the_model():

@@ -273,7 +273,7 @@ def _statements(document) -> list:
     "services-iam-no-admin", area="services", category="security",
     description="No IAM policy allows every action on every resource.",
     runbook="000 § Tâches Mensuelles: \"Revoir les règles de sécurité (Security Groups, IAM)\" / 001 § Prérequis Infrastructure: \"accès administrateur\" (least privilege instead)",
-    remediation="List the actions and resources the role needs (see components/beanstalk.py's instance policy).",
+    remediation="List the actions and resources the role needs (see components/beanstalk/environment.py's instance policy).",
     types=IAM_POLICY_TYPES,
 )
 def iam_no_admin(args, report_violation):

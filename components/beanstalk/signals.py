@@ -1,0 +1,59 @@
+"""The signals of an Elastic Beanstalk service: one row each, driving its alarms, its dashboard lines,
+the enhanced-health metrics the environment publishes and the policy rules' expectations.
+
+Corrections of the runbooks (docs/seed-decisions.md):
+- CPU is ``AWS/EC2 CPUUtilization`` by the environment's Auto Scaling group (``AWS/ElasticBeanstalk``
+  publishes no CPUUtilization; seed 000 alarm 1).
+- EnvironmentHealth alarms when it *reaches* 15 (Warning) / 20 (Degraded): the values are levels, so
+  the comparison is inclusive (seed 000's ``LessThanThreshold 15`` fires when the environment is healthy).
+- The 5xx rate is metric math over the request counts; ``IF(requests > 0, ..., 0)`` is the documented
+  three-argument IF, so no traffic reads as 0 %, not as an error.
+- RootFilesystemUtil is an instance metric (instances come and go): a Metrics Insights MAX over the
+  environment's instances (alarms may not use SEARCH; they may use Metrics Insights).
+"""
+
+from __future__ import annotations
+
+from components.signals import MathInput, MetricMath, MetricsInsights, Signal, SignalTable
+from data.catalogue import beanstalk as eb
+from data.catalogue import ec2
+
+ERROR_RATE = MetricMath(
+    id="rate", expression="IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)", label="5xx error rate (%)",
+    inputs=(
+        MathInput("errors", eb.APPLICATION_REQUESTS["5xx"], "Sum"),
+        MathInput("requests", eb.APPLICATION_REQUESTS_TOTAL, "Sum"),
+    ),
+)
+FULLEST_ROOT_FILESYSTEM = MetricsInsights(
+    id="disk", metric=eb.ROOT_FILESYSTEM_UTIL, aggregate="MAX", where=("EnvironmentName",),
+    label="Fullest root filesystem (%)",
+)
+
+SIGNALS = SignalTable("beanstalk", "service", (
+    Signal(
+        "cpu", "cpu", "Average CPU of the environment's instances (AWS/EC2 CPUUtilization by Auto Scaling group)", "%",
+        metric=ec2.CPU_UTILIZATION_BY_GROUP, statistic="Average", period=300, evaluation_periods=2,
+        treat_missing_data="missing",
+    ),
+    Signal(
+        "health", "health", "Elastic Beanstalk EnvironmentHealth (15 Warning, 20 Degraded, 25 Severe)", "",
+        metric=eb.ENVIRONMENT_HEALTH, statistic="Maximum", inclusive=True, period=60, evaluation_periods=5,
+        datapoints_to_alarm=3, treat_missing_data="breaching",
+    ),
+    Signal(
+        "5xx-rate", "error_rate_5xx",
+        "5xx responses as a percentage of requests (100 * ApplicationRequests5xx / ApplicationRequestsTotal)", "%",
+        math=ERROR_RATE, period=300, evaluation_periods=2, treat_missing_data="notBreaching",
+    ),
+    Signal(
+        "latency-p95", "latency_p95", "95th percentile of request latency (ApplicationLatencyP95)", "s",
+        metric=eb.APPLICATION_LATENCY["P95"], statistic="Maximum", period=300, evaluation_periods=2,
+        treat_missing_data="notBreaching",
+    ),
+    Signal(
+        "root-filesystem", "root_filesystem",
+        "Fullest root filesystem among the instances (RootFilesystemUtil, MAX by Metrics Insights)", "%",
+        insights=FULLEST_ROOT_FILESYSTEM, period=300, evaluation_periods=2, treat_missing_data="missing",
+    ),
+))

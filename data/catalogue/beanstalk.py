@@ -1,0 +1,48 @@
+"""Elastic Beanstalk enhanced-health metrics (namespace ``AWS/ElasticBeanstalk``).
+
+Enhanced health publishes ``EnvironmentHealth`` always; every other metric only once the environment's
+health reporting configuration (``aws:elasticbeanstalk:healthreporting:system`` ``ConfigDocument``)
+lists it, every 60 seconds. Environment metrics have the dimension ``EnvironmentName``; instance
+metrics ``EnvironmentName`` and ``InstanceId``.
+Source: https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/health-enhanced-cloudwatch.html
+"""
+
+from __future__ import annotations
+
+from data.catalogue.metrics import Metric
+
+NAMESPACE = "AWS/ElasticBeanstalk"
+SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/health-enhanced-cloudwatch.html"
+PUBLISHING_PERIOD = 60
+CONFIG_DOCUMENT = "health reporting ConfigDocument (CloudWatchMetrics)"
+ENVIRONMENT = ("EnvironmentName",)
+INSTANCE = ("EnvironmentName", "InstanceId")
+
+
+def _environment(name: str, unit: str, description: str, published: str = CONFIG_DOCUMENT) -> Metric:
+    return Metric(NAMESPACE, name, unit, ENVIRONMENT, PUBLISHING_PERIOD, SOURCE, published, description)
+
+
+def _instance(name: str, unit: str, description: str) -> Metric:
+    return Metric(NAMESPACE, name, unit, INSTANCE, PUBLISHING_PERIOD, SOURCE, CONFIG_DOCUMENT, description)
+
+
+# 0 OK, 1 Info, 5 Unknown, 10 No data, 15 Warning, 20 Degraded, 25 Severe.
+ENVIRONMENT_HEALTH = _environment("EnvironmentHealth", "None", "health status as a level 0 (OK) to 25 (Severe)", "always")
+HEALTH_LEVELS = {"Ok": 0, "Info": 1, "Unknown": 5, "NoData": 10, "Warning": 15, "Degraded": 20, "Severe": 25}
+
+APPLICATION_LATENCY = {
+    percentile: _environment(f"ApplicationLatency{percentile}", "Seconds", f"{percentile} request latency over the last 10 seconds")
+    for percentile in ("P10", "P50", "P75", "P85", "P90", "P95", "P99", "P99.9")
+}
+APPLICATION_REQUESTS = {
+    status: _environment(f"ApplicationRequests{status}", "Count", f"requests completed with status {status}")
+    for status in ("2xx", "3xx", "4xx", "5xx")
+}
+APPLICATION_REQUESTS_TOTAL = _environment("ApplicationRequestsTotal", "Count", "requests completed")
+INSTANCES = {
+    state: _environment(f"Instances{state}", "Count", f"instances in health state {state}")
+    for state in ("Ok", "Info", "Unknown", "NoData", "Pending", "Warning", "Degraded", "Severe")
+}
+LOAD_AVERAGE_1MIN = _instance("LoadAverage1min", "Count", "instance load average over one minute")
+ROOT_FILESYSTEM_UTIL = _instance("RootFilesystemUtil", "Percent", "percentage of the root filesystem in use")

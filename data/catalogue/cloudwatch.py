@@ -1,0 +1,36 @@
+"""CloudWatch's own vocabulary and limits: alarm settings and dashboard limits.
+
+Alarm fields: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
+Dashboard body: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
+Quotas: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html
+"""
+
+from __future__ import annotations
+
+PUT_METRIC_ALARM = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html"
+DASHBOARD_BODY = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html"
+QUOTAS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html"
+
+# PutMetricAlarm ComparisonOperator (the four that compare with a static threshold), by
+# (direction, inclusive): "above" alarms when the value rises past the threshold.
+COMPARISON_OPERATORS = {
+    ("above", False): "GreaterThanThreshold",
+    ("above", True): "GreaterThanOrEqualToThreshold",
+    ("below", False): "LessThanThreshold",
+    ("below", True): "LessThanOrEqualToThreshold",
+}
+COMPARISON_SYMBOLS = {
+    "GreaterThanThreshold": ">",
+    "GreaterThanOrEqualToThreshold": ">=",
+    "LessThanThreshold": "<",
+    "LessThanOrEqualToThreshold": "<=",
+}
+# PutMetricAlarm TreatMissingData: a plain string in the API model; these four are the documented values.
+TREAT_MISSING_DATA = ("breaching", "notBreaching", "ignore", "missing")
+ALARM_DESCRIPTION_MAX_LENGTH = 1024  # PutMetricAlarm AlarmDescription: 0 to 1024 characters
+
+# Dashboards (body structure and quotas).
+DASHBOARD_GRID_COLUMNS = 24  # widget x runs 0 to 23, width 1 to 24
+DASHBOARD_MAX_WIDGETS = 500
+DASHBOARD_MAX_METRICS = 2500  # metrics across all graphs of one dashboard
+ALARM_WIDGET_MAX_ALARMS = 100  # an alarm status widget shows at most 100 alarms
