@@ -15,7 +15,7 @@ from components.alarms import AlarmFactory
 from components.alerting import AlertRouting
 from components.atlas import AtlasDatabase
 from components.budget import CostBudget
-from components.cache import RedisCache
+from components.cache import RedisCache, RedisCacheArgs
 from components.mail import MailDomain
 from components.storage import Storage
 from components.beanstalk.environment import BeanstalkService, ServicesNetwork, ServiceWiring
@@ -114,7 +114,8 @@ def declare_data(
     if estate.buckets:
         data.storage = Storage(f"{prefix}-storage", estate)
     if estate.cache is not None:
-        data.cache = RedisCache(f"{prefix}-cache", estate, secrets, alarms, services_security_group)
+        data.cache = RedisCache(f"{prefix}-cache", RedisCacheArgs.from_estate(
+            estate, secrets=secrets, alarms=alarms, services_security_group=services_security_group))
         pulumi.export("redis_url", data.cache.url)
     if estate.mail is not None:
         data.mail = MailDomain(f"{prefix}-mail", estate, alarms)
