@@ -16,7 +16,7 @@ from components.alerting import AlertRouting
 from components.atlas import AtlasDatabase
 from components.budget import CostBudget
 from components.cache import RedisCache, RedisCacheArgs
-from components.mail import MailDomain
+from components.mail import MailDomain, MailDomainArgs
 from components.storage import Storage
 from components.beanstalk.environment import BeanstalkService, ServicesNetwork, ServiceWiring
 from components.cdn import CdnMonitoring
@@ -118,7 +118,7 @@ def declare_data(
             estate, secrets=secrets, alarms=alarms, services_security_group=services_security_group))
         pulumi.export("redis_url", data.cache.url)
     if estate.mail is not None:
-        data.mail = MailDomain(f"{prefix}-mail", estate, alarms)
+        data.mail = MailDomain(f"{prefix}-mail", MailDomainArgs.from_estate(estate, alarms=alarms))
         pulumi.export("mail_dns_records", data.mail.dns_records)
         pulumi.export("mail_configuration_set", data.mail.configuration_set_name)
     if estate.atlas is not None:
