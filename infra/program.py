@@ -19,7 +19,7 @@ from components.cache import RedisCache, RedisCacheArgs
 from components.mail import MailDomain, MailDomainArgs
 from components.storage import Storage
 from components.beanstalk.environment import BeanstalkService, ServicesNetwork, ServiceWiring
-from components.cdn import CdnMonitoring
+from components.cdn import CdnMonitoring, CdnMonitoringArgs
 from components.dashboards import DashboardSet, business_section, service_section
 from components.healthchecks import ServiceHealthCheck
 from components.service_alarms import PlatformAlarms, ServiceAlarms, platform_owners, platform_section
@@ -185,7 +185,7 @@ def declare_cdn_and_overviews(
 ) -> None:
     """CloudFront monitoring (us-east-1), the platform-wide alarms and the runbooks' overview dashboards."""
     for distribution in estate.cdn:
-        CdnMonitoring(f"{distribution.name}-monitoring", distribution, alarms, regions)
+        CdnMonitoring(f"{distribution.name}-monitoring", CdnMonitoringArgs(distribution, alarms, regions))
     platform_arns: dict[tuple[str, str], list] = {}
     for owner in platform_owners(estate):
         platform = PlatformAlarms(f"{owner}-alarms", owner, estate.platform_alarms, alarms)
