@@ -13,7 +13,7 @@ import pulumi_aws as aws
 
 from components.alarms import AlarmFactory
 from components.alerting import AlertRouting
-from components.atlas import AtlasDatabase
+from components.atlas import AtlasDatabase, AtlasDatabaseArgs
 from components.budget import CostBudget
 from components.cache import RedisCache, RedisCacheArgs
 from components.mail import MailDomain, MailDomainArgs
@@ -122,7 +122,7 @@ def declare_data(
         pulumi.export("mail_dns_records", data.mail.dns_records)
         pulumi.export("mail_configuration_set", data.mail.configuration_set_name)
     if estate.atlas is not None:
-        data.atlas = AtlasDatabase(f"{prefix}-atlas", estate, secrets, data.storage)
+        data.atlas = AtlasDatabase(f"{prefix}-atlas", AtlasDatabaseArgs.from_estate(estate, secrets=secrets, storage=data.storage))
     if estate.budget is not None:
         data.budget = CostBudget(f"{prefix}-budget", estate, routing)
     return data
