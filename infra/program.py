@@ -12,18 +12,18 @@ import pulumi
 import pulumi_aws as aws
 
 from components.alarms import AlarmFactory
-from components.alerting import AlertRouting
+from components.alerting import AlertRouting, AlertRoutingArgs
 from components.atlas import AtlasDatabase, AtlasDatabaseArgs
-from components.budget import CostBudget
+from components.budget import CostBudget, CostBudgetArgs
 from components.cache import RedisCache, RedisCacheArgs
 from components.mail import MailDomain, MailDomainArgs
-from components.storage import Storage
+from components.storage import Storage, StorageArgs
 from components.beanstalk.environment import BeanstalkService, ServicesNetwork, ServiceWiring
 from components.cdn import CdnMonitoring, CdnMonitoringArgs
 from components.dashboards import DashboardSet, business_section, service_section
 from components.healthchecks import ServiceHealthCheck
 from components.service_alarms import PlatformAlarms, ServiceAlarms, platform_owners, platform_section
-from components.secrets import SecretStore
+from components.secrets import SecretStore, SecretStoreArgs
 from data.model import Estate, Service
 
 # CloudFront and Route 53 health-check metrics exist only in us-east-1 (estate-inventory B.1 #3).
@@ -66,9 +66,9 @@ def declare_regions(estate: Estate) -> Regions:
 def declare_estate(estate: Estate) -> None:
     """Declare the whole estate. Order matters only where outputs feed inputs."""
     regions = declare_regions(estate)
-    secrets = SecretStore(f"{estate.organisation}-{estate.environment}-secrets", estate)
+    secrets = SecretStore(f"{estate.organisation}-{estate.environment}-secrets", SecretStoreArgs.from_estate(estate))
     # [alerting] topics per severity per region, then the alarm factory every alarm goes through.
-    routing = AlertRouting(f"{estate.organisation}-{estate.environment}-alerting", estate, regions)
+    routing = AlertRouting(f"{estate.organisation}-{estate.environment}-alerting", AlertRoutingArgs.from_estate(estate, regions))
     alarms = AlarmFactory(estate, routing, regions)
     # [services-network] the services' instance security group (the cache admits 6379 from it).
     services_network = (
@@ -112,7 +112,7 @@ def declare_data(
     prefix = f"{estate.organisation}-{estate.environment}"
     data = DataResources()
     if estate.buckets:
-        data.storage = Storage(f"{prefix}-storage", estate)
+        data.storage = Storage(f"{prefix}-storage", StorageArgs.from_estate(estate))
     if estate.cache is not None:
         data.cache = RedisCache(f"{prefix}-cache", RedisCacheArgs.from_estate(
             estate, secrets=secrets, alarms=alarms, services_security_group=services_security_group))
@@ -124,7 +124,7 @@ def declare_data(
     if estate.atlas is not None:
         data.atlas = AtlasDatabase(f"{prefix}-atlas", AtlasDatabaseArgs.from_estate(estate, secrets=secrets, storage=data.storage))
     if estate.budget is not None:
-        data.budget = CostBudget(f"{prefix}-budget", estate, routing)
+        data.budget = CostBudget(f"{prefix}-budget", CostBudgetArgs.from_estate(estate, routing=routing))
     return data
 
 
