@@ -87,8 +87,8 @@ class AlertRouting(pulumi.ComponentResource):
                     if severity in subscription.severities:
                         self._subscribe(topic, topic_name, region, subscription, region_opts)
 
-        # Account-level SMS settings are per region; SMS alerts are sent from the primary region's
-        # topics (us-east-1 topics carry the same subscriptions and share the account's SMS quota).
+        # Account-level SMS settings are per region; SMS alerts are sent from the primary region's topics
+        # (the global-metrics region's topics carry the same subscriptions and share the SMS quota).
         sms = alerting.sms
         self.sms_preferences = aws.sns.SmsPreferences(
             f"{alerting.topic_prefix}-sms-preferences",

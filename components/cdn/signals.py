@@ -12,11 +12,11 @@ from components.signals import Signal, SignalTable
 from data.catalogue import cloudfront
 
 SIGNALS = SignalTable("cdn", "distribution", (
-    Signal("5xx-rate", "error_rate_5xx", "CloudFront 5xxErrorRate (percentage of requests)", "%",
+    Signal("5xx-rate", "error_rate_5xx", f"CloudFront {cloudfront.ERROR_RATE_5XX.name} (percentage of requests)", "%",
            metric=cloudfront.ERROR_RATE_5XX, statistic="Average", period=300, evaluation_periods=1,
            treat_missing_data="notBreaching"),
     Signal("cache-hit-rate", "cache_hit_rate",
-           "CloudFront CacheHitRate (runbook 000: below 80 %, adjust the TTLs)", "%",
+           f"CloudFront {cloudfront.CACHE_HIT_RATE.name} (runbook 000: below 80 %, adjust the TTLs)", "%",
            metric=cloudfront.CACHE_HIT_RATE, statistic="Average", period=3600, evaluation_periods=1,
            treat_missing_data="missing"),
 ))
