@@ -20,6 +20,9 @@ from components.mail import MailDomain, MailDomainArgs
 from components.storage import Storage, StorageArgs
 from components.beanstalk.environment import BeanstalkService, ServicesNetwork, ServiceWiring
 from components.cdn import CdnMonitoring, CdnMonitoringArgs
+from components.cdn.monitoring import cdn_sections
+from components.cache.monitoring import redis_section
+from components.mail.monitoring import ses_section
 from components.dashboards import DashboardSet, business_section, service_section
 from components.healthchecks import ServiceHealthCheck
 from components.service_alarms import PlatformAlarms, ServiceAlarms, platform_owners, platform_section
@@ -199,6 +202,9 @@ def declare_cdn_and_overviews(
                 alarm.arn for cdn in estate.cdn if cdn.service == name for alarm in alarms.alarms_of(cdn.name)
             ]
             sections.append(service_section(estate, entry.service, entry.autoscaling_group, arns, entry.health_check_id))
+        # The data families the board's services depend on, each section owned by its family.
+        sections += cdn_sections(estate, board.services)
+        sections += [s for s in (redis_section(estate, board.services, alarms), ses_section(estate, board.services, alarms)) if s]
         if board.business_metrics:
             sections.append(business_section(estate, board))
         platform = platform_section(estate, board.name, platform_arns)

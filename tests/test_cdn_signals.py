@@ -28,3 +28,17 @@ def test_subscription_only_when_cache_hit_rate_is_watched():
     assert needs_additional_metrics(watched)
     off = CdnDistribution(name="cdn", distribution_id="E1ABCDEFG", service="web", thresholds={"cache_hit_rate": None})
     assert not needs_additional_metrics(off)
+
+
+def test_cloudfront_section_beside_its_service_in_the_global_metrics_region(prod_render):
+    import json
+
+    boards = {d.inputs["dashboardName"]: json.loads(d.inputs["dashboardBody"])
+              for d in prod_render.of_type("aws:cloudwatch/dashboard:Dashboard")}
+    widgets = boards["RT-Backend-Services"]["widgets"]  # authz-eb, whose distribution is authz-cdn
+    assert any(w["properties"].get("markdown", "").startswith("# CloudFront authz-cdn") for w in widgets)
+    graphs = [w["properties"] for w in widgets if w["properties"].get("metrics", [[None]])[0][0] == cloudfront.NAMESPACE]
+    assert {g["region"] for g in graphs} == {GLOBAL_METRICS_REGION}
+    assert [g["metrics"][0][1] for g in graphs] == ["5xxErrorRate", "CacheHitRate"]
+    assert [g["metrics"][0][2:6] for g in graphs] == [["DistributionId", "E8GKHGYOIP84", "Region", "Global"]] * 2
+    assert [[a["value"] for a in g["annotations"]["horizontal"]] for g in graphs] == [[5], [80]]

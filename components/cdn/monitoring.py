@@ -5,7 +5,7 @@ CloudFront publishes its metrics only in us-east-1 (``data.catalogue.regions``),
 the explicit provider of that region and act on its topics (CloudWatch rejects a topic of another
 region): ``AlarmFactory.signal_alarms`` picks the region from the metric's namespace. A row reading an
 additional metric (``CacheHitRate``) needs the distribution's monitoring subscription, declared here
-on the same provider.
+on the same provider. ``cdn_sections`` draws the same rows on the overview dashboards.
 """
 
 from __future__ import annotations
@@ -18,9 +18,11 @@ import pulumi_aws as aws
 from components.alarms import AlarmFactory
 from components.cdn.signals import SIGNALS, what_of
 from components.common import child, type_token
+from components.dashboards import HALF, Section
+from components.sections import header, metric_line, signal_graph
 from data.catalogue import cloudfront
 from data.catalogue.regions import metric_region
-from data.model import CdnDistribution
+from data.model import CdnDistribution, Estate
 
 
 @dataclass
@@ -67,3 +69,29 @@ class CdnMonitoring(pulumi.ComponentResource):
                 what=what_of(signal, distribution.distribution_id),
             )
         self.register_outputs({"alarms": [alarm.arn for alarm in self.alarms]})
+
+
+def cdn_sections(estate: Estate, board_services: list[str]) -> list[Section]:
+    """The distributions of the board's services: a graph per watched signal with its levels, in the
+    global-metrics region. Their alarms are listed in their service's alarm status, above."""
+    sections = []
+    for distribution in estate.cdn:
+        if distribution.service not in board_services:
+            continue
+        watched = [s for s in SIGNALS if getattr(distribution.thresholds, s.threshold_key) is not None]
+        region = metric_region(cloudfront.NAMESPACE, estate.region)
+        widgets = [header(
+            f"CloudFront {distribution.name}",
+            [f"Distribution `{distribution.distribution_id}` in front of {distribution.service}; "
+             f"CloudFront publishes its metrics in {region} only."],
+            watched, estate.runbook_url,
+        )]
+        for signal in watched:
+            widgets.append(signal_graph(
+                signal, region,
+                [metric_line(signal, cloudfront.dimension_values(distribution.distribution_id), signal.metric.name)],
+                getattr(distribution.thresholds, signal.threshold_key),
+                title=what_of(signal, distribution.distribution_id), width=HALF,
+            ))
+        sections.append(Section(widgets))
+    return sections

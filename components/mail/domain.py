@@ -29,16 +29,11 @@ import pulumi_aws as aws
 
 from components.alarms import AlarmFactory
 from components.common import TopicPublisher, child, estate_tags, topic_policy_document, type_token
-from components.mail.monitoring import reputation_alarms
+from components.mail.monitoring import owner_of, reputation_alarms, slug
 from data.catalogue.ses import FEEDBACK_NOTIFICATION_TYPES
 from data.model import Estate, Mail
 
 SPF_VALUE = "v=spf1 include:amazonses.com ~all"
-
-
-def slug(value: str) -> str:
-    """``noreply@symphonia.fr`` -> ``noreply-at-symphonia-fr`` (resource names, alarm owners)."""
-    return value.replace("@", "-at-").replace(".", "-").lower()
 
 
 def feedback_topic_policy(topic_arn: str, account_id: str, region: str, domain: str) -> str:
@@ -85,7 +80,7 @@ class MailDomain(pulumi.ComponentResource):
         mail = args.mail
         region = args.region
         domain = mail.domain
-        owner = f"ses-{slug(domain)}"
+        owner = owner_of(mail)
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
 
         self.identity = aws.ses.DomainIdentity(f"{owner}-identity", domain=domain, opts=child(self))
