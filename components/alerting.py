@@ -8,11 +8,16 @@ who subscribes to which severity is data (``estate.alerting.subscriptions``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
 import pulumi
 import pulumi_aws as aws
 
 from components.common import TopicPublisher, child, estate_tags, topic_policy_document, type_token
-from data.model import SEVERITIES_BY_URGENCY, Estate, Severity, Subscription
+from data.model import SEVERITIES_BY_URGENCY, Alerting, Estate, Severity, Subscription
 
 # Subscribing an HTTPS endpoint sends a SubscriptionConfirmation; paging services (PagerDuty) and
 # our chat relay confirm it themselves, so Pulumi waits for the confirmation instead of leaving a
@@ -34,15 +39,30 @@ def alert_topic_policy(topic_arn: str, account_id: str) -> str:
     return topic_policy_document(topic_arn, account_id, ALERT_PUBLISHERS, account_publishes=True)
 
 
+@dataclass
+class AlertRoutingArgs:
+    """Who hears what (``estate.alerting``), how topics are titled, and the regions that have alarms."""
+
+    alerting: Alerting
+    display_prefix: str  # ``<organisation> <environment>``: the topics' display names start with it
+    tags: Callable[..., dict[str, str]]  # estate_tags of the estate, extra tags as keywords
+    regions: Any  # infra.program.Regions: all, primary, options(region)
+
+    @classmethod
+    def from_estate(cls, estate: Estate, regions) -> AlertRoutingArgs:
+        return cls(alerting=estate.alerting, display_prefix=f"{estate.organisation} {estate.environment}",
+                   tags=partial(estate_tags, estate), regions=regions)
+
+
 class AlertRouting(pulumi.ComponentResource):
     """Topics per (region, severity), their subscriptions and policies, and the SMS preferences."""
 
-    def __init__(self, name: str, estate: Estate, regions, opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, args: AlertRoutingArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(type_token("alerting", "AlertRouting"), name, None, opts)
-        self._estate = estate
+        regions = args.regions
         self._regions = regions
         self._topics: dict[tuple[str, Severity], aws.sns.Topic] = {}
-        alerting = estate.alerting
+        alerting = args.alerting
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
 
         for region in regions.all:
@@ -52,8 +72,8 @@ class AlertRouting(pulumi.ComponentResource):
                 topic = aws.sns.Topic(
                     f"{topic_name}-{region}",
                     name=topic_name,
-                    display_name=f"{estate.organisation} {estate.environment} {severity.value}"[:100],
-                    tags=estate_tags(estate, severity=severity.value, purpose="alerts"),
+                    display_name=f"{args.display_prefix} {severity.value}"[:100],
+                    tags=args.tags(severity=severity.value, purpose="alerts"),
                     opts=child(self, region_opts),
                 )
                 self._topics[(region, severity)] = topic
@@ -67,8 +87,8 @@ class AlertRouting(pulumi.ComponentResource):
                     if severity in subscription.severities:
                         self._subscribe(topic, topic_name, region, subscription, region_opts)
 
-        # Account-level SMS settings are per region; SMS alerts are sent from the primary region's
-        # topics (us-east-1 topics carry the same subscriptions and share the account's SMS quota).
+        # Account-level SMS settings are per region; SMS alerts are sent from the primary region's topics
+        # (the global-metrics region's topics carry the same subscriptions and share the SMS quota).
         sms = alerting.sms
         self.sms_preferences = aws.sns.SmsPreferences(
             f"{alerting.topic_prefix}-sms-preferences",

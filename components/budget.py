@@ -9,11 +9,16 @@ policy lets AWS Budgets of this account publish (components/alerting.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
 import pulumi
 import pulumi_aws as aws
 
+from components.alerting import AlertRouting
 from components.common import child, estate_tags, type_token
-from data.model import Estate, Severity
+from data.model import Budget, Estate, Severity
 
 NOTIFICATION_TYPES = ("FORECASTED", "ACTUAL")
 
@@ -27,19 +32,33 @@ def amount(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
 
 
-class CostBudget(pulumi.ComponentResource):
-    def __init__(self, name: str, estate: Estate, routing, opts: pulumi.ResourceOptions | None = None):
-        super().__init__(type_token("budget", "CostBudget"), name, None, opts)
-        budget = estate.budget
-        if budget is None:
+@dataclass
+class CostBudgetArgs:
+    """The budget of the estate, the primary region (whose topics it notifies) and the routing."""
+
+    budget: Budget
+    region: str
+    tags: Callable[..., dict[str, str]]  # estate_tags of the estate, extra tags as keywords
+    routing: AlertRouting
+
+    @classmethod
+    def from_estate(cls, estate: Estate, *, routing: AlertRouting) -> CostBudgetArgs:
+        if estate.budget is None:
             raise ValueError("the estate declares no budget")
+        return cls(budget=estate.budget, region=estate.region, tags=partial(estate_tags, estate), routing=routing)
+
+
+class CostBudget(pulumi.ComponentResource):
+    def __init__(self, name: str, args: CostBudgetArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__(type_token("budget", "CostBudget"), name, None, opts)
+        budget, routing = args.budget, args.routing
         notifications = [
             aws.budgets.BudgetNotificationArgs(
                 comparison_operator="GREATER_THAN",
                 notification_type=notification_type,
                 threshold=percentage,
                 threshold_type="PERCENTAGE",
-                subscriber_sns_topic_arns=[routing.topic(estate.region, severity_for(percentage)).arn],
+                subscriber_sns_topic_arns=[routing.topic(args.region, severity_for(percentage)).arn],
             )
             for percentage in sorted(budget.alert_percentages)
             for notification_type in NOTIFICATION_TYPES
@@ -52,7 +71,7 @@ class CostBudget(pulumi.ComponentResource):
             limit_unit="USD",
             time_unit="MONTHLY",
             notifications=notifications,
-            tags=estate_tags(estate, purpose="cost"),
+            tags=args.tags(purpose="cost"),
             opts=child(self),
         )
         self.register_outputs({"budget": self.budget.name})

@@ -7,6 +7,10 @@ hands out ARNs for Elastic Beanstalk's ``environmentsecrets`` namespace. Values 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
 import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
@@ -15,13 +19,27 @@ from components.common import child, estate_tags, stateful, type_token
 from data.model import Estate, SecretRef
 
 
+@dataclass
+class SecretStoreArgs:
+    """Where the estate's secrets live: the name prefix, the region (SSM ARNs) and the tags."""
+
+    prefix: str  # ``<organisation>/<environment>``: every secret the program creates is named under it
+    region: str
+    tags: Callable[..., dict[str, str]]  # estate_tags of the estate, extra tags as keywords
+
+    @classmethod
+    def from_estate(cls, estate: Estate) -> SecretStoreArgs:
+        return cls(prefix=f"{estate.organisation}/{estate.environment}", region=estate.region,
+                   tags=partial(estate_tags, estate))
+
+
 class SecretStore(pulumi.ComponentResource):
     """One place that turns ``SecretRef`` into ARNs; each secret is declared once, however often used."""
 
-    def __init__(self, name: str, estate: Estate, opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, args: SecretStoreArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(type_token("secrets", "SecretStore"), name, None, opts)
-        self._estate = estate
-        self._prefix = f"{estate.organisation}/{estate.environment}"
+        self._args = args
+        self._prefix = args.prefix
         self._secrets: dict[str, aws.secretsmanager.Secret] = {}
         self._values: dict[str, pulumi.Output[str]] = {}
         self._caller = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self))
@@ -36,7 +54,7 @@ class SecretStore(pulumi.ComponentResource):
         if ref.ssm is not None:
             parameter = ref.ssm.lstrip("/")
             return pulumi.Output.format(
-                "arn:aws:ssm:{0}:{1}:parameter/{2}", self._estate.region, self._caller.account_id, parameter
+                "arn:aws:ssm:{0}:{1}:parameter/{2}", self._args.region, self._caller.account_id, parameter
             )
         return self._container(owner, key, ref).arn
 
@@ -106,7 +124,7 @@ class SecretStore(pulumi.ComponentResource):
                 name=name,
                 description=description,
                 recovery_window_in_days=30,
-                tags=estate_tags(self._estate, service=owner),
+                tags=self._args.tags(service=owner),
                 opts=stateful(self),
             )
         return self._secrets[name]

@@ -34,6 +34,9 @@ class MathInput:
     id: str
     metric: Metric
     statistic: str
+    # Fixed dimension values, as (name, value) pairs, when each input reads another member of a group
+    # (the nodes of a cache); None: the values the owner gives for the whole signal.
+    dimensions: tuple[tuple[str, str], ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,9 @@ class Signal:
             queries = [
                 dict(id=item.id, return_data=False, metric=dict(
                     namespace=item.metric.namespace, metric_name=item.metric.name, stat=item.statistic,
-                    period=self.period, dimensions=item.metric.dimension_values(dict(dimensions))))
+                    period=self.period, dimensions=(
+                        dict(item.dimensions) if item.dimensions is not None
+                        else item.metric.dimension_values(dict(dimensions)))))
                 for item in self.math.inputs
             ]
             queries.append(dict(id=self.math.id, return_data=True, label=self.math.label, expression=self.math.expression))

@@ -21,6 +21,9 @@ access block, TLS policy, object lock) are ``stateful``: protected and retained 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 
 import pulumi
 import pulumi_aws as aws
@@ -111,21 +114,33 @@ def lifecycle_rule_args(rule: LifecycleRule) -> aws.s3.BucketLifecycleConfigurat
     )
 
 
+@dataclass
+class StorageArgs:
+    """The estate's buckets."""
+
+    buckets: list[Bucket]
+    tags: Callable[..., dict[str, str]]  # estate_tags of the estate, extra tags as keywords
+
+    @classmethod
+    def from_estate(cls, estate: Estate) -> StorageArgs:
+        return cls(buckets=list(estate.buckets), tags=partial(estate_tags, estate))
+
+
 class Storage(pulumi.ComponentResource):
     """The estate's buckets, by purpose (documents, logs, backups, audit)."""
 
-    def __init__(self, name: str, estate: Estate, opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, args: StorageArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(type_token("storage", "Storage"), name, None, opts)
-        self._estate = estate
+        self._tags = args.tags
         self._buckets: dict[str, aws.s3.Bucket] = {}
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
-        logged = [b.name for b in estate.buckets if b.access_logging]
+        logged = [b.name for b in args.buckets if b.access_logging]
 
-        for bucket in estate.buckets:
+        for bucket in args.buckets:
             self._buckets[bucket.purpose] = self._declare(bucket, account_id, logged)
 
         logs = self._buckets.get("logs")
-        for bucket in estate.buckets:
+        for bucket in args.buckets:
             if bucket.access_logging and logs is not None:
                 aws.s3.BucketLogging(
                     f"{bucket.name}-access-logging",
@@ -147,7 +162,7 @@ class Storage(pulumi.ComponentResource):
             name,
             bucket=name,
             object_lock_enabled=True if bucket.object_lock_years else None,
-            tags=estate_tags(self._estate, purpose=bucket.purpose),
+            tags=self._tags(purpose=bucket.purpose),
             opts=stateful(self),
         )
         ownership = aws.s3.BucketOwnershipControls(

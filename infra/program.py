@@ -12,18 +12,21 @@ import pulumi
 import pulumi_aws as aws
 
 from components.alarms import AlarmFactory
-from components.alerting import AlertRouting
-from components.atlas import AtlasDatabase
-from components.budget import CostBudget
-from components.cache import RedisCache
-from components.mail import MailDomain
-from components.storage import Storage
+from components.alerting import AlertRouting, AlertRoutingArgs
+from components.atlas import AtlasDatabase, AtlasDatabaseArgs
+from components.budget import CostBudget, CostBudgetArgs
+from components.cache import RedisCache, RedisCacheArgs
+from components.mail import MailDomain, MailDomainArgs
+from components.storage import Storage, StorageArgs
 from components.beanstalk.environment import BeanstalkService, ServicesNetwork, ServiceWiring
-from components.cdn import CdnMonitoring
+from components.cdn import CdnMonitoring, CdnMonitoringArgs
+from components.cdn.monitoring import cdn_sections
+from components.cache.monitoring import redis_section
+from components.mail.monitoring import ses_section
 from components.dashboards import DashboardSet, business_section, service_section
 from components.healthchecks import ServiceHealthCheck
 from components.service_alarms import PlatformAlarms, ServiceAlarms, platform_owners, platform_section
-from components.secrets import SecretStore
+from components.secrets import SecretStore, SecretStoreArgs
 from data.model import Estate, Service
 
 # CloudFront and Route 53 health-check metrics exist only in us-east-1 (estate-inventory B.1 #3).
@@ -66,9 +69,9 @@ def declare_regions(estate: Estate) -> Regions:
 def declare_estate(estate: Estate) -> None:
     """Declare the whole estate. Order matters only where outputs feed inputs."""
     regions = declare_regions(estate)
-    secrets = SecretStore(f"{estate.organisation}-{estate.environment}-secrets", estate)
+    secrets = SecretStore(f"{estate.organisation}-{estate.environment}-secrets", SecretStoreArgs.from_estate(estate))
     # [alerting] topics per severity per region, then the alarm factory every alarm goes through.
-    routing = AlertRouting(f"{estate.organisation}-{estate.environment}-alerting", estate, regions)
+    routing = AlertRouting(f"{estate.organisation}-{estate.environment}-alerting", AlertRoutingArgs.from_estate(estate, regions))
     alarms = AlarmFactory(estate, routing, regions)
     # [services-network] the services' instance security group (the cache admits 6379 from it).
     services_network = (
@@ -112,18 +115,19 @@ def declare_data(
     prefix = f"{estate.organisation}-{estate.environment}"
     data = DataResources()
     if estate.buckets:
-        data.storage = Storage(f"{prefix}-storage", estate)
+        data.storage = Storage(f"{prefix}-storage", StorageArgs.from_estate(estate))
     if estate.cache is not None:
-        data.cache = RedisCache(f"{prefix}-cache", estate, secrets, alarms, services_security_group)
+        data.cache = RedisCache(f"{prefix}-cache", RedisCacheArgs.from_estate(
+            estate, secrets=secrets, alarms=alarms, services_security_group=services_security_group))
         pulumi.export("redis_url", data.cache.url)
     if estate.mail is not None:
-        data.mail = MailDomain(f"{prefix}-mail", estate, alarms)
+        data.mail = MailDomain(f"{prefix}-mail", MailDomainArgs.from_estate(estate, alarms=alarms))
         pulumi.export("mail_dns_records", data.mail.dns_records)
         pulumi.export("mail_configuration_set", data.mail.configuration_set_name)
     if estate.atlas is not None:
-        data.atlas = AtlasDatabase(f"{prefix}-atlas", estate, secrets, data.storage)
+        data.atlas = AtlasDatabase(f"{prefix}-atlas", AtlasDatabaseArgs.from_estate(estate, secrets=secrets, storage=data.storage))
     if estate.budget is not None:
-        data.budget = CostBudget(f"{prefix}-budget", estate, routing)
+        data.budget = CostBudget(f"{prefix}-budget", CostBudgetArgs.from_estate(estate, routing=routing))
     return data
 
 
@@ -184,7 +188,7 @@ def declare_cdn_and_overviews(
 ) -> None:
     """CloudFront monitoring (us-east-1), the platform-wide alarms and the runbooks' overview dashboards."""
     for distribution in estate.cdn:
-        CdnMonitoring(f"{distribution.name}-monitoring", distribution, alarms, regions)
+        CdnMonitoring(f"{distribution.name}-monitoring", CdnMonitoringArgs(distribution, alarms, regions))
     platform_arns: dict[tuple[str, str], list] = {}
     for owner in platform_owners(estate):
         platform = PlatformAlarms(f"{owner}-alarms", owner, estate.platform_alarms, alarms)
@@ -198,6 +202,9 @@ def declare_cdn_and_overviews(
                 alarm.arn for cdn in estate.cdn if cdn.service == name for alarm in alarms.alarms_of(cdn.name)
             ]
             sections.append(service_section(estate, entry.service, entry.autoscaling_group, arns, entry.health_check_id))
+        # The data families the board's services depend on, each section owned by its family.
+        sections += cdn_sections(estate, board.services)
+        sections += [s for s in (redis_section(estate, board.services, alarms), ses_section(estate, board.services, alarms)) if s]
         if board.business_metrics:
             sections.append(business_section(estate, board))
         platform = platform_section(estate, board.name, platform_arns)

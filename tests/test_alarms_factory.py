@@ -78,7 +78,7 @@ def test_warning_and_critical_are_separate_alarms_on_separate_topics(prod_render
 def _factory_program(build):
     """A tiny program: routing + factory + whatever ``build(factory, parent)`` declares."""
     from components.alarms import AlarmFactory
-    from components.alerting import AlertRouting
+    from components.alerting import AlertRouting, AlertRoutingArgs
     from data.config import load_stack_file, estate_from_stack_file
     from infra.program import declare_regions
 
@@ -86,7 +86,7 @@ def _factory_program(build):
 
     def program():
         regions = declare_regions(estate)
-        routing = AlertRouting("routing", estate, regions)
+        routing = AlertRouting("routing", AlertRoutingArgs.from_estate(estate, regions))
         parent = pulumi.ComponentResource("test:index:Parent", "parent")
         build(AlarmFactory(estate, routing, regions), parent)
 

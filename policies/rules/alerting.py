@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from data.catalogue import beanstalk, ec2
+from data.catalogue.regions import GLOBAL_METRIC_NAMESPACES, GLOBAL_METRICS_REGION
+from data.model import SEVERITIES_BY_URGENCY
+
 from .base import count, dependents, get, get_path, items, of_type, provider_region, resource_rule, stack_rule, truthy
 
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC = "aws:sns/topic:Topic"
 TOPIC_SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
-# Metrics AWS publishes only in us-east-1 (estate-inventory B.1 #3): alarms on them live there.
-GLOBAL_NAMESPACES = ("AWS/CloudFront", "AWS/Route53")
-GLOBAL_REGION = "us-east-1"
-SEVERITIES = ("critical", "warning", "info")
+# Metrics AWS publishes only in the global-metrics region (estate-inventory B.1 #3): alarms on them live there.
+GLOBAL_NAMESPACES = tuple(GLOBAL_METRIC_NAMESPACES)
+GLOBAL_REGION = GLOBAL_METRICS_REGION
+SEVERITIES = tuple(severity.value for severity in SEVERITIES_BY_URGENCY)
 
 
 def alarm_namespaces(props) -> list[str]:
@@ -45,9 +49,9 @@ def alarm_actions_notify(args, report_violation):
 
 @resource_rule(
     "alerting-alarm-global-region", area="alerting", category="blind-spot",
-    description="Alarms on CloudFront and Route 53 metrics are created in us-east-1, where those metrics exist.",
-    runbook="000 § Alertes et Notifications: \"Alerte erreurs 5xx CloudFront\" (us-east-1) / 000 § Tâches Quotidiennes: \"Vérifier les métriques CloudFront\"",
-    remediation="Pass the us-east-1 provider (infra.program.Regions.options('us-east-1')) to the alarm.",
+    description=f"Alarms on CloudFront and Route 53 metrics are created in {GLOBAL_REGION}, where those metrics exist.",
+    runbook=f"000 § Alertes et Notifications: \"Alerte erreurs 5xx CloudFront\" ({GLOBAL_REGION}) / 000 § Tâches Quotidiennes: \"Vérifier les métriques CloudFront\"",
+    remediation=f"Pass the {GLOBAL_REGION} provider (infra.program.Regions.options('{GLOBAL_REGION}')) to the alarm.",
     types=METRIC_ALARM,
 )
 def alarm_global_region(args, report_violation):
@@ -138,20 +142,21 @@ def alarm_custom_namespace(args, report_violation):
             )
 
 
-EB_NAMESPACE = "AWS/ElasticBeanstalk"
+EB_NAMESPACE = beanstalk.NAMESPACE
+ENVIRONMENT_HEALTH = beanstalk.ENVIRONMENT_HEALTH.name
 # EnvironmentHealth's values: 0 Ok, 1 Info, 5 Unknown, 10 No data, 15 Warning, 20 Degraded, 25 Severe.
-HEALTH_WARNING, HEALTH_SEVERE = 15, 25
+HEALTH_WARNING, HEALTH_SEVERE = beanstalk.HEALTH_LEVELS["Warning"], beanstalk.HEALTH_LEVELS["Severe"]
 RISING_OPERATORS = ("GreaterThanOrEqualToThreshold", "GreaterThanThreshold")
 
 
 def _health_reads(props) -> bool:
     """True when the alarm compares EnvironmentHealth itself: its single metric, or a metric query
     returning it (metric math over it compares something else)."""
-    if get(props, "namespace") == EB_NAMESPACE and get(props, "metricName") == "EnvironmentHealth":
+    if get(props, "namespace") == EB_NAMESPACE and get(props, "metricName") == ENVIRONMENT_HEALTH:
         return True
     returned = [q for q in items(get(props, "metricQueries")) if truthy(get(q, "returnData", False))]
     return len(returned) == 1 and get_path(returned[0], "metric", "namespace") == EB_NAMESPACE and (
-        get_path(returned[0], "metric", "metricName") == "EnvironmentHealth")
+        get_path(returned[0], "metric", "metricName") == ENVIRONMENT_HEALTH)
 
 
 @resource_rule(
@@ -180,22 +185,24 @@ def alarm_health_direction(args, report_violation):
 
 # Metrics each AWS namespace publishes, for the namespaces whose alarms are easy to get wrong (an
 # alarm on a metric that does not exist stays INSUFFICIENT_DATA forever and says nothing).
+# Enhanced-health metrics the catalogue does not list yet (data/catalogue/beanstalk.py lists those the
+# estate reads): the rule must know every metric the namespace publishes, not only ours.
+_EB_METRICS_OUTSIDE_CATALOGUE = frozenset({
+    "InstanceHealth", "LoadAverage5min",
+    "CPUIrq", "CPUIdle", "CPUUser", "CPUSystem", "CPUSoftirq", "CPUIowait", "CPUNice", "CPUPrivileged",
+})
+_EB_CATALOGUE = frozenset(
+    metric.name
+    for value in vars(beanstalk).values()
+    for metric in (value.values() if isinstance(value, dict) else (value,))
+    if getattr(metric, "namespace", None) == EB_NAMESPACE
+)
 NAMESPACE_METRICS = {
     # Enhanced health (Elastic Beanstalk developer guide, "Publishing Amazon CloudWatch custom metrics").
-    EB_NAMESPACE: frozenset({
-        "EnvironmentHealth", "InstanceHealth",
-        "InstancesOk", "InstancesPending", "InstancesInfo", "InstancesUnknown", "InstancesNoData",
-        "InstancesWarning", "InstancesDegraded", "InstancesSevere",
-        "ApplicationRequestsTotal", "ApplicationRequests2xx", "ApplicationRequests3xx",
-        "ApplicationRequests4xx", "ApplicationRequests5xx",
-        "ApplicationLatencyP10", "ApplicationLatencyP50", "ApplicationLatencyP75", "ApplicationLatencyP85",
-        "ApplicationLatencyP90", "ApplicationLatencyP95", "ApplicationLatencyP99", "ApplicationLatencyP99.9",
-        "LoadAverage1min", "LoadAverage5min", "RootFilesystemUtil",
-        "CPUIrq", "CPUIdle", "CPUUser", "CPUSystem", "CPUSoftirq", "CPUIowait", "CPUNice", "CPUPrivileged",
-    }),
+    EB_NAMESPACE: _EB_CATALOGUE | _EB_METRICS_OUTSIDE_CATALOGUE,
 }
 WHERE_INSTEAD = {
-    (EB_NAMESPACE, "CPUUtilization"): "AWS/EC2 CPUUtilization by AutoScalingGroupName",
+    (EB_NAMESPACE, "CPUUtilization"): f"{ec2.NAMESPACE} {ec2.CPU_UTILIZATION_BY_GROUP.name} by {ec2.CPU_UTILIZATION_BY_GROUP.dimensions[0]}",
     (EB_NAMESPACE, "NetworkIn"): "AWS/EC2 NetworkIn by AutoScalingGroupName",
     (EB_NAMESPACE, "NetworkOut"): "AWS/EC2 NetworkOut by AutoScalingGroupName",
     (EB_NAMESPACE, "Latency"): "AWS/ElasticBeanstalk ApplicationLatencyP95 (or AWS/ApplicationELB TargetResponseTime)",

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from data.catalogue.ses import FEEDBACK_NOTIFICATION_TYPES
+
 from .base import dependents, get, of_type, stack_rule
 
 DOMAIN_IDENTITY = "aws:ses/domainIdentity:DomainIdentity"
 EMAIL_IDENTITY = "aws:ses/emailIdentity:EmailIdentity"
 NOTIFICATION_TOPIC = "aws:ses/identityNotificationTopic:IdentityNotificationTopic"
 DKIM = "aws:ses/domainDkim:DomainDkim"
-FEEDBACK = ("Bounce", "Complaint")
+FEEDBACK = FEEDBACK_NOTIFICATION_TYPES
 
 
 @stack_rule(

@@ -16,9 +16,8 @@ The runbooks only say "cluster créé", "backup automatique activé", a whitelis
   a generated password (protected: replacing it breaks every running instance); the full ``mongodb+srv://user:pass@host/<db>?retryWrites=true&w=majority``
   URI stored in Secrets Manager for the service's ``MONGODB_URI`` (``uri_secret_arn``);
 - alert configurations at warning and critical on connections (% of the limit, seed 002 80/95),
-  replication lag and disk use. Atlas cannot publish to SNS, so they notify the same people the
-  estate's alert topics reach: the email and SMS subscribers of that severity (https subscribers are
-  paging/chat relays expecting SNS's format, which Atlas webhooks do not send);
+  replication lag and disk use, from the alert table (``alerts.py``, ``monitoring.py``): Atlas
+  cannot publish to SNS, so they notify the email and SMS subscribers of that severity;
 - the maintenance window (seed 004 Sunday 02:00): Atlas reads ``hour_of_day`` in the PROJECT's time
   zone, which only a project owner can set (UI, not API): it must be UTC;
 - the collections and indexes of ``atlas.collections`` (runbook 001, TTL indexes included) through
@@ -29,6 +28,9 @@ The runbooks only say "cluster créé", "backup automatique activé", a whitelis
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
@@ -37,9 +39,11 @@ import pulumi_aws as aws
 import pulumi_mongodbatlas as atlas
 import pulumi_random as random
 
+from components.atlas.monitoring import alert_configurations
 from components.common import child, estate_tags, stateful, type_token
 from components.mongo_indexes import CollectionIndexes
-from data.model import Estate, Service, Severity
+from components.secrets import SecretStore
+from data.model import Atlas, Estate, MaintenanceWindow, Service, Subscription
 
 PROVIDER = "AWS"
 ELECTABLE_NODES = 3
@@ -49,15 +53,6 @@ EXPORT_FREQUENCY = "weekly"  # runbook 000: "Backup MongoDB — Hebdomadaire"
 # Atlas writes exports under this fixed prefix; the backups bucket needs a lifecycle rule for it.
 EXPORT_PREFIX = "exported_snapshots/"
 SNAPSHOT_HOUR_UTC = 1  # before the 02:00 maintenance window
-
-# signal -> (Atlas metric, units, mode, extra matchers, what)
-ALERT_METRICS = {
-    "connections": ("CONNECTIONS_PERCENT", "RAW", "connections_percent", [], "connections, % of the tier's limit"),
-    "replication-lag": ("OPLOG_SLAVE_LAG_MASTER_TIME", "SECONDS", "replication_lag_seconds", [("TYPE_NAME", "SECONDARY")], "replication lag, seconds"),
-    "disk": ("DISK_PARTITION_SPACE_USED_DATA", "RAW", "disk_percent", [], "data disk used, %"),
-}
-ATLAS_SEVERITY = {Severity.warning: "WARNING", Severity.critical: "CRITICAL"}
-
 
 def iso_weekday(day: str) -> int:
     """Atlas weekly snapshot days run Monday = 1 to Sunday = 7 (unlike the maintenance window's
@@ -122,16 +117,38 @@ def _first_aws_config(configs: Any, field: str) -> str | None:
     return first.get(field) if isinstance(first, dict) else getattr(first, field, None)
 
 
+@dataclass
+class AtlasDatabaseArgs:
+    """The Atlas slice of the estate and the collaborators: the secret store (users' URIs), the storage
+    component (snapshot exports to the backups bucket)."""
+
+    atlas: Atlas
+    services: list[Service]  # the services with a database get a user each
+    maintenance: MaintenanceWindow  # the estate's preferred window (weekly snapshot day, Atlas window)
+    subscriptions: list[Subscription]  # who the alerts notify (the estate's alert subscribers)
+    tags: Callable[..., dict[str, str]]  # estate_tags of the estate, extra tags as keywords
+    secrets: SecretStore
+    storage: Any = None  # components.storage.Storage, when the estate has buckets
+
+    @classmethod
+    def from_estate(cls, estate: Estate, *, secrets: SecretStore, storage=None) -> AtlasDatabaseArgs:
+        if estate.atlas is None:
+            raise ValueError("the estate declares no atlas")
+        return cls(
+            atlas=estate.atlas, services=list(estate.services), maintenance=estate.maintenance.preferred,
+            subscriptions=list(estate.alerting.subscriptions), tags=partial(estate_tags, estate),
+            secrets=secrets, storage=storage,
+        )
+
+
 class AtlasDatabase(pulumi.ComponentResource):
     """The estate's Atlas project, cluster, users, alerts, backups and indexes."""
 
-    def __init__(self, name: str, estate: Estate, secrets, storage=None, opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, args: AtlasDatabaseArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(type_token("atlas", "AtlasDatabase"), name, None, opts)
-        model = estate.atlas
-        if model is None:
-            raise ValueError("the estate declares no atlas")
-        self._estate = estate
-        tags = estate_tags(estate, purpose="database")
+        model, secrets, storage = args.atlas, args.secrets, args.storage
+        self._args = args
+        tags = args.tags(purpose="database")
 
         self.project = atlas.Project(model.project, name=model.project, org_id=model.org_id, tags=tags, opts=stateful(self))
         project_id = self.project.id
@@ -180,7 +197,7 @@ class AtlasDatabase(pulumi.ComponentResource):
             ),
             policy_item_weeklies=[
                 atlas.CloudBackupSchedulePolicyItemWeeklyArgs(
-                    frequency_interval=iso_weekday(estate.maintenance.preferred.start_day),
+                    frequency_interval=iso_weekday(args.maintenance.start_day),
                     retention_unit="weeks",
                     retention_value=backup.weekly_retention_weeks,
                 )
@@ -208,7 +225,7 @@ class AtlasDatabase(pulumi.ComponentResource):
                 opts=child(self),
             )
 
-        preferred = estate.maintenance.preferred
+        preferred = args.maintenance
         atlas.MaintenanceWindow(
             f"{model.project}-maintenance",
             project_id=project_id,
@@ -218,11 +235,11 @@ class AtlasDatabase(pulumi.ComponentResource):
             opts=child(self),
         )
 
-        self._alerts(model, project_id)
+        self.alerts = alert_configurations(self, model, project_id, args.subscriptions)
 
         self._uri_secrets: dict[str, tuple[str, Any]] = {}
         self._uris: dict[str, pulumi.Output[str]] = {}
-        for service in estate.services:
+        for service in args.services:
             if service.database:
                 self._user(service, project_id, secrets)
 
@@ -256,7 +273,7 @@ class AtlasDatabase(pulumi.ComponentResource):
                 setup.aws_configs.apply(lambda c: _first_aws_config(c, "atlas_aws_account_arn")),
                 setup.aws_configs.apply(lambda c: _first_aws_config(c, "atlas_assumed_role_external_id")),
             ).apply(lambda args: atlas_trust_policy(*args)),
-            tags=estate_tags(self._estate, purpose="atlas-snapshot-export"),
+            tags=self._args.tags(purpose="atlas-snapshot-export"),
             opts=child(self),
         )
         role_policy = aws.iam.RolePolicy(
@@ -281,45 +298,6 @@ class AtlasDatabase(pulumi.ComponentResource):
             # stateful: the schedule's exports point at it; Atlas checks it can write when registering.
             opts=stateful(self, depends_on=[role_policy]),
         )
-
-    def _alerts(self, model, project_id) -> None:
-        subscriptions = self._estate.alerting.subscriptions
-        for signal, (metric, units, field, matchers, what) in ALERT_METRICS.items():
-            threshold = getattr(model, field)
-            for severity, value in threshold.levels():
-                notifications = [
-                    atlas.AlertConfigurationNotificationArgs(
-                        type_name="EMAIL", email_address=s.endpoint, interval_min=60, delay_min=0
-                    )
-                    for s in subscriptions
-                    if s.protocol == "email" and severity in s.severities
-                ] + [
-                    atlas.AlertConfigurationNotificationArgs(
-                        type_name="SMS", mobile_number=s.endpoint, interval_min=60, delay_min=0
-                    )
-                    for s in subscriptions
-                    if s.protocol == "sms" and severity in s.severities
-                ]
-                if not notifications:
-                    raise ValueError(f"no email or sms subscriber receives {severity.value}: Atlas alert {signal} would notify nobody")
-                atlas.AlertConfiguration(
-                    f"{model.cluster}-{signal}-{severity.value}",
-                    project_id=project_id,
-                    event_type="OUTSIDE_METRIC_THRESHOLD",
-                    enabled=True,
-                    severity_override=ATLAS_SEVERITY[severity],
-                    matchers=[atlas.AlertConfigurationMatcherArgs(field_name="CLUSTER_NAME", operator="EQUALS", value=model.cluster)]
-                    + [atlas.AlertConfigurationMatcherArgs(field_name=f, operator="EQUALS", value=v) for f, v in matchers],
-                    metric_threshold_config=atlas.AlertConfigurationMetricThresholdConfigArgs(
-                        metric_name=metric,
-                        operator="GREATER_THAN" if threshold.direction == "above" else "LESS_THAN",
-                        threshold=value,
-                        units=units,
-                        mode="AVERAGE",
-                    ),
-                    notifications=notifications,
-                    opts=child(self),
-                )
 
     def _user(self, service: Service, project_id, secrets) -> None:
         database = service.database

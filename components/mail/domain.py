@@ -14,26 +14,26 @@ Runbook 001 verifies the domain and ``noreply@``, creates ``ses-bounces-complain
 - the feedback topic with its subscribers and a policy letting SES of this account publish;
 - templates, and a configuration set that requires TLS and publishes reputation metrics (senders
   name it in the ``X-SES-CONFIGURATION-SET`` header: SES v1 identities have no default set);
-- alarms on the account's ``Reputation.BounceRate`` and ``Reputation.ComplaintRate`` (fractions, as
-  SES reports them) through the alarm factory.
+- alarms on the account's reputation (bounce and complaint rates, fractions as SES reports them)
+  through the alarm factory, from the signal table (``signals.py``, ``monitoring.py``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
 import pulumi
 import pulumi_aws as aws
 
+from components.alarms import AlarmFactory
 from components.common import TopicPublisher, child, estate_tags, topic_policy_document, type_token
-from data.model import Estate
+from components.mail.monitoring import owner_of, reputation_alarms, slug
+from data.catalogue.ses import FEEDBACK_NOTIFICATION_TYPES
+from data.model import Estate, Mail
 
-NOTIFICATION_TYPES = ("Bounce", "Complaint")
-NAMESPACE = "AWS/SES"
 SPF_VALUE = "v=spf1 include:amazonses.com ~all"
-
-
-def slug(value: str) -> str:
-    """``noreply@symphonia.fr`` -> ``noreply-at-symphonia-fr`` (resource names, alarm owners)."""
-    return value.replace("@", "-at-").replace(".", "-").lower()
 
 
 def feedback_topic_policy(topic_arn: str, account_id: str, region: str, domain: str) -> str:
@@ -56,17 +56,31 @@ def dns_records(domain: str, region: str, mail_from: str, verification_token: st
     return records
 
 
+@dataclass
+class MailDomainArgs:
+    """The mail slice of the estate and the alarm factory."""
+
+    mail: Mail
+    region: str  # SES's region: the estate's primary region
+    tags: Callable[..., dict[str, str]]  # estate_tags of the estate, extra tags as keywords
+    alarms: AlarmFactory
+
+    @classmethod
+    def from_estate(cls, estate: Estate, *, alarms: AlarmFactory) -> MailDomainArgs:
+        if estate.mail is None:
+            raise ValueError("the estate declares no mail")
+        return cls(mail=estate.mail, region=estate.region, tags=partial(estate_tags, estate), alarms=alarms)
+
+
 class MailDomain(pulumi.ComponentResource):
     """SES identities, feedback, templates, configuration set and reputation alarms of one domain."""
 
-    def __init__(self, name: str, estate: Estate, alarms, opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, args: MailDomainArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(type_token("mail", "MailDomain"), name, None, opts)
-        mail = estate.mail
-        if mail is None:
-            raise ValueError("the estate declares no mail")
-        region = estate.region
+        mail = args.mail
+        region = args.region
         domain = mail.domain
-        owner = f"ses-{slug(domain)}"
+        owner = owner_of(mail)
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
 
         self.identity = aws.ses.DomainIdentity(f"{owner}-identity", domain=domain, opts=child(self))
@@ -90,7 +104,7 @@ class MailDomain(pulumi.ComponentResource):
             mail.feedback_topic,
             name=mail.feedback_topic,
             display_name=f"SES feedback {domain}"[:100],
-            tags=estate_tags(estate, purpose="mail-feedback"),
+            tags=args.tags(purpose="mail-feedback"),
             opts=child(self),
         )
         topic_policy = aws.sns.TopicPolicy(
@@ -111,7 +125,7 @@ class MailDomain(pulumi.ComponentResource):
                 opts=child(self),
             )
         for resource_prefix, identity in identities:
-            for notification_type in NOTIFICATION_TYPES:
+            for notification_type in FEEDBACK_NOTIFICATION_TYPES:
                 aws.ses.IdentityNotificationTopic(
                     f"{resource_prefix}-{notification_type.lower()}-notifications",
                     identity=identity,
@@ -137,17 +151,7 @@ class MailDomain(pulumi.ComponentResource):
         self.configuration_set_name = self.configuration_set.name
         self.identity_arn = self.identity.arn
 
-        # Reputation metrics are account-wide, updated a few times an hour; SES reviews an account at
-        # 5 % bounces / 0.1 % complaints. No mail sent means no datapoint: not an alarm.
-        for signal, metric, threshold, what in (
-            ("bounce-rate", "Reputation.BounceRate", mail.bounce_rate, "SES account bounce rate (fraction)"),
-            ("complaint-rate", "Reputation.ComplaintRate", mail.complaint_rate, "SES account complaint rate (fraction)"),
-        ):
-            alarms.threshold_alarms(
-                self, owner, signal, threshold,
-                what=what, unit="", namespace=NAMESPACE, metric_name=metric, statistic="Maximum",
-                period=900, evaluation_periods=1, treat_missing_data="notBreaching",
-            )
+        self.alarms = reputation_alarms(self, args.alarms, owner, mail)
 
         self.dns_records = pulumi.Output.all(self.identity.verification_token, dkim.dkim_tokens).apply(
             lambda args: dns_records(domain, region, self.mail_from_domain, args[0], list(args[1] or []))

@@ -1,0 +1,62 @@
+"""What watches the Atlas cluster: its alert configurations, from ``components/atlas/alerts.py``.
+
+Atlas cannot publish to SNS, so an alert notifies the same people the estate's alert topics reach:
+the email and SMS subscribers of that severity (https subscribers are paging/chat relays expecting
+SNS's format, which Atlas webhooks do not send).
+"""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_mongodbatlas as mongodbatlas
+
+from components.atlas.alerts import ALERTS, AtlasAlert
+from components.common import child
+from data.catalogue import atlas
+from data.model import Atlas, Severity, Subscription
+
+CHANNELS = {"email": (atlas.NOTIFY_EMAIL, "email_address"), "sms": (atlas.NOTIFY_SMS, "mobile_number")}
+
+
+def notifications(alert: AtlasAlert, severity: Severity, subscriptions: list[Subscription]) -> list:
+    """Email subscribers of ``severity`` first, then SMS ones; refuses an alert nobody would receive."""
+    found = [
+        mongodbatlas.AlertConfigurationNotificationArgs(
+            type_name=type_name, interval_min=alert.interval_min, delay_min=alert.delay_min, **{field: s.endpoint},
+        )
+        for protocol, (type_name, field) in CHANNELS.items()
+        for s in subscriptions
+        if s.protocol == protocol and severity in s.severities
+    ]
+    if not found:
+        raise ValueError(f"no email or sms subscriber receives {severity.value}: Atlas alert {alert.name} would notify nobody")
+    return found
+
+
+def alert_configurations(parent: pulumi.Resource, model: Atlas, project_id, subscriptions: list[Subscription]) -> list:
+    """One alert configuration per row and declared level, on the cluster's hosts."""
+    created = []
+    for alert in ALERTS:
+        threshold = getattr(model, alert.threshold_key)
+        for severity, value in threshold.levels():
+            created.append(mongodbatlas.AlertConfiguration(
+                f"{model.cluster}-{alert.name}-{severity.value}",
+                project_id=project_id,
+                event_type=atlas.OUTSIDE_METRIC_THRESHOLD,
+                enabled=True,
+                severity_override=atlas.SEVERITIES[severity.value],
+                matchers=[
+                    mongodbatlas.AlertConfigurationMatcherArgs(field_name=field, operator=atlas.MATCH_EQUALS, value=value_)
+                    for field, value_ in ((atlas.MATCH_CLUSTER, model.cluster), *alert.matchers)
+                ],
+                metric_threshold_config=mongodbatlas.AlertConfigurationMetricThresholdConfigArgs(
+                    metric_name=alert.metric.name,
+                    operator=atlas.OPERATORS[threshold.direction],
+                    threshold=value,
+                    units=alert.metric.units,
+                    mode=atlas.MODE_AVERAGE,
+                ),
+                notifications=notifications(alert, severity, subscriptions),
+                opts=child(parent),
+            ))
+    return created

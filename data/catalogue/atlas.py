@@ -1,0 +1,59 @@
+"""MongoDB Atlas alert vocabulary: the event type, metric names, units and operators of alert configurations.
+
+Atlas alerts are Atlas-native (not CloudWatch): an alert configuration with the event type
+``OUTSIDE_METRIC_THRESHOLD`` compares one host metric (``metricThreshold.metricName``) with a
+threshold in given ``units``, using ``GREATER_THAN`` or ``LESS_THAN``, on the metric's ``AVERAGE``;
+matchers narrow the hosts (``CLUSTER_NAME``, ``TYPE_NAME``...). Atlas notifies by its own channels
+(email, SMS...), it cannot publish to SNS.
+Admin API (create one alert configuration): https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-creategroupalertconfig
+Alert conditions (what each metric means): https://www.mongodb.com/docs/atlas/reference/alert-conditions/
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ADMIN_API_SOURCE = "https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-creategroupalertconfig"
+CONDITIONS_SOURCE = "https://www.mongodb.com/docs/atlas/reference/alert-conditions/"
+
+OUTSIDE_METRIC_THRESHOLD = "OUTSIDE_METRIC_THRESHOLD"  # eventTypeName of a metric alert
+MODE_AVERAGE = "AVERAGE"  # metricThreshold.mode: the only mode the API offers
+OPERATORS = {"above": "GREATER_THAN", "below": "LESS_THAN"}  # metricThreshold.operator
+SEVERITIES = {"warning": "WARNING", "critical": "CRITICAL"}  # severityOverride, by the estate's severity
+MATCH_EQUALS = "EQUALS"
+MATCH_CLUSTER = "CLUSTER_NAME"  # matcher fieldName: the hosts of one cluster
+MATCH_HOST_TYPE = "TYPE_NAME"  # matcher fieldName: PRIMARY, SECONDARY...
+SECONDARY = "SECONDARY"
+NOTIFY_EMAIL = "EMAIL"  # notifications[].typeName
+NOTIFY_SMS = "SMS"
+
+
+@dataclass(frozen=True)
+class AtlasMetric:
+    """One host metric an alert configuration can compare (``metricThreshold.metricName``)."""
+
+    name: str
+    units: str  # metricThreshold.units
+    condition: str  # the alert condition's name in the Atlas UI and CONDITIONS_SOURCE
+    description: str
+    source: str = CONDITIONS_SOURCE
+    note: str = ""
+
+
+_PERCENT_UNITS_NOTE = (
+    "A percentage; the Admin API's units enum has no percent unit and its page does not say which unit "
+    "a percentage metric takes: RAW (the number as Atlas reports it) is assumed, unverified against a live project."
+)
+
+CONNECTIONS_PERCENT = AtlasMetric(
+    "CONNECTIONS_PERCENT", "RAW", "Connections % of configured limit is",
+    "open connections as a percentage of the cluster tier's connection limit", note=_PERCENT_UNITS_NOTE,
+)
+OPLOG_SLAVE_LAG_MASTER_TIME = AtlasMetric(
+    "OPLOG_SLAVE_LAG_MASTER_TIME", "SECONDS", "Replication Lag is",
+    "how far a secondary's oplog lags the primary's, in time (secondaries only)",
+)
+DISK_PARTITION_SPACE_USED_DATA = AtlasMetric(
+    "DISK_PARTITION_SPACE_USED_DATA", "RAW", "Disk space % used on Data Partition is",
+    "space used on the data partition, % of its size", note=_PERCENT_UNITS_NOTE,
+)
