@@ -68,10 +68,25 @@ class SecretRef(StrictModel):
       a Secrets Manager secret (for JWT / session secrets the runbooks ask to be "random, 32+").
     """
 
-    secrets_manager: str | None = Field(default=None, pattern=r"^[A-Za-z0-9/_+=.@-]{1,512}$")
-    ssm: str | None = Field(default=None, pattern=r"^/?[A-Za-z0-9/_.-]{1,2048}$")
-    config: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$")
-    generated: int | None = Field(default=None, ge=32, le=128)
+    secrets_manager: str | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9/_+=.@-]{1,512}$",
+        description="Name of a Secrets Manager secret the program declares (and protects); operators put its"
+        " value out of band (`aws secretsmanager put-secret-value`).",
+    )
+    ssm: str | None = Field(
+        default=None, pattern=r"^/?[A-Za-z0-9/_.-]{1,2048}$",
+        description="Name of an existing SSM SecureString parameter.",
+    )
+    config: str | None = Field(
+        default=None, pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$",
+        description="A Pulumi secret config key (`pulumi config set --secret <key>`); the program stores its"
+        " value in a Secrets Manager secret.",
+    )
+    generated: int | None = Field(
+        default=None, ge=32, le=128,
+        description="Length of a random value generated once, kept in Pulumi state and a Secrets Manager"
+        " secret (runbooks 001/003: JWT and session secrets random, 32+ characters).",
+    )
 
     @model_validator(mode="after")
     def _exactly_one(self) -> SecretRef:
@@ -95,7 +110,10 @@ _WINDOW = re.compile(r"^(sun|mon|tue|wed|thu|fri|sat):([01]\d|2[0-3]):([0-5]\d)-
 class MaintenanceWindow(StrictModel):
     """A weekly UTC window in ElastiCache's syntax, ``ddd:hh:mm-ddd:hh:mm`` (seed 004: Sunday 02-05)."""
 
-    window: str
+    window: str = Field(
+        description="Weekly UTC window `ddd:hh:mm-ddd:hh:mm` (lower-case day, 24 h), 60 minutes to 24 hours"
+        " (the AWS limits).",
+    )
 
     @model_validator(mode="after")
     def _syntax(self) -> MaintenanceWindow:
@@ -137,16 +155,35 @@ class MaintenanceWindow(StrictModel):
 class Maintenance(StrictModel):
     """Seed 004: preferred Sunday 02:00-05:00 UTC, secondary Wednesday 02:00-04:00 UTC."""
 
-    preferred: MaintenanceWindow = MaintenanceWindow(window="sun:02:00-sun:05:00")
-    secondary: MaintenanceWindow = MaintenanceWindow(window="wed:02:00-wed:04:00")
+    preferred: MaintenanceWindow = Field(
+        default=MaintenanceWindow(window="sun:02:00-sun:05:00"),
+        description="The estate's maintenance window (seed 004 § 4.1: Sunday 02:00-05:00 UTC): Elastic"
+        " Beanstalk managed updates, the Atlas maintenance window, the cache's unless it names its own.",
+    )
+    secondary: MaintenanceWindow = Field(
+        default=MaintenanceWindow(window="wed:02:00-wed:04:00"),
+        description="Seed 004's secondary window (Wednesday 02:00-04:00 UTC); validated, not read by the"
+        " program today.",
+    )
 
 
 class Threshold(StrictModel):
     """A warning/critical pair on one signal. ``above``: alarm when the value rises past it."""
 
-    warning: float | None = None
-    critical: float | None = None
-    direction: Literal["above", "below"] = "above"
+    warning: float | None = Field(
+        default=None,
+        description="Level that raises the warning alarm (routed to the warning topic), in the signal's unit;"
+        " omitted: no warning alarm.",
+    )
+    critical: float | None = Field(
+        default=None,
+        description="Level that raises the critical alarm (routed to the critical topic), in the signal's unit;"
+        " omitted: no critical alarm. Beyond the warning level in the alarm's direction.",
+    )
+    direction: Literal["above", "below"] = Field(
+        default="above",
+        description="`above`: the alarm fires when the value rises past the level; `below`: when it falls under it.",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Threshold:

@@ -23,31 +23,52 @@ from data.model.storage import Bucket
 class Exemption(StrictModel):
     """A rule waived for one resource, with a reason and an expiry date (expired = violation)."""
 
-    policy: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)+$")
-    resource: str = Field(min_length=1)
-    reason: str = Field(min_length=10)
-    expires: date
+    policy: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)+$", description="The rule waived (docs/policies.md).")
+    resource: str = Field(
+        min_length=1, description="The resource's logical name or URN; `stack` for a stack-wide finding.",
+    )
+    reason: str = Field(min_length=10, description="Why, at least 10 characters (a ticket, a decision).")
+    expires: date = Field(
+        description="Last day the waiver holds (YYYY-MM-DD, UTC); after it `estate-exemption-unexpired` fails the check.",
+    )
 
 
 class Estate(StrictModel):
-    organisation: Name
-    environment: Name
-    region: str = Field(pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")
-    tags: dict[str, str] = {}
-    runbook_url: str = Field(pattern=r"^https://[^\s]+$")
-    maintenance: Maintenance = Maintenance()
-    alerting: Alerting
-    network: Network | None = None
-    services: list[Service] = Field(min_length=1)
-    cdn: list[CdnDistribution] = []
-    dashboards: list[OverviewDashboard] = []
-    platform_alarms: list[PlatformMetricAlarm] = []
-    buckets: list[Bucket] = []
-    cache: Cache | None = None
-    mail: Mail | None = None
-    atlas: Atlas | None = None
-    budget: Budget | None = None
-    exemptions: list[Exemption] = []
+    """The estate: ``monitored-estate:estate`` of a stack file (``region`` comes from ``aws:region``)."""
+
+    organisation: Name = Field(description="The organisation (tag `organisation`, prefix of the secrets' names).")
+    environment: Name = Field(description="The environment, e.g. `prod` (tag `environment`, prefix of the secrets' names).")
+    region: str = Field(
+        pattern=r"^[a-z]{2}(-[a-z]+)+-\d$",
+        description="The primary AWS region, from the stack's `aws:region` (not a key of the estate).",
+    )
+    tags: dict[str, str] = Field(default={}, description="Tags added to every taggable resource.")
+    runbook_url: str = Field(
+        pattern=r"^https://[^\s]+$",
+        description="The alarm runbook's URL; every alarm description ends `Runbook: <runbook_url>#<signal>`.",
+    )
+    maintenance: Maintenance = Field(
+        default=Maintenance(), description="Weekly maintenance windows (seed 004 § 4.1).",
+    )
+    alerting: Alerting = Field(description="The alert topics and who hears each severity.")
+    network: Network | None = Field(
+        default=None, description="The VPC, subnets and certificate; required with an Elastic Beanstalk service or a cache.",
+    )
+    services: list[Service] = Field(min_length=1, description="The services, at least one.")
+    cdn: list[CdnDistribution] = Field(default=[], description="CloudFront distributions watched (managed elsewhere).")
+    dashboards: list[OverviewDashboard] = Field(default=[], description="Overview dashboards across services.")
+    platform_alarms: list[PlatformMetricAlarm] = Field(
+        default=[],
+        description="Alarms on platform-wide application metrics (no service dimension), owned by an estate-level owner.",
+    )
+    buckets: list[Bucket] = Field(default=[], description="S3 buckets, one per purpose.")
+    cache: Cache | None = Field(default=None, description="The ElastiCache Redis cache; null: none.")
+    mail: Mail | None = Field(default=None, description="The SES sending domain; null: none.")
+    atlas: Atlas | None = Field(default=None, description="The MongoDB Atlas project and cluster; null: none.")
+    budget: Budget | None = Field(default=None, description="The monthly cost budget; null: none.")
+    exemptions: list[Exemption] = Field(
+        default=[], description="Policy rules waived for one resource, each with a reason and an expiry date.",
+    )
 
     def reference_problems(self) -> list[tuple[str, str]]:
         """Cross-references the field validators cannot see, as (key path, message) pairs."""

@@ -15,11 +15,22 @@ from data.secret_patterns import looks_secret
 class HealthCheck(StrictModel):
     """Runbook 001's ALB process health check."""
 
-    path: str = Field(default="/health", pattern=r"^/[^\s]*$")
-    interval: int = Field(default=30, ge=5, le=300)
-    timeout: int = Field(default=5, ge=2, le=120)
-    healthy_threshold: int = Field(default=2, ge=2, le=10)
-    unhealthy_threshold: int = Field(default=3, ge=2, le=10)
+    path: str = Field(
+        default="/health", pattern=r"^/[^\s]*$",
+        description="Path the load balancer (and the Route 53 check, on `public_url`) requests (runbook 001: `/health`).",
+    )
+    interval: int = Field(
+        default=30, ge=5, le=300, description="Seconds between the load balancer's checks (ALB range 5-300).",
+    )
+    timeout: int = Field(
+        default=5, ge=2, le=120, description="Seconds a check may take; below `interval` (ALB range 2-120).",
+    )
+    healthy_threshold: int = Field(
+        default=2, ge=2, le=10, description="Consecutive successes that make an instance healthy (ALB range 2-10).",
+    )
+    unhealthy_threshold: int = Field(
+        default=3, ge=2, le=10, description="Consecutive failures that make an instance unhealthy (ALB range 2-10).",
+    )
 
     @model_validator(mode="after")
     def _timeout_below_interval(self) -> HealthCheck:
@@ -31,10 +42,15 @@ class HealthCheck(StrictModel):
 class Scaling(StrictModel):
     """Autoscaling on CPU (runbook 000: 2 to 4 instances, 70 / 20 %)."""
 
-    min: int = Field(default=1, ge=1, le=100)
-    max: int = Field(default=2, ge=1, le=100)
-    cpu_upper: float = Field(default=70, gt=0, le=100)
-    cpu_lower: float = Field(default=20, ge=0, lt=100)
+    min: int = Field(default=1, ge=1, le=100, description="Fewest instances (runbook 000: 2 for the RT APIs).")
+    max: int = Field(default=2, ge=1, le=100, description="Most instances, at least `min` (runbook 000: 4).")
+    cpu_upper: float = Field(
+        default=70, gt=0, le=100, description="Average CPU (%) above which the group adds an instance (runbook 000: 70).",
+    )
+    cpu_lower: float = Field(
+        default=20, ge=0, lt=100,
+        description="Average CPU (%) below which it removes one; below `cpu_upper` (runbook 000: 20).",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Scaling:
@@ -48,11 +64,27 @@ class Scaling(StrictModel):
 class ServiceThresholds(StrictModel):
     """Warning/critical thresholds per signal; defaults from the runbooks (see docs/seed-decisions.md)."""
 
-    cpu: Threshold = percent_threshold(70, 85)  # seed 002; AWS/EC2 CPUUtilization (%)
-    health: Threshold = percent_threshold(15, 20)  # EnvironmentHealth: 15 Warning, 20 Degraded
-    error_rate_5xx: Threshold = percent_threshold(2, 5)  # seed 002/004, percent of requests
-    latency_p95: Threshold = percent_threshold(0.5, 2)  # seed 004, seconds (CloudWatch unit)
-    root_filesystem: Threshold = percent_threshold(80, 95)  # seed 002 disk (%)
+    cpu: Threshold = Field(
+        default=percent_threshold(70, 85),
+        description="Average CPU of the environment's instances, percent (AWS/EC2 CPUUtilization; seed 002: 70 / 85).",
+    )
+    health: Threshold = Field(
+        default=percent_threshold(15, 20),
+        description="Elastic Beanstalk EnvironmentHealth level, 0 Ok to 25 Severe (15 Warning, 20 Degraded); alarms"
+        " when it reaches the level.",
+    )
+    error_rate_5xx: Threshold = Field(
+        default=percent_threshold(2, 5),
+        description="5xx responses, percent of requests (seeds 002/004: 2 / 5).",
+    )
+    latency_p95: Threshold = Field(
+        default=percent_threshold(0.5, 2),
+        description="95th percentile request latency, seconds, above 0 and at most 60 (seed 004: 0.5 / 2).",
+    )
+    root_filesystem: Threshold = Field(
+        default=percent_threshold(80, 95),
+        description="Root filesystem used on the fullest instance, percent (seed 002 disk: 80 / 95).",
+    )
 
     @model_validator(mode="after")
     def _ranges(self) -> ServiceThresholds:
@@ -77,16 +109,36 @@ class ServiceThresholds(StrictModel):
 class MetricAlarm(StrictModel):
     """An alarm on an application (custom) metric, e.g. Symphonia/Production ErrorCount."""
 
-    signal: Name
-    namespace: str = Field(min_length=1, max_length=255, pattern=r"^[^:$][^:]*$")
-    metric: str = Field(min_length=1, max_length=255)
-    statistic: Literal["Sum", "Average", "Maximum", "Minimum", "SampleCount", "p50", "p90", "p95", "p99"] = "Sum"
-    period: int = Field(default=300, ge=10)
-    evaluation_periods: int = Field(default=1, ge=1, le=100)
-    dimensions: dict[str, str] = {}
-    threshold: Threshold
-    treat_missing_data: Literal["breaching", "notBreaching", "ignore", "missing"] = "notBreaching"
-    description: str = ""
+    signal: Name = Field(
+        description="The signal's name: the alarm is `<owner>-<signal>-<severity>` and links to the runbook"
+        " section `#<signal>`.",
+    )
+    namespace: str = Field(
+        min_length=1, max_length=255, pattern=r"^[^:$][^:]*$",
+        description="The CloudWatch namespace the application publishes to (runbook 001: `Symphonia/Production`).",
+    )
+    metric: str = Field(min_length=1, max_length=255, description="The metric name (e.g. `ErrorCount`).")
+    statistic: Literal["Sum", "Average", "Maximum", "Minimum", "SampleCount", "p50", "p90", "p95", "p99"] = Field(
+        default="Sum", description="The statistic the alarm compares with the threshold.",
+    )
+    period: int = Field(
+        default=300, ge=10,
+        description="Seconds per evaluated datapoint: 10, 20, 30 or a multiple of 60 (CloudWatch's rule).",
+    )
+    evaluation_periods: int = Field(
+        default=1, ge=1, le=100, description="Consecutive periods past the threshold before the alarm fires.",
+    )
+    dimensions: dict[str, str] = Field(
+        default={}, description="The metric's dimensions, name to value; empty for a metric published without any.",
+    )
+    threshold: Threshold = Field(description="The warning and critical levels, in the metric's unit.")
+    treat_missing_data: Literal["breaching", "notBreaching", "ignore", "missing"] = Field(
+        default="notBreaching",
+        description="How CloudWatch reads a period without data (`notBreaching`: no errors published, no alarm).",
+    )
+    description: str = Field(
+        default="", description="The sentence that opens the alarm description; empty: namespace, metric and statistic.",
+    )
 
     @model_validator(mode="after")
     def _period(self) -> MetricAlarm:
@@ -100,8 +152,10 @@ class PlatformMetricAlarm(MetricAlarm):
     Symphonia/Production ErrorCount): owned by the estate's ``owner`` (alarm ``<owner>-<signal>-<severity>``),
     not by one service, and shown on the overview ``dashboards`` named."""
 
-    owner: Name
-    dashboards: list[str] = []
+    owner: Name = Field(
+        description="The estate-level owner named in the alarm (e.g. `symphonia-platform`); not a service's name.",
+    )
+    dashboards: list[str] = Field(default=[], description="The overview dashboards (`dashboards[].name`) showing the alarm.")
 
 
 class Platform(StrictModel):
@@ -110,10 +164,18 @@ class Platform(StrictModel):
     solution_stack: str = Field(
         default="64bit Amazon Linux 2023 v6.6.7 running Node.js 22",
         pattern=r"^64bit Amazon Linux 2023 v\d+\.\d+\.\d+ running Node\.js (20|22|24)$",
+        description="The Elastic Beanstalk solution stack: Amazon Linux 2023 with a supported Node.js (20, 22 or 24);"
+        " runbook 000's Node 18 / Amazon Linux 2 branches are retired.",
     )
-    instance_type: str = Field(default="t3.small", pattern=r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
-    root_volume_type: Literal["gp3", "gp2", "io1"] = "gp3"
-    root_volume_size: int = Field(default=10, ge=8, le=16384)
+    instance_type: str = Field(
+        default="t3.small", pattern=r"^[a-z][a-z0-9-]*\.[a-z0-9]+$", description="The EC2 instance type of the environment.",
+    )
+    root_volume_type: Literal["gp3", "gp2", "io1"] = Field(
+        default="gp3", description="The instances' root EBS volume type (gp3: cheaper than gp2 at the same baseline).",
+    )
+    root_volume_size: int = Field(
+        default=10, ge=8, le=16384, description="The instances' root volume, GiB (at least the AMI's 8).",
+    )
 
 
 class Service(StrictModel):
@@ -124,26 +186,60 @@ class Service(StrictModel):
     elsewhere (the example estates of seeds 002-004), watched by its health check and metric alarms.
     """
 
-    name: Name
-    kind: Literal["beanstalk", "external"] = "beanstalk"
-    description: str = ""
-    application: Name | None = None
-    environment: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{2,38}[A-Za-z0-9]$")] | None = None
-    platform: Platform = Platform()
-    port: int | None = Field(default=None, ge=1, le=65535)
-    health_check: HealthCheck = HealthCheck()
-    public_url: str | None = Field(default=None, pattern=r"^https://[a-z0-9.-]+(:\d+)?$")
-    scaling: Scaling = Scaling()
-    log_retention_days: Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] = 30
-    thresholds: ServiceThresholds = ServiceThresholds()
-    metric_alarms: list[MetricAlarm] = []
-    env: dict[str, str] = {}
-    secrets: dict[str, SecretRef] = {}
-    database: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,63}$")
-    uses_cache: bool = False
-    uses_mail: bool = False
-    uses_documents: bool = False
-    runbook: str = ""
+    name: Name = Field(description="The service's name, unique: it names its resources, alarms and dashboard.")
+    kind: Literal["beanstalk", "external"] = Field(
+        default="beanstalk",
+        description="`beanstalk`: an Elastic Beanstalk application and environment declared here; `external`: hosted"
+        " elsewhere, watched by its health check and metric alarms (needs `public_url`).",
+    )
+    description: str = Field(default="", description="What the service does (the EB application's description, the dashboard's title line).")
+    application: Name | None = Field(default=None, description="The Elastic Beanstalk application name; null: the service's name.")
+    environment: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{2,38}[A-Za-z0-9]$")] | None = Field(
+        default=None,
+        description="The Elastic Beanstalk environment name (4-40 letters, digits, hyphens; EB's rule); null: `<name>-prod`.",
+    )
+    platform: Platform = Field(default=Platform(), description="The Elastic Beanstalk platform and instances.")
+    port: int | None = Field(
+        default=None, ge=1, le=65535, description="The port the application listens on (sets `PORT`).",
+    )
+    health_check: HealthCheck = Field(default=HealthCheck(), description="The load balancer's health check of the instances.")
+    public_url: str | None = Field(
+        default=None, pattern=r"^https://[a-z0-9.-]+(:\d+)?$",
+        description="The service's public `https://` origin; a Route 53 health check probes it (seed 003); required"
+        " for `kind: external`.",
+    )
+    scaling: Scaling = Field(default=Scaling(), description="Auto Scaling on CPU (runbook 000).")
+    log_retention_days: Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] = Field(
+        default=30,
+        description="Days the streamed logs are kept in CloudWatch Logs (one of the values CloudWatch accepts).",
+    )
+    thresholds: ServiceThresholds = Field(
+        default=ServiceThresholds(), description="Warning and critical levels of the service's signals (docs/runbooks.md).",
+    )
+    metric_alarms: list[MetricAlarm] = Field(default=[], description="Alarms on the service's own application metrics.")
+    env: dict[str, str] = Field(
+        default={},
+        description="Plain environment variables, name to value; a secret-looking name or value is refused (declare it"
+        " under `secrets`).",
+    )
+    secrets: dict[str, SecretRef] = Field(
+        default={},
+        description="Secret environment variables, name to where the value lives; the environment reads them as"
+        " Secrets Manager or SSM references.",
+    )
+    database: str | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9_-]{1,63}$",
+        description="The Atlas database the service owns: an Atlas user with readWrite on it alone, and `MONGODB_URI`"
+        " built from it. One service per database.",
+    )
+    uses_cache: bool = Field(default=False, description="Wire the estate's Redis cache (`REDIS_URL`); needs `cache`.")
+    uses_mail: bool = Field(
+        default=False, description="Let the instances send mail through the estate's SES domain; needs `mail`.",
+    )
+    uses_documents: bool = Field(
+        default=False, description="Let the instances read and write the documents bucket; needs a `documents` bucket.",
+    )
+    runbook: str = Field(default="", description="A link or note for the service's own runbook; not read by the program today.")
 
     @model_validator(mode="after")
     def _consistent(self) -> Service:

@@ -16,15 +16,25 @@ _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 
 class Transition(StrictModel):
-    days: int = Field(ge=0)
-    storage_class: Literal["STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"]
+    """A move to a cheaper storage class after some days."""
+
+    days: int = Field(
+        ge=0,
+        description="Days after creation (for noncurrent versions: after they became noncurrent); STANDARD_IA and"
+        " ONEZONE_IA need at least 30 (S3's minimum).",
+    )
+    storage_class: Literal["STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"] = Field(
+        description="The S3 storage class moved to.",
+    )
 
 
 class NoncurrentVersions(StrictModel):
     """What happens to overwritten/deleted versions (the seed forgets them: they would stay forever)."""
 
-    transition: Transition | None = None
-    expiration_days: int = Field(ge=1)
+    transition: Transition | None = Field(default=None, description="Where noncurrent versions move; null: they stay.")
+    expiration_days: int = Field(
+        ge=1, description="Days after which a noncurrent version is deleted; after the transition's days.",
+    )
 
     @model_validator(mode="after")
     def _order(self) -> NoncurrentVersions:
@@ -37,12 +47,20 @@ class NoncurrentVersions(StrictModel):
 
 
 class LifecycleRule(StrictModel):
-    id: str = Field(pattern=r"^[A-Za-z0-9 ._-]{1,255}$")
-    prefix: str = ""
-    transitions: list[Transition] = []
-    expiration_days: int | None = Field(default=None, ge=1)
-    noncurrent: NoncurrentVersions
-    abort_incomplete_multipart_days: int = Field(default=7, ge=1)
+    """One S3 lifecycle rule (runbook 001: "Lifecycle policies configurées")."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9 ._-]{1,255}$", description="The rule's id, unique in the bucket.")
+    prefix: str = Field(default="", description="The key prefix the rule applies to; empty: the whole bucket.")
+    transitions: list[Transition] = Field(default=[], description="Moves of current objects to cheaper classes.")
+    expiration_days: int | None = Field(
+        default=None, ge=1, description="Days after which current objects expire; after the last transition. Null: never.",
+    )
+    noncurrent: NoncurrentVersions = Field(
+        description="What becomes of overwritten and deleted versions (required: without it they are kept forever).",
+    )
+    abort_incomplete_multipart_days: int = Field(
+        default=7, ge=1, description="Days after which an unfinished multipart upload is aborted (its parts are billed).",
+    )
 
     @model_validator(mode="after")
     def _order(self) -> LifecycleRule:
@@ -56,11 +74,17 @@ class LifecycleRule(StrictModel):
 
 
 class Cors(StrictModel):
-    allowed_origins: list[str] = Field(min_length=1)
-    allowed_methods: list[Literal["GET", "PUT", "POST", "DELETE", "HEAD"]] = Field(min_length=1)
-    allowed_headers: list[str] = ["*"]
-    expose_headers: list[str] = []
-    max_age_seconds: int = Field(default=3000, ge=0)
+    """The documents bucket's CORS rule (runbook 001: "CORS configuré sur bucket documents")."""
+
+    allowed_origins: list[str] = Field(
+        min_length=1, description="The application origins allowed, `https://` only: no wildcard, no http, no path.",
+    )
+    allowed_methods: list[Literal["GET", "PUT", "POST", "DELETE", "HEAD"]] = Field(
+        min_length=1, description="The HTTP methods allowed.",
+    )
+    allowed_headers: list[str] = Field(default=["*"], description="Request headers allowed in a preflight.")
+    expose_headers: list[str] = Field(default=[], description="Response headers the browser may read.")
+    max_age_seconds: int = Field(default=3000, ge=0, description="Seconds a browser caches the preflight answer.")
 
     @model_validator(mode="after")
     def _https_only(self) -> Cors:
@@ -71,13 +95,22 @@ class Cors(StrictModel):
 
 
 class Bucket(StrictModel):
-    name: str
-    purpose: Literal["documents", "logs", "backups", "audit"]
-    versioning: bool = True
-    cors: Cors | None = None
-    lifecycle: list[LifecycleRule] = Field(min_length=1)
-    access_logging: bool = True
-    object_lock_years: int | None = Field(default=None, ge=1, le=100)
+    """An S3 bucket, encrypted, private, TLS-only (components/storage.py decides those once)."""
+
+    name: str = Field(description="The S3 bucket name (S3's naming rules: 3-63 lower-case letters, digits, dots, hyphens).")
+    purpose: Literal["documents", "logs", "backups", "audit"] = Field(
+        description="What it holds; one bucket per purpose. Services read it by purpose (`uses_documents`).",
+    )
+    versioning: bool = Field(default=True, description="Keep object versions (runbook 001: \"Versioning activé\").")
+    cors: Cors | None = Field(default=None, description="CORS for browsers; only on the `documents` bucket.")
+    lifecycle: list[LifecycleRule] = Field(min_length=1, description="Lifecycle rules, at least one.")
+    access_logging: bool = Field(
+        default=True, description="Log access to the `logs` bucket (under `s3-access/<bucket>/`); needs a `logs` bucket.",
+    )
+    object_lock_years: int | None = Field(
+        default=None, ge=1, le=100,
+        description="Object lock in COMPLIANCE mode for that many years (seed 004: audit, 5 years); null: no lock.",
+    )
 
     @model_validator(mode="after")
     def _valid(self) -> Bucket:
