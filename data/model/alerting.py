@@ -47,7 +47,7 @@ class SmsPreferences(StrictModel):
     )
     default_sms_type: Literal["Transactional", "Promotional"] = Field(
         default="Transactional",
-        description="SNS SMS type: `Transactional` is delivered first, for alerts (runbook 001).",
+        description="SNS SMS type: `Transactional` (critical messages, the most reliable delivery) for alerts (runbook 001).",
     )
 
 
