@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: preview test bench install clean renders
+.PHONY: preview test bench install clean renders docs
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m infra.bench
+
+# The reference tables of the docs (rules, stack-file keys, signals), rewritten from the code;
+# tests/test_reference_docs.py fails while they differ.
+docs: $(STAMP)
+	$(BIN)/python -m tools.reference
 
 # Every stack and example rendered as JSON into $(OUT): a refactoring commit leaves them byte-identical
 # (make renders OUT=/tmp/before; <change>; make renders OUT=/tmp/after; diff -r /tmp/before /tmp/after).

@@ -228,34 +228,9 @@ def test_merging_configs_adds_exemptions_and_lets_the_file_win_otherwise():
     assert base == {"x-a-b": {"exemptions": [{"resource": "r1"}], "window": "a"}}
 
 
-def test_the_docs_table_lists_every_rule_with_its_level_and_runbook_item():
-    from policies.rules import INFO
-
-    docs = (PROJECT_ROOT / "docs" / "policies.md").read_text(encoding="utf-8")
-    rows = {line.split("|")[1].strip().strip("`"): line for line in docs.splitlines() if line.startswith("| `")}
-    for rule in ALL_POLICIES:
-        row = rows.get(rule.name)
-        assert row is not None, f"{rule.name} is missing from docs/policies.md"
-        assert f"| {rule.enforcement_level.value} ({INFO[rule.name].category}) |" in row, rule.name
-        assert INFO[rule.name].runbook.replace("|", "/") in row, rule.name
-
-
 def test_a_stack_wide_finding_is_exempted_by_resource_stack(baseline):
     render = copy.deepcopy(baseline)
     render["resources"] = [r for r in render["resources"] if r["name"] != "monthly"]
     assert [v.policy for v in run_policies(render, config=CONFIG).violations] == ["cost-budget-notifications"]
     exempted = {**CONFIG, "cost-budget-notifications": {"exemptions": [{"resource": "stack", "reason": "billed by the parent org", "expires": FAR_FUTURE}]}}
     assert run_policies(render, config=exempted).violations == []
-
-
-def test_the_readme_table_lists_every_rule_with_its_severity_and_level():
-    from policies.rules import INFO
-
-    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    rows = {line.split("|")[1].strip().strip("`"): line for line in readme.splitlines() if line.startswith("| `")}
-    for rule in ALL_POLICIES:
-        row = rows.get(rule.name)
-        assert row is not None, f"{rule.name} is missing from the README's rules table"
-        severity = getattr(rule.severity, "value", rule.severity)
-        assert f"| {severity} | {rule.enforcement_level.value} |" in row, rule.name
-        assert INFO[rule.name].runbook.replace("|", "/") in row, rule.name

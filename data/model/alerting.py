@@ -1,0 +1,77 @@
+"""Alert routing: who hears each severity (runbooks 000/001: SNS topics, email and SMS)."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from data.model.base import SEVERITIES_BY_URGENCY, Name, Severity, StrictModel, unique
+
+
+class Subscription(StrictModel):
+    """A subscriber of the alert topics of the listed severities."""
+
+    name: Name = Field(description="The subscriber's name, unique in the list (it names the SNS subscriptions).")
+    protocol: Literal["email", "sms", "https"] = Field(description="How SNS delivers: email, SMS, or an HTTPS webhook.")
+    endpoint: str = Field(
+        description="Where: an email address, a phone number in E.164 form (`+33612345678`) or an `https://` URL,"
+        " matching `protocol`.",
+    )
+    severities: list[Severity] = Field(
+        min_length=1,
+        description="The severities whose topics this subscriber hears (seed 004 § 3.1: critical pages, warning"
+        " mails, info chats).",
+    )
+
+    @model_validator(mode="after")
+    def _endpoint_matches_protocol(self) -> Subscription:
+        checks = {
+            "email": (r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", "an email address"),
+            "sms": (r"^\+[1-9]\d{6,14}$", "a phone number in E.164 form (+33612345678)"),
+            "https": (r"^https://[^\s]+$", "an https:// URL"),
+        }
+        pattern, expected = checks[self.protocol]
+        if not re.match(pattern, self.endpoint, re.IGNORECASE):
+            raise ValueError(f"endpoint: '{self.endpoint}' must be {expected} for protocol {self.protocol}")
+        return self
+
+
+class SmsPreferences(StrictModel):
+    """Runbook 001: SMS spend limit 50 USD a month, transactional messages."""
+
+    monthly_spend_limit: int = Field(
+        default=50, ge=1, le=10000,
+        description="The account's SMS spend cap, USD a month (runbook 001: 50).",
+    )
+    default_sms_type: Literal["Transactional", "Promotional"] = Field(
+        default="Transactional",
+        description="SNS SMS type: `Transactional` (critical messages, the most reliable delivery) for alerts (runbook 001).",
+    )
+
+
+class Alerting(StrictModel):
+    """Where alarms go: one SNS topic per severity and region, and who subscribes to each."""
+
+    topic_prefix: Name = Field(
+        description="Prefix of the alert topics, named `<topic_prefix>-critical|warning|info` in every region"
+        " with alarms.",
+    )
+    subscriptions: list[Subscription] = Field(
+        min_length=1,
+        description="Who hears the alerts; every severity needs at least one subscriber.",
+    )
+    sms: SmsPreferences = Field(
+        default=SmsPreferences(),
+        description="The account's SMS preferences (runbook 001: 50 USD a month, transactional).",
+    )
+
+    @model_validator(mode="after")
+    def _every_severity_reaches_someone(self) -> Alerting:
+        covered = {sev for sub in self.subscriptions for sev in sub.severities}
+        missing = [sev.value for sev in SEVERITIES_BY_URGENCY if sev not in covered]
+        if missing:
+            raise ValueError(f"no subscription receives severity {', '.join(missing)}: every topic needs a subscriber")
+        unique([s.name for s in self.subscriptions], "subscription name")
+        return self

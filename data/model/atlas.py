@@ -1,0 +1,105 @@
+"""MongoDB Atlas: the project, its cluster, access list, backups, collections and indexes."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from data.model.base import Name, StrictModel, Threshold, percent_threshold
+
+
+class AtlasIndex(StrictModel):
+    """An index of a collection (runbook 001's indexes, TTL indexes included)."""
+
+    keys: dict[str, Literal[1, -1]] = Field(
+        min_length=1, description="The indexed fields in order, field to 1 (ascending) or -1 (descending).",
+    )
+    unique: bool = Field(default=False, description="Refuse two documents with the same key.")
+    sparse: bool = Field(default=False, description="Index only the documents that have the fields.")
+    expire_after_seconds: int | None = Field(
+        default=None, ge=0, description="A TTL index: documents expire that many seconds after the indexed date; null: no TTL.",
+    )
+
+
+class AtlasCollection(StrictModel):
+    """A collection whose indexes the estate manages."""
+
+    database: str = Field(description="Its database: a service's `database`.")
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,120}$", description="The collection name.")
+    indexes: list[AtlasIndex] = Field(
+        default=[], description="Its indexes; removing one drops it on the next `pulumi up` (docs/runbooks.md).",
+    )
+
+
+class AtlasAccessEntry(StrictModel):
+    """A network admitted to the project (Atlas "Network Access")."""
+
+    cidr: str = Field(
+        description="The network in CIDR form, at most /16 wide, never 0.0.0.0/0 (runbook 000 problem 2): the NAT"
+        " egress addresses, /32.",
+    )
+    comment: str = Field(min_length=1, description="Whose address it is.")
+
+    @model_validator(mode="after")
+    def _not_the_world(self) -> AtlasAccessEntry:
+        try:
+            network = ipaddress.ip_network(self.cidr, strict=True)
+        except ValueError:
+            raise ValueError(f"cidr: '{self.cidr}' is not a network in CIDR form (203.0.113.10/32)") from None
+        if network.prefixlen == 0:
+            raise ValueError(f"cidr: '{self.cidr}' opens the database to the whole internet; list the NAT egress addresses")
+        if network.prefixlen < 16:
+            raise ValueError(f"cidr: '{self.cidr}' is wider than /16; list the NAT egress addresses")
+        return self
+
+
+class AtlasBackup(StrictModel):
+    """Snapshot policy (the runbooks give none; ours: hourly 2 days, daily 7, weekly 4, monthly 12)."""
+
+    hourly_retention_days: int = Field(
+        default=2, ge=1, le=30, description="Days the snapshots taken every 6 hours are kept.",
+    )
+    daily_retention_days: int = Field(
+        default=7, ge=1, le=365, description="Days the daily snapshots are kept; also the point-in-time restore window.",
+    )
+    weekly_retention_weeks: int = Field(
+        default=4, ge=1, le=52, description="Weeks the weekly snapshots (on the maintenance day) are kept.",
+    )
+    monthly_retention_months: int = Field(default=12, ge=1, le=36, description="Months the monthly snapshots are kept.")
+    export_to_backups_bucket: bool = Field(
+        default=True,
+        description="Export a snapshot weekly to the `backups` bucket (runbook 000's weekly dump); needs a `backups` bucket.",
+    )
+
+
+class Atlas(StrictModel):
+    """The MongoDB Atlas project and its dedicated cluster (runbooks 000/001)."""
+
+    org_id: str = Field(pattern=r"^[0-9a-f]{24}$", description="The Atlas organisation id (24 hex digits).")
+    project: str = Field(min_length=1, max_length=64, description="The Atlas project name (Atlas: at most 64 characters).")
+    cluster: Name = Field(description="The cluster name.")
+    instance_size: str = Field(
+        default="M10", pattern=r"^M(10|20|30|40|50|60|80|140|200|300)$",
+        description="A dedicated tier (M10 and up: cloud backup needs one).",
+    )
+    region: str = Field(
+        default="EU_CENTRAL_1", pattern=r"^[A-Z0-9_]+$", description="The cluster's region in Atlas's spelling (`EU_CENTRAL_1`).",
+    )
+    mongo_version: str = Field(default="8.0", pattern=r"^\d+\.\d+$", description="The MongoDB major version.")
+    access_list: list[AtlasAccessEntry] = Field(min_length=1, description="The networks admitted; at least one.")
+    backup: AtlasBackup = Field(
+        default=AtlasBackup(), description="Cloud backup schedule and retention (runbook 001: \"Backup automatique activé\").",
+    )
+    collections: list[AtlasCollection] = Field(default=[], description="Collections whose indexes the estate manages.")
+    connections_percent: Threshold = Field(
+        default=percent_threshold(80, 95),
+        description="Atlas alert on connections, percent of the tier's limit (seed 002 DB connections: 80 / 95).",
+    )
+    replication_lag_seconds: Threshold = Field(
+        default=Threshold(warning=60, critical=300), description="Atlas alert on a secondary's replication lag, seconds.",
+    )
+    disk_percent: Threshold = Field(
+        default=percent_threshold(80, 90), description="Atlas alert on the data disk used, percent.",
+    )

@@ -1,0 +1,26 @@
+"""The monthly cost budget (runbook 001 "Budget alertes configuré")."""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from data.model.base import Name, StrictModel, format_number
+
+
+class Budget(StrictModel):
+    """Runbook 001 "Budget alertes configuré": monthly cost budget, alerts at 80 % and 100 %."""
+
+    name: Name = Field(description="The AWS Budgets budget name.")
+    monthly_limit_usd: float = Field(gt=0, description="The monthly cost budget, USD.")
+    alert_percentages: list[float] = Field(
+        default=[80, 100],
+        description="Percentages of the limit that notify, forecast and actual (runbook 001: 80 and 100); below 100 to"
+        " the warning topic, from 100 to the critical one. Each above 0, at most 1000.",
+    )
+
+    @model_validator(mode="after")
+    def _ranges(self) -> Budget:
+        for value in self.alert_percentages:
+            if not 0 < value <= 1000:
+                raise ValueError(f"alert_percentages: {format_number(value)} must be above 0 and at most 1000")
+        return self

@@ -1,0 +1,61 @@
+"""ElastiCache Redis (runbook 001's symphonia-redis-prod) and its thresholds."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from data.model.base import MaintenanceWindow, Name, SecretRef, StrictModel, Threshold, percent_threshold
+
+
+class CacheThresholds(StrictModel):
+    """Levels of the cache's alarms, each on the worst node of the replication group."""
+
+    cpu: Threshold = Field(
+        default=percent_threshold(70, 85), description="Host CPU, percent (ElastiCache CPUUtilization; seed 002: 70 / 85).",
+    )
+    engine_cpu: Threshold = Field(
+        default=percent_threshold(70, 90),
+        description="The Redis thread's CPU, percent (EngineCPUUtilization): Redis is single-threaded, so it saturates first.",
+    )
+    memory: Threshold = Field(
+        default=percent_threshold(75, 90),
+        description="Memory used of maxmemory, percent (DatabaseMemoryUsagePercentage; seed 002 memory: 75 / 90).",
+    )
+    evictions: Threshold = Field(
+        default=Threshold(warning=100, critical=1000), description="Keys evicted for lack of memory, per 5 minutes.",
+    )
+    connections: Threshold = Field(
+        default=Threshold(warning=1000, critical=5000), description="Client connections (CurrConnections, maximum).",
+    )
+
+
+class Cache(StrictModel):
+    """ElastiCache Redis (runbook 001's symphonia-redis-prod), encrypted, with an AUTH token."""
+
+    name: Name = Field(description="The replication group id (runbook 001: `symphonia-redis-prod`).")
+    engine_version: str = Field(default="7.1", pattern=r"^7\.\d+$", description="The Redis engine version, 7.x.")
+    node_type: str = Field(
+        default="cache.t3.micro", pattern=r"^cache\.[a-z0-9]+\.[a-z0-9]+$", description="The ElastiCache node type.",
+    )
+    replicas: int = Field(
+        default=1, ge=0, le=5,
+        description="Read replicas beside the primary (ElastiCache: at most 5); one or more adds automatic failover"
+        " and Multi-AZ.",
+    )
+    auth_token: SecretRef = Field(
+        default=SecretRef(generated=64),
+        description="Where the Redis AUTH token lives (ElastiCache: 16-128 characters); default a generated 64.",
+    )
+    maintenance_window: MaintenanceWindow | None = Field(
+        default=None, description="The cache's weekly maintenance window; null: the estate's `maintenance.preferred`.",
+    )
+    snapshot_retention_days: int = Field(
+        default=7, ge=1, le=35, description="Days the daily snapshots are kept (ElastiCache: at most 35).",
+    )
+    snapshot_window: str = Field(
+        default="00:00-01:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$",
+        description="The daily UTC snapshot window, `hh:mm-hh:mm`.",
+    )
+    thresholds: CacheThresholds = Field(
+        default=CacheThresholds(), description="Warning and critical levels of the cache's signals (docs/runbooks.md).",
+    )

@@ -1,0 +1,145 @@
+"""The estate: the root of the stack file's ``monitored-estate:estate``, its policy exemptions, and
+the cross-references between its parts that no single field validator can see."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from data.model.alerting import Alerting
+from data.model.atlas import Atlas
+from data.model.base import Maintenance, Name, StrictModel, duplicates
+from data.model.budget import Budget
+from data.model.cache import Cache
+from data.model.cdn import CdnDistribution
+from data.model.dashboards import OverviewDashboard
+from data.model.mail import Mail
+from data.model.network import Network
+from data.model.services import PlatformMetricAlarm, Service
+from data.model.storage import Bucket
+
+
+class Exemption(StrictModel):
+    """A rule waived for one resource, with a reason and an expiry date (expired = violation)."""
+
+    policy: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)+$", description="The rule waived (docs/policies.md).")
+    resource: str = Field(
+        min_length=1, description="The resource's logical name or URN; `stack` for a stack-wide finding.",
+    )
+    reason: str = Field(min_length=10, description="Why, at least 10 characters (a ticket, a decision).")
+    expires: date = Field(
+        description="Last day the waiver holds (YYYY-MM-DD, UTC); after it `estate-exemption-unexpired` fails the check.",
+    )
+
+
+class Estate(StrictModel):
+    """The estate: ``monitored-estate:estate`` of a stack file (``region`` comes from ``aws:region``)."""
+
+    organisation: Name = Field(description="The organisation (tag `organisation`, prefix of the secrets' names).")
+    environment: Name = Field(description="The environment, e.g. `prod` (tag `environment`, prefix of the secrets' names).")
+    region: str = Field(
+        pattern=r"^[a-z]{2}(-[a-z]+)+-\d$",
+        description="The primary AWS region, from the stack's `aws:region` (not a key of the estate).",
+    )
+    tags: dict[str, str] = Field(default={}, description="Tags added to every taggable resource.")
+    runbook_url: str = Field(
+        pattern=r"^https://[^\s]+$",
+        description="The alarm runbook's URL; every alarm description ends `Runbook: <runbook_url>#<signal>`.",
+    )
+    maintenance: Maintenance = Field(
+        default=Maintenance(), description="Weekly maintenance windows (seed 004 § 4.1).",
+    )
+    alerting: Alerting = Field(description="The alert topics and who hears each severity.")
+    network: Network | None = Field(
+        default=None, description="The VPC, subnets and certificate; required with an Elastic Beanstalk service or a cache.",
+    )
+    services: list[Service] = Field(min_length=1, description="The services, at least one.")
+    cdn: list[CdnDistribution] = Field(default=[], description="CloudFront distributions watched (managed elsewhere).")
+    dashboards: list[OverviewDashboard] = Field(default=[], description="Overview dashboards across services.")
+    platform_alarms: list[PlatformMetricAlarm] = Field(
+        default=[],
+        description="Alarms on platform-wide application metrics (no service dimension), owned by an estate-level owner.",
+    )
+    buckets: list[Bucket] = Field(default=[], description="S3 buckets, one per purpose.")
+    cache: Cache | None = Field(default=None, description="The ElastiCache Redis cache; null: none.")
+    mail: Mail | None = Field(default=None, description="The SES sending domain; null: none.")
+    atlas: Atlas | None = Field(default=None, description="The MongoDB Atlas project and cluster; null: none.")
+    budget: Budget | None = Field(default=None, description="The monthly cost budget; null: none.")
+    exemptions: list[Exemption] = Field(
+        default=[], description="Policy rules waived for one resource, each with a reason and an expiry date.",
+    )
+
+    def reference_problems(self) -> list[tuple[str, str]]:
+        """Cross-references the field validators cannot see, as (key path, message) pairs."""
+        problems: list[tuple[str, str]] = []
+        problems += duplicates("services", [s.name for s in self.services], "name", "service name")
+        problems += duplicates(
+            "services", [s.environment_name if s.kind == "beanstalk" else None for s in self.services],
+            "environment", "environment name",
+        )
+        owners: dict[str, int] = {}
+        for i, service in enumerate(self.services):
+            if service.database is None:
+                continue
+            if service.database in owners:
+                problems.append((
+                    f"services[{i}].database",
+                    f"'{service.database}' is already the database of services[{owners[service.database]}];"
+                    " each service owns its database (one Atlas user with readWrite on it alone)",
+                ))
+            else:
+                owners[service.database] = i
+        problems += duplicates("buckets", [b.name for b in self.buckets], "name", "bucket name")
+        problems += duplicates("dashboards", [d.name for d in self.dashboards], "name", "dashboard name")
+        problems += duplicates("cdn", [c.name for c in self.cdn], "name", "cdn name")
+        names = {s.name for s in self.services}
+        for i, dist in enumerate(self.cdn):
+            if dist.service not in names:
+                problems.append((f"cdn[{i}].service", f"unknown service '{dist.service}' (declared: {', '.join(sorted(names))})"))
+        for i, board in enumerate(self.dashboards):
+            for j, name in enumerate(board.services):
+                if name not in names:
+                    problems.append((f"dashboards[{i}].services[{j}]", f"unknown service '{name}' (declared: {', '.join(sorted(names))})"))
+        boards = {d.name for d in self.dashboards}
+        for i, alarm in enumerate(self.platform_alarms):
+            if alarm.owner in names:
+                problems.append((f"platform_alarms[{i}].owner", f"'{alarm.owner}' is a service: declare it under that service's metric_alarms"))
+            for j, board in enumerate(alarm.dashboards):
+                if board not in boards:
+                    problems.append((f"platform_alarms[{i}].dashboards[{j}]", f"unknown dashboard '{board}' (declared: {', '.join(sorted(boards))})"))
+        if any(s.kind == "beanstalk" for s in self.services) and self.network is None:
+            problems.append(("network", "required when a service runs on Elastic Beanstalk (vpc_id, subnets, certificate_arn)"))
+        if self.cache is not None and self.network is None:
+            problems.append(("cache", "needs network: the cache lives in its private subnets"))
+        purposes = {b.purpose for b in self.buckets}
+        for i, service in enumerate(self.services):
+            if service.uses_cache and self.cache is None:
+                problems.append((f"services[{i}].uses_cache", "no cache is declared"))
+            if service.uses_mail and self.mail is None:
+                problems.append((f"services[{i}].uses_mail", "no mail is declared"))
+            if service.uses_documents and "documents" not in purposes:
+                problems.append((f"services[{i}].uses_documents", "no bucket with purpose 'documents' is declared"))
+            if service.database and self.atlas is None:
+                problems.append((f"services[{i}].database", "no atlas is declared"))
+        for i, bucket in enumerate(self.buckets):
+            if bucket.access_logging and "logs" not in purposes:
+                problems.append((f"buckets[{i}].access_logging", "needs a bucket with purpose 'logs' to log into"))
+        for purpose in ("documents", "logs", "backups", "audit"):
+            indexes = [i for i, b in enumerate(self.buckets) if b.purpose == purpose]
+            for i in indexes[1:]:
+                problems.append((f"buckets[{i}].purpose", f"a second '{purpose}' bucket; each purpose has one bucket"))
+        if self.atlas and self.atlas.backup.export_to_backups_bucket and "backups" not in purposes:
+            problems.append(("atlas.backup.export_to_backups_bucket", "needs a bucket with purpose 'backups'"))
+        if self.atlas:
+            databases = {s.database for s in self.services if s.database}
+            for i, coll in enumerate(self.atlas.collections):
+                if coll.database not in databases:
+                    problems.append((f"atlas.collections[{i}].database", f"'{coll.database}' is no service's database"))
+        return problems
+
+    def bucket_for(self, purpose: str) -> Bucket | None:
+        return next((b for b in self.buckets if b.purpose == purpose), None)
+
+    def service(self, name: str) -> Service:
+        return next(s for s in self.services if s.name == name)

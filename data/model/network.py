@@ -1,0 +1,25 @@
+"""The account's network the estate lives in: VPC, subnets, the load balancers' certificate."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from data.model.base import StrictModel
+
+
+class Network(StrictModel):
+    """Account-specific network the estate lives in (the runbooks leave it as vpc-XXXXXXXX)."""
+
+    vpc_id: str = Field(pattern=r"^vpc-[0-9a-f]{8,17}$", description="The VPC the environments and the cache live in.")
+    public_subnet_ids: list[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]] = Field(
+        min_length=2, description="Subnets of the load balancers, in at least two availability zones (ALB's rule).",
+    )
+    private_subnet_ids: list[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]] = Field(
+        min_length=2, description="Subnets of the instances and the cache, in at least two availability zones.",
+    )
+    certificate_arn: str = Field(
+        pattern=r"^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}$",
+        description="The ACM certificate of the HTTPS listeners on 443 (seed 003: HTTPS forced).",
+    )

@@ -1,0 +1,272 @@
+"""A service of the estate: its Elastic Beanstalk environment (platform, health check, scaling),
+its thresholds, its application metric alarms, its environment and secrets."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from data.model.base import Name, SecretRef, StrictModel, Threshold, check_percentages, format_number, percent_threshold
+from data.secret_patterns import looks_secret
+
+
+class HealthCheck(StrictModel):
+    """Runbook 001's ALB process health check."""
+
+    path: str = Field(
+        default="/health", pattern=r"^/[^\s]*$",
+        description="Path the load balancer (and the Route 53 check, on `public_url`) requests (runbook 001: `/health`).",
+    )
+    interval: int = Field(
+        default=30, ge=5, le=300, description="Seconds between the load balancer's checks (ALB range 5-300).",
+    )
+    timeout: int = Field(
+        default=5, ge=2, le=120, description="Seconds a check may take; below `interval` (ALB range 2-120).",
+    )
+    healthy_threshold: int = Field(
+        default=2, ge=2, le=10, description="Consecutive successes that make an instance healthy (ALB range 2-10).",
+    )
+    unhealthy_threshold: int = Field(
+        default=3, ge=2, le=10, description="Consecutive failures that make an instance unhealthy (ALB range 2-10).",
+    )
+
+    @model_validator(mode="after")
+    def _timeout_below_interval(self) -> HealthCheck:
+        if self.timeout >= self.interval:
+            raise ValueError(f"timeout ({self.timeout}) must be below interval ({self.interval})")
+        return self
+
+
+class Scaling(StrictModel):
+    """Autoscaling on CPU (runbook 000: 2 to 4 instances, 70 / 20 %)."""
+
+    min: int = Field(default=1, ge=1, le=100, description="Fewest instances (runbook 000: 2 for the RT APIs).")
+    max: int = Field(default=2, ge=1, le=100, description="Most instances, at least `min` (runbook 000: 4).")
+    cpu_upper: float = Field(
+        default=70, gt=0, le=100, description="Average CPU (%) above which the group adds an instance (runbook 000: 70).",
+    )
+    cpu_lower: float = Field(
+        default=20, ge=0, lt=100,
+        description="Average CPU (%) below which it removes one; below `cpu_upper` (runbook 000: 20).",
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Scaling:
+        if self.max < self.min:
+            raise ValueError(f"max: {self.max} must be at least min ({self.min})")
+        if self.cpu_lower >= self.cpu_upper:
+            raise ValueError(f"cpu_lower ({format_number(self.cpu_lower)}) must be below cpu_upper ({format_number(self.cpu_upper)})")
+        return self
+
+
+class ServiceThresholds(StrictModel):
+    """Warning/critical thresholds per signal; defaults from the runbooks (see docs/seed-decisions.md)."""
+
+    cpu: Threshold = Field(
+        default=percent_threshold(70, 85),
+        description="Average CPU of the environment's instances, percent (AWS/EC2 CPUUtilization; seed 002: 70 / 85).",
+    )
+    health: Threshold = Field(
+        default=percent_threshold(15, 20),
+        description="Elastic Beanstalk EnvironmentHealth level, 0 Ok to 25 Severe (15 Warning, 20 Degraded); alarms"
+        " when it reaches the level.",
+    )
+    error_rate_5xx: Threshold = Field(
+        default=percent_threshold(2, 5),
+        description="5xx responses, percent of requests (seeds 002/004: 2 / 5).",
+    )
+    latency_p95: Threshold = Field(
+        default=percent_threshold(0.5, 2),
+        description="95th percentile request latency, seconds, above 0 and at most 60 (seed 004: 0.5 / 2).",
+    )
+    root_filesystem: Threshold = Field(
+        default=percent_threshold(80, 95),
+        description="Root filesystem used on the fullest instance, percent (seed 002 disk: 80 / 95).",
+    )
+
+    @model_validator(mode="after")
+    def _ranges(self) -> ServiceThresholds:
+        for field in ("cpu", "error_rate_5xx", "root_filesystem"):
+            try:
+                check_percentages(getattr(self, field))
+            except ValueError as error:
+                raise ValueError(f"{field}: {error}") from None
+        try:
+            check_percentages(self.health, upper=25)
+        except ValueError as error:
+            raise ValueError(f"health: {error} (EnvironmentHealth runs 0 OK to 25 Severe)") from None
+        for _, value in self.latency_p95.levels():
+            if not 0 < value <= 60:
+                raise ValueError(f"latency_p95: {format_number(value)} is out of range: expected seconds, above 0 and at most 60")
+        for field in ("cpu", "health", "error_rate_5xx", "latency_p95", "root_filesystem"):
+            if getattr(self, field).direction != "above":
+                raise ValueError(f"{field}: direction must be 'above' (the signal is bad when it rises)")
+        return self
+
+
+class MetricAlarm(StrictModel):
+    """An alarm on an application (custom) metric, e.g. Symphonia/Production ErrorCount."""
+
+    signal: Name = Field(
+        description="The signal's name: the alarm is `<owner>-<signal>-<severity>` and links to the runbook"
+        " section `#<signal>`.",
+    )
+    namespace: str = Field(
+        min_length=1, max_length=255, pattern=r"^[^:$][^:]*$",
+        description="The CloudWatch namespace the application publishes to (runbook 001: `Symphonia/Production`).",
+    )
+    metric: str = Field(min_length=1, max_length=255, description="The metric name (e.g. `ErrorCount`).")
+    statistic: Literal["Sum", "Average", "Maximum", "Minimum", "SampleCount", "p50", "p90", "p95", "p99"] = Field(
+        default="Sum", description="The statistic the alarm compares with the threshold.",
+    )
+    period: int = Field(
+        default=300, ge=10,
+        description="Seconds per evaluated datapoint: 10, 20, 30 or a multiple of 60 (CloudWatch's rule).",
+    )
+    evaluation_periods: int = Field(
+        default=1, ge=1, le=100, description="Consecutive periods past the threshold before the alarm fires.",
+    )
+    dimensions: dict[str, str] = Field(
+        default={}, description="The metric's dimensions, name to value; empty for a metric published without any.",
+    )
+    threshold: Threshold = Field(description="The warning and critical levels, in the metric's unit.")
+    treat_missing_data: Literal["breaching", "notBreaching", "ignore", "missing"] = Field(
+        default="notBreaching",
+        description="How CloudWatch reads a period without data (`notBreaching`: no errors published, no alarm).",
+    )
+    description: str = Field(
+        default="", description="The sentence that opens the alarm description; empty: namespace, metric and statistic.",
+    )
+
+    @model_validator(mode="after")
+    def _period(self) -> MetricAlarm:
+        if self.period not in (10, 20, 30) and self.period % 60:
+            raise ValueError(f"period ({self.period}) must be 10, 20, 30 or a multiple of 60 seconds")
+        return self
+
+
+class PlatformMetricAlarm(MetricAlarm):
+    """An alarm on a platform-wide custom metric (published without a service dimension, e.g.
+    Symphonia/Production ErrorCount): owned by the estate's ``owner`` (alarm ``<owner>-<signal>-<severity>``),
+    not by one service, and shown on the overview ``dashboards`` named."""
+
+    owner: Name = Field(
+        description="The estate-level owner named in the alarm (e.g. `symphonia-platform`); not a service's name.",
+    )
+    dashboards: list[str] = Field(default=[], description="The overview dashboards (`dashboards[].name`) showing the alarm.")
+
+
+class Platform(StrictModel):
+    """An Elastic Beanstalk platform branch (Amazon Linux 2023). Node 18 / AL1 options are retired."""
+
+    solution_stack: str = Field(
+        default="64bit Amazon Linux 2023 v6.6.7 running Node.js 22",
+        pattern=r"^64bit Amazon Linux 2023 v\d+\.\d+\.\d+ running Node\.js (20|22|24)$",
+        description="The Elastic Beanstalk solution stack: Amazon Linux 2023 with a supported Node.js (20, 22 or 24);"
+        " runbook 000's Node 18 / Amazon Linux 2 branches are retired.",
+    )
+    instance_type: str = Field(
+        default="t3.small", pattern=r"^[a-z][a-z0-9-]*\.[a-z0-9]+$", description="The EC2 instance type of the environment.",
+    )
+    root_volume_type: Literal["gp3", "gp2", "io1"] = Field(
+        default="gp3", description="The instances' root EBS volume type (gp3: cheaper than gp2 at the same baseline).",
+    )
+    root_volume_size: int = Field(
+        default=10, ge=8, le=16384, description="The instances' root volume, GiB (at least the AMI's 8).",
+    )
+
+
+class Service(StrictModel):
+    """One service of the estate.
+
+    ``kind: beanstalk`` is an Elastic Beanstalk application + environment watched from inside
+    (enhanced health) and outside (Route 53 health check); ``kind: external`` is a service hosted
+    elsewhere (the example estates of seeds 002-004), watched by its health check and metric alarms.
+    """
+
+    name: Name = Field(description="The service's name, unique: it names its resources, alarms and dashboard.")
+    kind: Literal["beanstalk", "external"] = Field(
+        default="beanstalk",
+        description="`beanstalk`: an Elastic Beanstalk application and environment declared here; `external`: hosted"
+        " elsewhere, watched by its health check and metric alarms (needs `public_url`).",
+    )
+    description: str = Field(default="", description="What the service does (the EB application's description, the dashboard's title line).")
+    application: Name | None = Field(default=None, description="The Elastic Beanstalk application name; null: the service's name.")
+    environment: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{2,38}[A-Za-z0-9]$")] | None = Field(
+        default=None,
+        description="The Elastic Beanstalk environment name (4-40 letters, digits, hyphens; EB's rule); null: `<name>-prod`.",
+    )
+    platform: Platform = Field(default=Platform(), description="The Elastic Beanstalk platform and instances.")
+    port: int | None = Field(
+        default=None, ge=1, le=65535, description="The port the application listens on (sets `PORT`).",
+    )
+    health_check: HealthCheck = Field(default=HealthCheck(), description="The load balancer's health check of the instances.")
+    public_url: str | None = Field(
+        default=None, pattern=r"^https://[a-z0-9.-]+(:\d+)?$",
+        description="The service's public `https://` origin; a Route 53 health check probes it (seed 003); required"
+        " for `kind: external`.",
+    )
+    scaling: Scaling = Field(default=Scaling(), description="Auto Scaling on CPU (runbook 000).")
+    log_retention_days: Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] = Field(
+        default=30,
+        description="Days the streamed logs are kept in CloudWatch Logs (one of the values CloudWatch accepts).",
+    )
+    thresholds: ServiceThresholds = Field(
+        default=ServiceThresholds(), description="Warning and critical levels of the service's signals (docs/runbooks.md).",
+    )
+    metric_alarms: list[MetricAlarm] = Field(default=[], description="Alarms on the service's own application metrics.")
+    env: dict[str, str] = Field(
+        default={},
+        description="Plain environment variables, name to value; a secret-looking name or value is refused (declare it"
+        " under `secrets`).",
+    )
+    secrets: dict[str, SecretRef] = Field(
+        default={},
+        description="Secret environment variables, name to where the value lives; the environment reads them as"
+        " Secrets Manager or SSM references.",
+    )
+    database: str | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9_-]{1,63}$",
+        description="The Atlas database the service owns: an Atlas user with readWrite on it alone, and `MONGODB_URI`"
+        " built from it. One service per database.",
+    )
+    uses_cache: bool = Field(default=False, description="Wire the estate's Redis cache (`REDIS_URL`); needs `cache`.")
+    uses_mail: bool = Field(
+        default=False, description="Let the instances send mail through the estate's SES domain; needs `mail`.",
+    )
+    uses_documents: bool = Field(
+        default=False, description="Let the instances read and write the documents bucket; needs a `documents` bucket.",
+    )
+    runbook: str = Field(default="", description="A link or note for the service's own runbook; not read by the program today.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Service:
+        for key, value in self.env.items():
+            if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", key):
+                raise ValueError(f"env: '{key}' is not a valid environment variable name")
+            if looks_secret(key, value):
+                raise ValueError(
+                    f"env.{key}: looks like a secret and must not be plaintext; declare it under"
+                    " secrets with secrets_manager, ssm, config or generated"
+                )
+        for key in self.secrets:
+            if key in self.env:
+                raise ValueError(f"secrets.{key}: also declared in env; declare it once")
+        if "MONGODB_URI" in self.secrets and self.database:
+            raise ValueError("secrets.MONGODB_URI: the program builds it from the Atlas user of 'database'; remove it")
+        if self.kind == "beanstalk":
+            if "PORT" in self.env and self.port is not None and self.env["PORT"] != str(self.port):
+                raise ValueError(f"env.PORT ({self.env['PORT']}) contradicts port ({self.port}); declare port only")
+        elif self.public_url is None:
+            raise ValueError("an external service needs public_url: its health check is how it is watched")
+        return self
+
+    @property
+    def application_name(self) -> str:
+        return self.application or self.name
+
+    @property
+    def environment_name(self) -> str:
+        return self.environment or f"{self.name}-prod"

@@ -1,0 +1,135 @@
+"""S3 buckets: one per purpose, with lifecycle rules, CORS for the documents bucket, access logging."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from data.model.base import StrictModel, unique
+
+
+STORAGE_CLASSES = ("STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE")
+_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+
+class Transition(StrictModel):
+    """A move to a cheaper storage class after some days."""
+
+    days: int = Field(
+        ge=0,
+        description="Days after creation (for noncurrent versions: after they became noncurrent); STANDARD_IA and"
+        " ONEZONE_IA need at least 30 (S3's minimum).",
+    )
+    storage_class: Literal["STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"] = Field(
+        description="The S3 storage class moved to.",
+    )
+
+
+class NoncurrentVersions(StrictModel):
+    """What happens to overwritten/deleted versions (the seed forgets them: they would stay forever)."""
+
+    transition: Transition | None = Field(default=None, description="Where noncurrent versions move; null: they stay.")
+    expiration_days: int = Field(
+        ge=1, description="Days after which a noncurrent version is deleted; after the transition's days.",
+    )
+
+    @model_validator(mode="after")
+    def _order(self) -> NoncurrentVersions:
+        if self.transition and self.expiration_days <= self.transition.days:
+            raise ValueError(
+                f"expiration_days: {self.expiration_days} must come after the transition"
+                f" ({self.transition.days} days)"
+            )
+        return self
+
+
+class LifecycleRule(StrictModel):
+    """One S3 lifecycle rule (runbook 001: "Lifecycle policies configurées")."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9 ._-]{1,255}$", description="The rule's id, unique in the bucket.")
+    prefix: str = Field(default="", description="The key prefix the rule applies to; empty: the whole bucket.")
+    transitions: list[Transition] = Field(default=[], description="Moves of current objects to cheaper classes.")
+    expiration_days: int | None = Field(
+        default=None, ge=1, description="Days after which current objects expire; after the last transition. Null: never.",
+    )
+    noncurrent: NoncurrentVersions = Field(
+        description="What becomes of overwritten and deleted versions (required: without it they are kept forever).",
+    )
+    abort_incomplete_multipart_days: int = Field(
+        default=7, ge=1, description="Days after which an unfinished multipart upload is aborted (its parts are billed).",
+    )
+
+    @model_validator(mode="after")
+    def _order(self) -> LifecycleRule:
+        last = max((t.days for t in self.transitions), default=0)
+        if self.expiration_days is not None and self.transitions and self.expiration_days <= last:
+            raise ValueError(f"expiration_days: {self.expiration_days} must come after the last transition ({last} days)")
+        for t in self.transitions:
+            if t.storage_class in ("STANDARD_IA", "ONEZONE_IA") and t.days < 30:
+                raise ValueError(f"transitions: {t.storage_class} needs at least 30 days (S3 minimum), got {t.days}")
+        return self
+
+
+class Cors(StrictModel):
+    """The documents bucket's CORS rule (runbook 001: "CORS configuré sur bucket documents")."""
+
+    allowed_origins: list[str] = Field(
+        min_length=1, description="The application origins allowed, `https://` only: no wildcard, no http, no path.",
+    )
+    allowed_methods: list[Literal["GET", "PUT", "POST", "DELETE", "HEAD"]] = Field(
+        min_length=1, description="The HTTP methods allowed.",
+    )
+    allowed_headers: list[str] = Field(default=["*"], description="Request headers allowed in a preflight.")
+    expose_headers: list[str] = Field(default=[], description="Response headers the browser may read.")
+    max_age_seconds: int = Field(default=3000, ge=0, description="Seconds a browser caches the preflight answer.")
+
+    @model_validator(mode="after")
+    def _https_only(self) -> Cors:
+        for origin in self.allowed_origins:
+            if not re.match(r"^https://[a-z0-9.-]+(:\d+)?$", origin):
+                raise ValueError(f"allowed_origins: '{origin}' must be an https:// application origin (no wildcard, no http, no path)")
+        return self
+
+
+class Bucket(StrictModel):
+    """An S3 bucket, encrypted, private, TLS-only (components/storage.py decides those once)."""
+
+    name: str = Field(description="The S3 bucket name (S3's naming rules: 3-63 lower-case letters, digits, dots, hyphens).")
+    purpose: Literal["documents", "logs", "backups", "audit"] = Field(
+        description="What it holds; one bucket per purpose. Services read it by purpose (`uses_documents`).",
+    )
+    versioning: bool = Field(default=True, description="Keep object versions (runbook 001: \"Versioning activé\").")
+    cors: Cors | None = Field(default=None, description="CORS for browsers; only on the `documents` bucket.")
+    lifecycle: list[LifecycleRule] = Field(min_length=1, description="Lifecycle rules, at least one.")
+    access_logging: bool = Field(
+        default=True, description="Log access to the `logs` bucket (under `s3-access/<bucket>/`); needs a `logs` bucket.",
+    )
+    object_lock_years: int | None = Field(
+        default=None, ge=1, le=100,
+        description="Object lock in COMPLIANCE mode for that many years (seed 004: audit, 5 years); null: no lock.",
+    )
+
+    @model_validator(mode="after")
+    def _valid(self) -> Bucket:
+        name = self.name
+        problems = []
+        if not _BUCKET_NAME.match(name):
+            problems.append("3-63 lower-case letters, digits, dots or hyphens, starting and ending with a letter or digit")
+        if ".." in name:
+            problems.append("no two adjacent dots")
+        try:
+            ipaddress.ip_address(name)
+            problems.append("not an IP address")
+        except ValueError:
+            pass
+        if name.startswith("xn--") or name.endswith("-s3alias"):
+            problems.append("no 'xn--' prefix or '-s3alias' suffix")
+        if problems:
+            raise ValueError(f"name: '{name}' is not a valid S3 bucket name: {'; '.join(problems)}")
+        if self.cors is not None and self.purpose != "documents":
+            raise ValueError("cors: only the documents bucket is read by browsers")
+        unique([rule.id for rule in self.lifecycle], "lifecycle rule id")
+        return self

@@ -1,0 +1,105 @@
+"""The reference tables of the docs are generated from the code (tools/reference.py): the committed
+text equals the generated text, and a change on either side is caught."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from components.signal_tables import SIGNAL_TABLES, thresholds_model
+from data.model import Estate, Service
+from tools import reference
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _copy_docs(tmp_path: Path) -> Path:
+    for block in reference.BLOCKS:
+        target = tmp_path / block.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(PROJECT_ROOT / block.path, target)
+    return tmp_path
+
+
+def test_the_committed_tables_equal_the_generated_ones(capsys):
+    assert reference.main(["--check"]) == 0, capsys.readouterr().out
+    assert {block.path for block in reference.BLOCKS} == {
+        "README.md", "docs/policies.md", "docs/stack-file.md", "docs/runbooks.md"}
+
+
+def test_a_table_edited_by_hand_is_reported_and_make_docs_restores_it(tmp_path, capsys):
+    root = _copy_docs(tmp_path)
+    stack_file = root / "docs" / "stack-file.md"
+    committed = stack_file.read_text(encoding="utf-8")
+    row = next(line for line in committed.splitlines() if line.startswith("| `services[].port` |"))
+    stack_file.write_text(committed.replace(row, row.replace(" |", " (edited by hand) |", 1)), encoding="utf-8")
+
+    assert reference.main(["--check", "--root", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert "docs/stack-file.md: out of date: stack-file " in out
+    assert "README.md" not in out and "docs/policies.md" not in out
+
+    assert reference.main(["--root", str(root)]) == 0
+    assert stack_file.read_text(encoding="utf-8") == committed
+
+
+def test_a_description_changed_in_the_model_is_reported(tmp_path, monkeypatch, capsys):
+    root = _copy_docs(tmp_path)
+    monkeypatch.setattr(Service.model_fields["port"], "description", "Where the application listens.")
+    assert reference.main(["--check", "--root", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert "docs/stack-file.md: out of date: stack-file " in out
+    assert next(line for line in out.splitlines() if line.startswith("+| `services[].port` |")).endswith(
+        "| Where the application listens. |")
+
+
+def test_a_rule_changed_in_the_pack_is_reported_in_both_rule_tables(tmp_path, monkeypatch, capsys):
+    from policies.rules import ALL_POLICIES, INFO
+    from policies.rules.base import RuleInfo
+
+    root = _copy_docs(tmp_path)
+    rule = ALL_POLICIES[0]
+    monkeypatch.setitem(INFO, rule.name, RuleInfo(area=INFO[rule.name].area, category=INFO[rule.name].category,
+                                                   runbook="000 § a runbook item moved"))
+    assert reference.main(["--check", "--root", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert "README.md: out of date: rules-summary " in out and "docs/policies.md: out of date: rules " in out
+
+
+def test_missing_markers_are_bad_input(tmp_path, capsys):
+    root = _copy_docs(tmp_path)
+    (root / "docs" / "runbooks.md").write_text("# Alarm runbook\n", encoding="utf-8")
+    assert reference.main(["--check", "--root", str(root)]) == 2
+    assert "generated:signals" in capsys.readouterr().err
+
+
+def test_every_stack_file_key_has_a_description_and_every_model_a_place():
+    paths = [key.path for key in reference.keys()]
+    assert len(paths) == len(set(paths))
+    assert "services[].thresholds.cpu.warning" in paths and "services[].secrets.<name>.generated" in paths
+    assert "region" not in paths and "aws:region" in paths  # the loader fills estate.region from aws:region
+    top_level = [reference.OTHER_CONFIG_KEYS.get(name, name) for name in Estate.model_fields]
+    assert [path for path in paths if "." not in path] == top_level  # walked from the root model, in its order
+
+
+def test_every_signal_table_names_its_thresholds_model_and_fields():
+    for table in SIGNAL_TABLES:
+        model = thresholds_model(table)
+        assert reference.model_paths(model), f"{model.__name__} is no key of the stack file"
+        for signal in table:
+            assert signal.threshold_key in model.model_fields, (table.family, signal.name)
+
+
+@pytest.mark.parametrize("key, default", [
+    ("services[].thresholds.cpu.warning", "`70`"),
+    ("services[].thresholds.latency_p95.critical", "`2`"),
+    ("cdn[].thresholds.cache_hit_rate.direction", "`below`"),
+    ("cache.auth_token.generated", "`64`"),
+    ("maintenance.preferred.window", "`sun:02:00-sun:05:00`"),
+    ("services[].metric_alarms[].threshold.warning", "`null`"),
+    ("alerting.topic_prefix", "required"),
+])
+def test_defaults_are_read_from_the_model(key, default):
+    assert next(k for k in reference.keys() if k.path == key).default == default
