@@ -33,62 +33,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from data.catalogue import resources
+
 COMMENT_LIMIT = 65536
 NO_CHANGE, CHANGED, BAD_INPUT, DANGEROUS = 0, 1, 2, 3
 
-# Properties whose change makes the provider replace the resource (delete + create), per type;
-# from the AWS and MongoDB Atlas providers' schemas ("forces new resource"), for the types the
-# estate declares. A replacement of a stateful or protected resource is dangerous.
-REPLACE_ON_CHANGE: dict[str, tuple[str, ...]] = {
-    "aws:s3/bucket:Bucket": ("bucket", "bucketPrefix", "objectLockEnabled", "forceDestroy"),
-    "aws:s3/bucketV2:BucketV2": ("bucket", "bucketPrefix", "objectLockEnabled"),
-    "aws:elasticbeanstalk/application:Application": ("name",),
-    "aws:elasticbeanstalk/environment:Environment": ("name", "application", "tier", "cnamePrefix"),
-    "aws:elasticache/replicationGroup:ReplicationGroup": (
-        "replicationGroupId", "engine", "atRestEncryptionEnabled", "kmsKeyId", "port", "subnetGroupName",
-        "snapshotArns", "snapshotName", "preferredCacheClusterAzs",
-    ),
-    "aws:elasticache/subnetGroup:SubnetGroup": ("name",),
-    "aws:elasticache/parameterGroup:ParameterGroup": ("name", "family"),
-    "aws:sns/topic:Topic": ("name", "namePrefix", "fifoTopic"),
-    "aws:sns/topicSubscription:TopicSubscription": ("topic", "protocol", "endpoint"),
-    "aws:ses/domainIdentity:DomainIdentity": ("domain",),
-    "aws:ses/emailIdentity:EmailIdentity": ("email",),
-    "aws:ses/domainDkim:DomainDkim": ("domain",),
-    "aws:ses/configurationSet:ConfigurationSet": ("name",),
-    "aws:ses/template:Template": ("name",),
-    "aws:secretsmanager/secret:Secret": ("name", "namePrefix"),
-    "aws:iam/role:Role": ("name", "namePrefix", "path"),
-    "aws:iam/instanceProfile:InstanceProfile": ("name", "namePrefix", "path"),
-    "aws:iam/rolePolicy:RolePolicy": ("name", "role"),
-    "aws:cloudwatch/metricAlarm:MetricAlarm": ("name",),
-    "aws:cloudwatch/dashboard:Dashboard": ("dashboardName",),
-    "aws:cloudwatch/logGroup:LogGroup": ("name", "namePrefix"),
-    "aws:budgets/budget:Budget": ("name", "namePrefix", "accountId"),
-    "aws:ec2/securityGroup:SecurityGroup": ("name", "namePrefix", "description", "vpcId"),
-    "aws:route53/healthCheck:HealthCheck": ("type", "referenceName", "routingControlArn"),
-    "mongodbatlas:index/project:Project": ("orgId",),
-    "mongodbatlas:index/advancedCluster:AdvancedCluster": ("name", "projectId", "clusterType"),
-    "mongodbatlas:index/cluster:Cluster": ("name", "projectId"),
-    "mongodbatlas:index/databaseUser:DatabaseUser": ("username", "projectId", "authDatabaseName"),
-    "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule": ("projectId", "clusterName"),
-}
-
-# Resources that hold data or state a re-creation loses (whether or not the program protects them).
-STATEFUL_TYPES: dict[str, str] = {
-    "aws:s3/bucket:Bucket": "bucket: its objects and versions do not follow",
-    "aws:s3/bucketV2:BucketV2": "bucket: its objects and versions do not follow",
-    "aws:elasticache/replicationGroup:ReplicationGroup": "cache: its data and endpoint are lost",
-    "mongodbatlas:index/advancedCluster:AdvancedCluster": "database cluster: its data and connection string are lost",
-    "mongodbatlas:index/cluster:Cluster": "database cluster: its data and connection string are lost",
-    "mongodbatlas:index/project:Project": "Atlas project: clusters, users and backups live in it",
-    "aws:ses/domainIdentity:DomainIdentity": "SES identity: verification and DKIM records start over",
-    "aws:ses/emailIdentity:EmailIdentity": "SES identity: verification starts over",
-    "aws:secretsmanager/secret:Secret": "secret: values put out of band are lost",
-    "aws:elasticbeanstalk/environment:Environment": "environment: its CNAME changes (CloudFront origins, DNS)",
-}
-SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
-TOPIC = "aws:sns/topic:Topic"
+# Which property changes force a replacement, and what a deletion or replacement loses: the
+# catalogue's facts per type (data/catalogue/resources.py, each type's registry page cited there).
+REPLACE_ON_CHANGE = resources.REPLACE_ON_CHANGE
+STATEFUL_TYPES = resources.LOSES
+SUBSCRIPTION = resources.SUBSCRIPTION
+TOPIC = resources.TOPIC
 DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
 
 

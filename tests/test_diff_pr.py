@@ -23,7 +23,7 @@ from infra.diff import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-COPIED = ("infra", "components", "policies", "Pulumi.yaml", "Pulumi.prod.yaml")
+COPIED = ("data", "components", "infra", "policies", "Pulumi.yaml", "Pulumi.prod.yaml")
 GIT = ["git", "-c", "user.email=ci@example.invalid", "-c", "user.name=ci", "-c", "commit.gpgsign=false"]
 
 
@@ -176,3 +176,15 @@ def test_huge_change_is_trimmed_but_keeps_summary_and_danger_list():
     danger = markdown.split("### ⚠️ Dangerous changes", 1)[1].split("###", 1)[0]
     assert all(f"**bucket-{i:03d}**" in danger for i in range(dangerous))
     assert "more resource change(s) not shown" in markdown
+
+
+def test_the_diff_and_the_stateful_rule_read_one_table():
+    """One catalogue entry per type says what a deletion loses (the diff) and why the program protects
+    it (the rule); where only one of the two holds, the entry says why."""
+    from data.catalogue.resources import LOSES, PROTECTED_TYPES, RESOURCE_TYPES, TYPES
+    from infra.diff import STATEFUL_TYPES
+    from policies.rules.estate import STATEFUL
+
+    assert STATEFUL_TYPES is LOSES and STATEFUL is PROTECTED_TYPES
+    assert len(TYPES) == len(RESOURCE_TYPES)
+    assert all(entry.note for entry in TYPES if bool(entry.loses) != bool(entry.protect))
