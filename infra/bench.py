@@ -120,8 +120,10 @@ def child_overhead(quiet_gc: bool, repeat: int) -> dict[str, Any]:
     import pulumi.runtime.settings as settings
     from pulumi.runtime.config import set_all_config
 
-    from infra import engine
     from data.config import load_stack_file
+    from infra import engine
+    from infra.engine.runtime import _no_stack_traces, _quiet_gc, _working_directory
+    from infra.engine.wire import plain
 
     stack_file = load_stack_file(PROD)
     config, secret_keys = engine.config_for_runtime(stack_file)
@@ -129,19 +131,19 @@ def child_overhead(quiet_gc: bool, repeat: int) -> dict[str, Any]:
 
     class Stock(mocks.Mocks):
         def new_resource(self, args):
-            return engine.fake_outputs(args.typ, args.name, engine._plain(args.inputs), region)
+            return engine.fake_outputs(args.typ, args.name, plain(args.inputs), region)
 
         def call(self, args):
-            return engine.fake_invoke(args.token, engine._plain(args.args), region), []
+            return engine.fake_invoke(args.token, plain(args.args), region), []
 
     def stock() -> None:
-        with engine._no_stack_traces(), (engine._quiet_gc() if quiet_gc else contextlib.nullcontext()):
+        with _no_stack_traces(), (_quiet_gc() if quiet_gc else contextlib.nullcontext()):
             asyncio.set_event_loop(asyncio.new_event_loop())
             settings.ROOT.set(None)
             set_all_config(config, secret_keys)
             monitor = mocks.MockMonitor(Stock())
             pulumi.runtime.set_mocks(monitor.mocks, project="monitored-estate", stack="prod", preview=False, monitor=monitor)
-            with engine._working_directory(engine.PROJECT_ROOT):
+            with _working_directory(engine.PROJECT_ROOT):
                 pulumi.runtime.test(engine.run_entry_point)()
 
     def ours() -> None:

@@ -99,7 +99,8 @@ def render_at_ref(ref: str, project_dir: Path, stack: str) -> BaseRender:
     _git(["worktree", "add", "--detach", "--quiet", str(tree), commit], repo)
     try:
         base_project = tree / subdir
-        if not (base_project / "infra" / "engine.py").is_file():
+        engine = base_project / "infra" / "engine"
+        if not (engine.with_suffix(".py").is_file() or (engine / "__init__.py").is_file()):  # a module, later a package
             return BaseRender(ref, commit, None,
                               f"the base revision {ref} ({commit[:12]}) has no offline engine (infra/engine.py):"
                               " it cannot render itself, so every resource is shown as added")

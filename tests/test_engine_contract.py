@@ -195,3 +195,16 @@ def test_prod_declares_the_us_east_1_provider(prod_render: Render):
     assert users, "something must use the us-east-1 provider (CloudFront / Route 53 metrics, alert topics)"
     assert all(prod_render.region_of(r) == "us-east-1" for r in users)
     assert prod_render.region == "eu-central-1"
+
+
+def test_fakes_answer_exactly_the_catalogue_outputs():
+    """The catalogue says which outputs a type has (data/catalogue/resources.py); the engine invents
+    their values. Every recipe returns exactly those names, and every type listing outputs has one."""
+    from data.catalogue.resources import RESOURCE_TYPES
+    from infra.engine.fakes import OUTPUTS, FakeContext
+
+    for token, recipe in OUTPUTS.items():
+        assert token in RESOURCE_TYPES, token
+        computed = recipe(FakeContext(token, "name", {}, "eu-central-1"))
+        assert set(computed) == set(RESOURCE_TYPES[token].outputs), token
+    assert {t for t, entry in RESOURCE_TYPES.items() if entry.outputs} == set(OUTPUTS)
