@@ -21,7 +21,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m infra.bench
+	$(BIN)/python -m tools.bench
 
 # Every stack and example rendered as JSON into $(OUT): a refactoring commit leaves them byte-identical
 # (make renders OUT=/tmp/before; <change>; make renders OUT=/tmp/after; diff -r /tmp/before /tmp/after).

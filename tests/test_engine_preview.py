@@ -11,9 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from infra import engine
-from infra.cli import app
+from tools.cli import app
 from infra.engine import Render, RenderError, render_program
-from infra.render import summarise, to_markdown, to_table
+from tools.preview import summarise, to_markdown, to_table
 
 from conftest import PROD_STACK_FILE, PROJECT_ROOT
 

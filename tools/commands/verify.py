@@ -8,15 +8,11 @@ credentials).
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from pathlib import Path
 
 import typer
 
-
-class VerifyFormat(str, Enum):
-    text = "text"
-    json = "json"
+from tools.commands.common import VerifyFormat
 
 
 def register(app: typer.Typer) -> None:
@@ -30,7 +26,7 @@ def register(app: typer.Typer) -> None:
         strict: bool = typer.Option(False, "--strict", help="Count not-checkable checks as failures."),
     ) -> None:
         """Live post-deployment checks with boto3: alarms, subscriptions, SES, buckets, environments, Redis, health checks."""
-        from infra.commands.preview import project_dir
+        from tools.stacks import project_dir
         from data.config import EstateConfigError, estate_from_stack_file, load_stack_file, stack_file_path
         from infra.verify import Clients, render_declared_alarms, verify_estate
 

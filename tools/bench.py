@@ -226,7 +226,7 @@ def _children_cpu() -> float:
 def _run(args: list[str]) -> tuple[dict[str, Any], float]:
     """Run a child; its result gains ``wall`` and ``cpu`` (user + sys) of the whole process."""
     start, cpu = time.perf_counter(), _children_cpu()
-    done = subprocess.run([sys.executable, "-m", "infra.bench", *args], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "tools.bench", *args], cwd=PROJECT_ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"bench child {' '.join(args)} failed:\n{done.stderr[-3000:]}")
@@ -238,7 +238,7 @@ def _run(args: list[str]) -> tuple[dict[str, Any], float]:
 def _estate_command() -> tuple[float, float]:
     """(wall, cpu) of the whole ``estate preview --stack prod --format json`` command."""
     estate = Path(sys.executable).parent / "estate"
-    command = [str(estate)] if estate.exists() else [sys.executable, "-m", "infra.cli"]
+    command = [str(estate)] if estate.exists() else [sys.executable, "-m", "tools.cli"]
     start, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run([*command, "preview", "--stack", "prod", "--format", "json", "--output", os.devnull],
                           cwd=PROJECT_ROOT, capture_output=True, text=True)
@@ -252,7 +252,7 @@ def _median(values: list[float]) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m infra.bench", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10,100,400", help="synthetic estate sizes (services), comma-separated")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement where affordable (median)")
     parser.add_argument("--child", choices=["ours", "floor", "overhead"], help=argparse.SUPPRESS)
