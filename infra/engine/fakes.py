@@ -21,7 +21,6 @@ ACCOUNT_ID = "123456789012"
 SECURE_PLACEHOLDER = "offline-placeholder-secret"
 
 
-
 def _hex(*parts: str, length: int = 17) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:length]
 

@@ -26,7 +26,6 @@ from infra.engine.result import RegisteredResource, Render, RenderError
 from infra.engine.wire import decode_properties, plain, provider_urn, without_markers
 
 
-
 @functools.cache
 def _mock_classes():
     """Imported lazily so ``infra.engine`` stays cheap until something is rendered."""

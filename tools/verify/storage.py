@@ -41,16 +41,19 @@ def _settings(declared: Declared, token: str, bucket: Mapping[str, Any]) -> list
 
 
 def expected_buckets(declared: Declared) -> list[ExpectedBucket]:
+    """Each bucket of the render with what its settings resources declare (components/storage.py
+    declares versioning, lifecycle and object lock as resources of their own)."""
     buckets = []
-    for token in BUCKETS:
-        for bucket in declared.of_type(token):
-            versioning = [declared.inputs(v).get("versioningConfiguration", {}).get("status") for v in _settings(declared, VERSIONING, bucket)]
-            rules = tuple(LifecycleRule(rule.get("id"))
-                          for config in _settings(declared, LIFECYCLE, bucket) for rule in declared.inputs(config).get("rules") or [])
-            years = [declared.inputs(lock).get("rule", {}).get("defaultRetention", {}).get("years")
-                     for lock in _settings(declared, OBJECT_LOCK, bucket)]
-            buckets.append(ExpectedBucket(declared.inputs(bucket).get("bucket") or bucket.get("name"), declared.region_of(bucket),
-                                          "Enabled" in versioning, rules, next((y for y in years if y), None)))
+    for bucket in (b for token in BUCKETS for b in declared.of_type(token)):
+        versioning = [declared.inputs(v).get("versioningConfiguration", {}).get("status")
+                      for v in _settings(declared, VERSIONING, bucket)]
+        rules = tuple(LifecycleRule(rule.get("id"))
+                      for config in _settings(declared, LIFECYCLE, bucket) for rule in declared.inputs(config).get("rules") or [])
+        years = [declared.inputs(lock).get("rule", {}).get("defaultRetention", {}).get("years")
+                 for lock in _settings(declared, OBJECT_LOCK, bucket)]
+        name = declared.inputs(bucket).get("bucket") or bucket.get("name")
+        buckets.append(ExpectedBucket(name, declared.region_of(bucket), "Enabled" in versioning, rules,
+                                      next((y for y in years if y), None)))
     return buckets
 
 
