@@ -21,7 +21,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m infra.bench
+	$(BIN)/python -m tools.bench
 
 # The reference tables of the docs (rules, stack-file keys, signals), rewritten from the code;
 # tests/test_reference_docs.py fails while they differ.

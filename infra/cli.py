@@ -1,32 +1,9 @@
-"""``estate``: the command line of the project (offline preview, checks, diffs, live verification).
+"""The ``estate`` command line moved to ``tools/cli.py``; this name stays until the console script
+(``estate = "tools.cli:app"`` in pyproject.toml) is reinstalled and the last importers move."""
 
-Each command lives in ``infra/commands/<name>.py`` and registers itself on the app.
-Exit codes: 0 success, 1 the command's finding (violation, failed check, change), 2 bad input.
-"""
+from tools.cli import app
 
-from __future__ import annotations
+__all__ = ["app"]
 
-import typer
-
-from infra.commands import check, diff, preview, verify
-
-app = typer.Typer(
-    name="estate",
-    help="The monitored estate: offline preview, policy checks, pull-request diffs and live verification.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
-
-@app.callback()
-def main() -> None:
-    """The monitored estate: offline preview, policy checks, pull-request diffs and live verification."""
-    # An explicit callback keeps `estate <command>` a group even while only one command is registered.
-
-for command in (preview, verify, check, diff):
-    command.register(app)
-
-
-if __name__ == "__main__":  # python -m infra.cli, as the diff does inside a base worktree
+if __name__ == "__main__":
     app()

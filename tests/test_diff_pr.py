@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from infra.diff import (
+from tools.diff import (
     COMMENT_LIMIT, CHANGED, DANGEROUS, NO_CHANGE, compare_dashboards, diff_renders, policy_diff, render_at_ref, to_markdown,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-COPIED = ("data", "infra", "components", "policies", "Pulumi.yaml", "Pulumi.prod.yaml")
+COPIED = ("data", "components", "infra", "policies", "tools", "Pulumi.yaml", "Pulumi.prod.yaml")
 GIT = ["git", "-c", "user.email=ci@example.invalid", "-c", "user.name=ci", "-c", "commit.gpgsign=false"]
 
 
@@ -57,7 +57,7 @@ def pull_request(tmp_path_factory):
         encoding="utf-8",
     )
     result = subprocess.run(
-        [sys.executable, "-c", "import sys; sys.argv[0] = 'estate'; from infra.cli import app; app()",
+        [sys.executable, "-c", "import sys; sys.argv[0] = 'estate'; from tools.cli import app; app()",
          "diff", "--base", "HEAD", "--format", "markdown"],
         cwd=repo, env={**os.environ, "PYTHONPATH": str(repo)}, capture_output=True, text=True, timeout=900,
     )
@@ -131,7 +131,7 @@ def test_dashboards_compare_widget_by_widget():
 
 
 def test_policy_results_before_and_after_new_violations_first(prod_render):
-    from infra.commands.check import estate_policy_config
+    from tools.check import estate_policy_config
     from data.config import estate_from_stack_file, load_stack_file
 
     estate = estate_from_stack_file(load_stack_file(ROOT / "Pulumi.prod.yaml"))
@@ -176,3 +176,15 @@ def test_huge_change_is_trimmed_but_keeps_summary_and_danger_list():
     danger = markdown.split("### ⚠️ Dangerous changes", 1)[1].split("###", 1)[0]
     assert all(f"**bucket-{i:03d}**" in danger for i in range(dangerous))
     assert "more resource change(s) not shown" in markdown
+
+
+def test_the_diff_and_the_stateful_rule_read_one_table():
+    """One catalogue entry per type says what a deletion loses (the diff) and why the program protects
+    it (the rule); where only one of the two holds, the entry says why."""
+    from data.catalogue.resources import LOSES, PROTECTED_TYPES, RESOURCE_TYPES, TYPES
+    from tools.diff import STATEFUL_TYPES
+    from policies.rules.estate import STATEFUL
+
+    assert STATEFUL_TYPES is LOSES and STATEFUL is PROTECTED_TYPES
+    assert len(TYPES) == len(RESOURCE_TYPES)
+    assert all(entry.note for entry in TYPES if bool(entry.loses) != bool(entry.protect))

@@ -124,7 +124,7 @@ def test_leak_check_catches_a_prod_name(prod_render):
 
 def test_dr_passes_the_policy_pack(dr_render):
     """What `estate check --stack dr` runs: the pack with the DR estate's config, on the DR render."""
-    from infra.commands.check import estate_policy_config
+    from tools.check import estate_policy_config
     from policies.rules.runner import run_policies
 
     estate = estate_from_stack_file(load_stack_file(DR))

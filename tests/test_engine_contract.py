@@ -13,6 +13,7 @@ import pulumi_aws as aws
 import pulumi_random as random
 import pytest
 
+from data.catalogue.regions import GLOBAL_METRICS_REGION as GLOBAL
 from infra import engine
 from infra.engine import ACCOUNT_ID, SECRET, SECURE_PLACEHOLDER, Render, render_program
 
@@ -66,7 +67,7 @@ class Bundle(pulumi.ComponentResource):
 
 
 def _small_program() -> None:
-    provider = aws.Provider("us-east-1", region="us-east-1")
+    provider = aws.Provider(GLOBAL, region=GLOBAL)
     Bundle("bundle", provider)
 
 
@@ -105,7 +106,7 @@ def test_small_program_is_recorded_exactly(small: Render):
     by_name = {r.name: r for r in small.resources}
     assert sorted(by_name) == [
         "bundle", "bundle-account", "bundle-alarm", "bundle-password", "bundle-secret",
-        "bundle-secret-value", "bundle-token", "bundle-topic", "us-east-1",
+        "bundle-secret-value", "bundle-token", "bundle-topic", GLOBAL,
     ]
     component = by_name["bundle"]
     assert component.custom is False and component.type == "monitored-estate:test:Bundle"
@@ -118,14 +119,14 @@ def test_small_program_is_recorded_exactly(small: Render):
 
 
 def test_providers_are_resources_and_references_are_urns(small: Render):
-    provider = small.named("us-east-1")
+    provider = small.named(GLOBAL)
     assert provider.type == "pulumi:providers:aws"
-    assert provider.urn == "urn:pulumi:contract::monitored-estate::pulumi:providers:aws::us-east-1"
-    assert provider.inputs["region"] == "us-east-1"
+    assert provider.urn == f"urn:pulumi:contract::monitored-estate::pulumi:providers:aws::{GLOBAL}"
+    assert provider.inputs["region"] == GLOBAL
     assert small.named("bundle-alarm").provider == provider.urn  # no "::<id>" suffix
     assert small.named("bundle-topic").provider == provider.urn
     assert small.named("bundle-secret").provider is None  # default provider
-    assert small.region_of(small.named("bundle-topic")) == "us-east-1"
+    assert small.region_of(small.named("bundle-topic")) == GLOBAL
     assert small.region_of(small.named("bundle-secret")) == "eu-central-1"
 
 
@@ -162,7 +163,7 @@ def test_integers_stay_integers_and_fractions_stay_floats(small: Render, prod_re
 def test_outputs_are_deterministic_fakes(small: Render):
     inputs = small.named("bundle-alarm").inputs
     # The alarm's action is the topic's fake ARN, in the provider's region with the fixed account.
-    assert inputs["alarmActions"] == [f"arn:aws:sns:us-east-1:{ACCOUNT_ID}:bundle-alerts"]
+    assert inputs["alarmActions"] == [f"arn:aws:sns:{GLOBAL}:{ACCOUNT_ID}:bundle-alerts"]
     assert small.named("bundle-account").inputs["description"] == ACCOUNT_ID  # getCallerIdentity
     assert small.named("bundle-account").inputs["value"] == SECRET  # the provider marks SSM values secret
     secret_id = small.named("bundle-secret-value").inputs["secretId"]
@@ -188,10 +189,23 @@ def test_cli_json_is_byte_identical_across_processes(prod_render: Render, tmp_pa
     assert out.read_text(encoding="utf-8") == prod_render.to_json()
 
 
-def test_prod_declares_the_us_east_1_provider(prod_render: Render):
+def test_prod_declares_the_global_region_provider(prod_render: Render):
     providers = prod_render.of_type("pulumi:providers:aws")
-    assert [p.inputs.get("region") for p in providers] == ["us-east-1"]
+    assert [p.inputs.get("region") for p in providers] == [GLOBAL]
     users = [r for r in prod_render.resources if r.provider == providers[0].urn]
-    assert users, "something must use the us-east-1 provider (CloudFront / Route 53 metrics, alert topics)"
-    assert all(prod_render.region_of(r) == "us-east-1" for r in users)
+    assert users, "something must use the global-region provider (CloudFront / Route 53 metrics, alert topics)"
+    assert all(prod_render.region_of(r) == GLOBAL for r in users)
     assert prod_render.region == "eu-central-1"
+
+
+def test_fakes_answer_exactly_the_catalogue_outputs():
+    """The catalogue says which outputs a type has (data/catalogue/resources.py); the engine invents
+    their values. Every recipe returns exactly those names, and every type listing outputs has one."""
+    from data.catalogue.resources import RESOURCE_TYPES
+    from infra.engine.fakes import OUTPUTS, FakeContext
+
+    for token, recipe in OUTPUTS.items():
+        assert token in RESOURCE_TYPES, token
+        computed = recipe(FakeContext(token, "name", {}, "eu-central-1"))
+        assert set(computed) == set(RESOURCE_TYPES[token].outputs), token
+    assert {t for t, entry in RESOURCE_TYPES.items() if entry.outputs} == set(OUTPUTS)

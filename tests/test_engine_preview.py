@@ -10,10 +10,11 @@ import pulumi
 import pytest
 from typer.testing import CliRunner
 
+from data.catalogue.regions import GLOBAL_METRICS_REGION as GLOBAL
 from infra import engine
-from infra.cli import app
+from tools.cli import app
 from infra.engine import Render, RenderError, render_program
-from infra.render import summarise, to_markdown, to_table
+from tools.preview import summarise, to_markdown, to_table
 
 from conftest import PROD_STACK_FILE, PROJECT_ROOT
 
@@ -102,7 +103,7 @@ def test_cli_table_summary(prod_render: Render):
     assert f"{summary.custom} resources in {summary.components} components, {len(summary.protected)} protected" in out
     for title in ("Resources by service and component", "Counts by type", "Non-default providers"):
         assert title in out
-    assert "aws::us-east-1" in out and "default region eu-central-1" in out
+    assert f"aws::{GLOBAL}" in out and "default region eu-central-1" in out
     for group in summary.groups:
         assert group.name in out
     assert out == to_table(prod_render)
@@ -131,9 +132,9 @@ def test_summary_groups_cover_every_custom_resource(prod_render: Render):
     assert sorted(grouped) == sorted(r.urn for r in prod_render.resources if r.custom)
     assert sum(count for _, count in summary.type_counts) == summary.custom
     (provider,) = summary.providers
-    assert provider[1] == "us-east-1" and provider[2] == sum(1 for r in prod_render.resources if r.provider == provider[0])
+    assert provider[1] == GLOBAL and provider[2] == sum(1 for r in prod_render.resources if r.provider == provider[0])
     markdown = to_markdown(prod_render)
-    assert "## Non-default providers" in markdown and "| `aws::us-east-1` | us-east-1 |" in markdown
+    assert "## Non-default providers" in markdown and f"| `aws::{GLOBAL}` | {GLOBAL} |" in markdown
 
 
 def test_unknown_format_is_bad_input():

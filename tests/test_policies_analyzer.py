@@ -20,7 +20,7 @@ from pulumi_policy import EnforcementLevel
 from pulumi_policy.policy import _PolicyAnalyzerServicer
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
-from infra.commands.check import estate_policy_config
+from tools.check import estate_policy_config
 from data.config import estate_from_stack_file
 from policies.rules import ALL_POLICIES, PACK_NAME, PACK_VERSION
 from policies.rules.runner import RENDER_UNKNOWN, reconcile_config, run_policies

@@ -17,7 +17,7 @@ from pulumi_policy import EnforcementLevel, ResourceValidationArgs, PolicyResour
 from pulumi_policy.policy import PolicyCustomTimeouts
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
-from infra.commands.check import BadInput, estate_policy_config, merge_configs
+from tools.check import BadInput, estate_policy_config, merge_configs
 from data.config import parse_estate
 from policies.rules import ALL_POLICIES, PACK_NAME, PACK_VERSION
 from policies.rules.runner import PolicyConfigError, reconcile_config, run_policies

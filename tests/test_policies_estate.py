@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from infra.cli import app
-from infra.commands.check import estate_policy_config
+from tools.cli import app
+from tools.check import estate_policy_config
 from data.config import estate_from_stack_file, load_stack_file
 from infra.engine import render_stack
 from policies.rules import ALL_POLICIES

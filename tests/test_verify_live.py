@@ -17,8 +17,10 @@ from pathlib import Path
 import boto3
 import pytest
 
+from data.catalogue.regions import GLOBAL_METRICS_REGION, regions_of
 from data.config import estate_from_stack_file, load_stack_file
-from infra.verify import FAIL, NOT_CHECKABLE, PASS, Clients, declared_alarms, estate_regions, expected_topics, verify_estate
+from data.model import SEVERITIES_BY_URGENCY
+from tools.verify import FAIL, NOT_CHECKABLE, PASS, Clients, declared_alarms, verify_render
 
 ROOT = Path(__file__).resolve().parent.parent
 PROD = ROOT / "Pulumi.prod.yaml"
@@ -70,15 +72,34 @@ def _camel_to_aws(query: dict) -> dict:
     return out
 
 
+def model_topics(estate) -> list[tuple[str, str, list]]:
+    """(region, topic name, subscriptions) the estate model routes alerts and SES feedback to: the
+    test's own oracle, independent of the render verify reads."""
+    topics = []
+    for region in regions_of(estate.region):
+        for severity in SEVERITIES_BY_URGENCY:
+            subs = [s for s in estate.alerting.subscriptions if severity in s.severities]
+            topics.append((region, f"{estate.alerting.topic_prefix}-{severity.value}", subs))
+    if estate.mail is not None:
+        topics.append((estate.region, estate.mail.feedback_topic, list(estate.mail.feedback_subscribers)))
+    return topics
+
+
+def verify(estate, render, clients: Clients, **kwargs):
+    """``estate verify``'s checks on the render, as the command runs them."""
+    return verify_render(render.to_dict() if render is not None else None, stack="prod", clients=clients,
+                         region=estate.region, runbook=estate.runbook_url, **kwargs)
+
+
 def deploy(estate, render, clients: Clients) -> None:
     """Create in (moto) AWS what the estate declares, the way `pulumi up` would leave it."""
     primary = estate.region
     topic_arns: dict[tuple[str, str], str] = {}
-    for topic in expected_topics(estate, estate_regions(estate)):
-        sns = clients("sns", topic.region)
-        arn = sns.create_topic(Name=topic.name)["TopicArn"]
-        topic_arns[(topic.region, topic.name)] = arn
-        for sub in topic.subscriptions:
+    for region, name, subscriptions in model_topics(estate):
+        sns = clients("sns", region)
+        arn = sns.create_topic(Name=name)["TopicArn"]
+        topic_arns[(region, name)] = arn
+        for sub in subscriptions:
             sns.subscribe(TopicArn=arn, Protocol=sub.protocol, Endpoint=sub.endpoint)
     for resource in render.of_type("aws:cloudwatch/metricAlarm:MetricAlarm"):
         inputs = resource.inputs
@@ -140,7 +161,7 @@ def deploy(estate, render, clients: Clients) -> None:
             ReplicationGroupId=estate.cache.name, ReplicationGroupDescription="redis", Engine="redis",
             CacheNodeType=estate.cache.node_type, AtRestEncryptionEnabled=True, TransitEncryptionEnabled=True,
             AuthToken="a" * 64)
-    route53 = clients("route53", "us-east-1")
+    route53 = clients("route53", GLOBAL_METRICS_REGION)
     for service in estate.services:
         if service.public_url:
             route53.create_health_check(CallerReference=service.name, HealthCheckConfig={
@@ -174,14 +195,14 @@ def test_the_program_declares_alarms_in_both_regions(prod):
     """Verify reads the alarms from the render: it must find the estate's alarms there."""
     estate, _, alarms = prod
     assert len(alarms) >= 20
-    assert {a.region for a in alarms} == {estate.region, "us-east-1"}
+    assert {a.region for a in alarms} == {estate.region, GLOBAL_METRICS_REGION}
     assert all(a.action_topics and all(t.startswith(estate.alerting.topic_prefix) for t in a.action_topics) for a in alarms)
 
 
 def test_correct_deployment_is_all_green_end_to_end(prod, moto_endpoint, monkeypatch):
     from typer.testing import CliRunner
 
-    from infra.cli import app
+    from tools.cli import app
 
     estate, render, alarms = prod
     deploy(estate, render, Clients(moto_endpoint))
@@ -194,8 +215,8 @@ def test_correct_deployment_is_all_green_end_to_end(prod, moto_endpoint, monkeyp
     # Every declared alarm was found and compared.
     assert {("alarm", a.name) for a in alarms} <= passed
     # Every subscription of every alert topic in both regions.
-    topics = expected_topics(estate, estate_regions(estate))
-    assert sum(1 for c in checks if c["family"] == "subscription" and c["status"] == PASS) == sum(len(t.subscriptions) for t in topics)
+    topics = model_topics(estate)
+    assert sum(1 for c in checks if c["family"] == "subscription" and c["status"] == PASS) == sum(len(subs) for _, _, subs in topics)
     assert ("mail", "symphonia.fr DKIM") in passed
     assert ("cache", "symphonia-redis-prod") in passed
     assert ("bucket", "rt-estate-audit-logs-prod object lock") in passed
@@ -205,8 +226,8 @@ def test_correct_deployment_is_all_green_end_to_end(prod, moto_endpoint, monkeyp
     assert "production access" in unchecked
     assert "authz-eb-prod health" in unchecked
 
-    # The first run rendered the alarms through the CLI; the next two reuse them (a render is ~2 s).
-    monkeypatch.setattr("infra.verify.render_declared_alarms", lambda *args: alarms)
+    # The first run rendered the stack through the CLI; the next two reuse the render (a render is ~2 s).
+    monkeypatch.setattr("tools.verify.rendered", lambda *args: render.to_dict())
     human = CliRunner().invoke(app, ["verify", "--stack", "prod", "--endpoint-url", moto_endpoint])
     assert human.exit_code == 0
     assert "0 failed" in human.stdout and "NOT CHECKABLE" in human.stdout
@@ -231,7 +252,7 @@ def test_pending_subscription_and_missing_alarm_are_named(prod):
         gone = alarms[0]
         clients("cloudwatch", gone.region).delete_alarms(AlarmNames=[gone.name])
 
-        report = verify_estate(estate, stack="prod", clients=clients, alarms=alarms)
+        report = verify(estate, render, clients)
 
     failed = report.failed
     assert [(c.family, c.resource) for c in failed] == sorted(
@@ -262,7 +283,7 @@ def test_drift_and_alarm_state_are_failures(prod):
         other = next(a for a in alarms if a.name != target.name)
         clients("cloudwatch", other.region).set_alarm_state(AlarmName=other.name, StateValue="ALARM", StateReason="test breach")
         clients("s3", estate.region).delete_public_access_block(Bucket=estate.buckets[0].name)
-        report = verify_estate(estate, stack="prod", clients=clients, alarms=alarms)
+        report = verify(estate, render, clients)
     failed = {(c.family, c.resource): c for c in report.failed}
     assert "threshold" in failed[("alarm", target.name)].detail
     assert "in ALARM" in failed[("alarm", other.name)].detail and "runbook" in failed[("alarm", other.name)].action
@@ -273,7 +294,7 @@ def test_drift_and_alarm_state_are_failures(prod):
 def test_bad_input_exits_2_and_unrendered_alarms_are_not_checkable(tmp_path, prod):
     from typer.testing import CliRunner
 
-    from infra.cli import app
+    from tools.cli import app
 
     result = CliRunner().invoke(app, ["verify", "--stack-file", str(tmp_path / "Pulumi.nope.yaml")])
     assert result.exit_code == 2
@@ -281,9 +302,13 @@ def test_bad_input_exits_2_and_unrendered_alarms_are_not_checkable(tmp_path, pro
     from moto import mock_aws
 
     with mock_aws():
-        report = verify_estate(estate, stack="prod", clients=Clients(), alarms=None, alarms_unavailable="RenderError: boom")
-    alarm_checks = [c for c in report.checks if c.family == "alarm"]
+        unrendered = verify(estate, None, Clients(), unavailable="RenderError: boom")
+        report = verify(estate, render, Clients())
+    # Without a render nothing can be expected: every family is one not-checkable line saying why.
+    alarm_checks = [c for c in unrendered.checks if c.family == "alarm"]
     assert [c.status for c in alarm_checks] == [NOT_CHECKABLE]
     assert "boom" in alarm_checks[0].detail
+    assert {c.status for c in unrendered.checks} == {NOT_CHECKABLE} and all("boom" in c.detail for c in unrendered.checks)
     # Nothing deployed: every topic, bucket and environment is a failure, never a pass.
     assert not [c for c in report.checks if c.status == PASS]
+    assert {"topic", "bucket", "environment"} <= {c.family for c in report.failed}

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
+from data.catalogue.resources import PROTECTED_TYPES
+
 from .base import INFO, parse_expiry, resource_rule, stack_rule, today
 
-# Resources holding data or secrets: losing one is losing data (components/common.py ``stateful``).
-STATEFUL = (
-    "aws:s3/bucket:Bucket",
-    "aws:s3/bucketV2:BucketV2",
-    "aws:elasticache/replicationGroup:ReplicationGroup",
-    "aws:elasticache/cluster:Cluster",
-    "aws:secretsmanager/secret:Secret",
-    "mongodbatlas:index/advancedCluster:AdvancedCluster",
-    "mongodbatlas:index/cluster:Cluster",
-    "mongodbatlas:index/project:Project",
-    # The backup policy and the export target: removing either loses the snapshots' retention.
-    "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule",
-    "mongodbatlas:index/cloudBackupSnapshotExportBucket:CloudBackupSnapshotExportBucket",
-    # A replaced password breaks every running service until it is redeployed with the new one.
-    "random:index/randomPassword:RandomPassword",
-)
+# Resources holding data or secrets, and why: the catalogue's ``protect`` facts (components/common.py
+# ``stateful`` applies them).
+STATEFUL = PROTECTED_TYPES
 
 
 @resource_rule(

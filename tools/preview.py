@@ -107,7 +107,7 @@ def summarise(render: Render) -> Summary:
 
 
 def _provider_label(urn: str) -> str:
-    """``urn:...::pulumi:providers:aws::us-east-1`` -> ``aws::us-east-1``."""
+    """``urn:...::pulumi:providers:aws::<name>`` -> ``aws::<name>`` (providers are named after their region)."""
     parts = urn.split("::")
     return f"{parts[-2].rsplit(':', 1)[-1]}::{parts[-1]}"
 

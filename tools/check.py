@@ -1,4 +1,5 @@
-"""``estate check`` and ``estate policy-config``: the policy pack, offline, on a rendered stack.
+"""The policy pack, offline, on a rendered stack: the library behind ``estate check`` and
+``estate policy-config`` (tools/commands/check.py).
 
 ``estate check`` runs the very policy objects of ``policies/`` (``policies.rules.ALL_POLICIES``)
 in-process on the offline render, with the engine's semantics (``policies/rules/runner.py``).
@@ -15,27 +16,13 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Mapping
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
-import typer
-
 from data.model import Estate
+from tools.stacks import BadInput, load_stack, stack_path
 
 MERGED_LISTS = ("exemptions", "declared")
-
-
-class OutputFormat(str, Enum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
-
-
-class BadInput(Exception):
-    def __init__(self, lines: list[str]):
-        super().__init__("\n".join(lines))
-        self.lines = lines
 
 
 # --------------------------------------------------------------------------------------------------
@@ -148,37 +135,32 @@ def render_problems(render: Mapping[str, Any]) -> list[str]:
     return problems
 
 
-def _default_stack_file(render: Mapping[str, Any]) -> Path | None:
+def default_stack_file(render: Mapping[str, Any]) -> Path | None:
     """``Pulumi.<stack>.yaml`` of the render's stack in the project, when it exists (said on stderr);
     otherwise a warning that no exemption or estate parameter applies."""
-    from infra.commands.preview import project_dir
-    from data.config import stack_file_path
-
     stack = render.get("stack")
     if isinstance(stack, str) and stack:
-        path = stack_file_path(stack, project_dir())
+        path = stack_path(stack)
         if path.is_file():
-            typer.echo(f"no --stack-file: applying the exemptions and parameters of {path} (the render's stack '{stack}')", err=True)
+            print(f"no --stack-file: applying the exemptions and parameters of {path} (the render's stack '{stack}')", file=sys.stderr)
             return path
         missing = f"no {path}"
     else:
         missing = "the render names no stack"
-    typer.echo(
+    print(
         f"warning: no --stack-file and {missing}: exemptions and estate parameters are not applied "
         "(an expired exemption is not reported); pass --stack-file",
-        err=True,
+        file=sys.stderr,
     )
     return None
 
 
-def _load_estate(stack: str, stack_file: Path | None):
-    from infra.commands.preview import project_dir
-    from data.config import EstateConfigError, estate_from_stack_file, load_stack_file, stack_file_path
+def load_estate(stack: str, stack_file: Path | None):
+    """(stack file, estate), a configuration mistake raised as ``BadInput``."""
+    from data.config import EstateConfigError
 
-    path = stack_file if stack_file is not None else stack_file_path(stack, project_dir())
     try:
-        parsed = load_stack_file(path, None if stack_file is not None else stack)
-        return parsed, estate_from_stack_file(parsed)
+        return load_stack(stack, stack_file)
     except EstateConfigError as error:
         raise BadInput(error.problems) from None
 
@@ -252,11 +234,6 @@ def format_result(result, fmt: str) -> str:
     return as_table(result)
 
 
-# --------------------------------------------------------------------------------------------------
-# The commands
-# --------------------------------------------------------------------------------------------------
-
-
 def check_stack(
     *, stack: str = "prod", stack_file: Path | None = None, from_json: Path | None = None,
     config_file: Path | None = None, region: str | None = None,
@@ -273,13 +250,13 @@ def check_stack(
         if problems:
             raise BadInput([f"{from_json}: not an `estate preview --format json` render: {problem}" for problem in problems])
         if stack_file is None:
-            stack_file = _default_stack_file(render)
+            stack_file = default_stack_file(render)
         if stack_file is not None:  # exemptions and parameters of that estate
-            config = estate_policy_config(_load_estate(stack, stack_file)[1])
+            config = estate_policy_config(load_estate(stack, stack_file)[1])
     else:
         from infra.engine import RenderError, render_stack
 
-        parsed, estate = _load_estate(stack, stack_file)
+        parsed, estate = load_estate(stack, stack_file)
         config = estate_policy_config(estate)
         region = region or estate.region
         try:
@@ -295,49 +272,3 @@ def check_stack(
         return run_policies(render, config=config, region=region)
     except PolicyConfigError as error:
         raise BadInput([f"policy-pack config: {error}"]) from None
-
-
-def _fail(lines: list[str], code: int) -> None:
-    for line in lines:
-        typer.echo(line, err=True)
-    raise typer.Exit(code)
-
-
-def register(app: typer.Typer) -> None:
-    @app.command()
-    def check(
-        stack: str = typer.Option("prod", "--stack", "-s", help="Stack name: renders Pulumi.<stack>.yaml."),
-        stack_file: Path | None = typer.Option(None, "--stack-file", help="Render this stack file (with --from-json: only its exemptions and parameters; default Pulumi.<render stack>.yaml)."),
-        from_json: Path | None = typer.Option(None, "--from-json", help="Check a saved `estate preview --format json` instead of rendering."),
-        config_file: Path | None = typer.Option(None, "--config", help="Policy-pack config JSON (as --policy-pack-config)."),
-        region: str | None = typer.Option(None, "--region", help="Region of the default provider (with --from-json)."),
-        output_format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, json or markdown."),
-    ) -> None:
-        """Run the policy pack offline on the rendered stack; exit 1 on a mandatory violation."""
-        try:
-            result = check_stack(stack=stack, stack_file=stack_file, from_json=from_json, config_file=config_file, region=region)
-        except BadInput as error:
-            _fail(error.lines, 2)
-        sys.stdout.write(format_result(result, output_format.value))
-        raise typer.Exit(result.exit_code)
-
-    @app.command("policy-config")
-    def policy_config(
-        stack: str = typer.Option("prod", "--stack", "-s", help="Stack name: reads Pulumi.<stack>.yaml."),
-        stack_file: Path | None = typer.Option(None, "--stack-file", help="Read this stack file instead."),
-        base: Path | None = typer.Option(None, "--base", help="A policy-pack config to merge the estate's into (levels...)."),
-        output: Path | None = typer.Option(None, "--output", "-o", help="Write here instead of standard output."),
-    ) -> None:
-        """Write the policy-pack config (exemptions, estate parameters) for `pulumi preview --policy-pack-config`."""
-        try:
-            config = estate_policy_config(_load_estate(stack, stack_file)[1])
-            if base is not None:
-                config = merge_configs(read_json(base, "the base config"), config)
-        except BadInput as error:
-            _fail(error.lines, 2)
-        text = json.dumps(config, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        if output is not None:
-            output.write_text(text, encoding="utf-8")
-            typer.echo(f"wrote {output}", err=True)
-        else:
-            sys.stdout.write(text)

@@ -6,17 +6,12 @@ protected resource, protection removed); 2 bad input (unknown ref, a stack that 
 
 from __future__ import annotations
 
-import sys
-from enum import Enum
+import json
 from pathlib import Path
 
 import typer
 
-
-class DiffFormat(str, Enum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
+from tools.commands.common import DiffFormat, bad_input_exits_2, fail, write_output
 
 
 def register(app: typer.Typer) -> None:
@@ -29,37 +24,29 @@ def register(app: typer.Typer) -> None:
         policies: bool = typer.Option(True, "--policies/--no-policies", help="Compare the policy pack's results before and after."),
     ) -> None:
         """Render the estate offline at --base (its own code, in a git worktree) and now; show what changes."""
-        import json
-
-        from infra.commands.preview import project_dir
-        from data.config import EstateConfigError, estate_from_stack_file, load_stack_file, stack_file_path
-        from infra.diff import BAD_INPUT, DiffError, diff_renders, policy_diff, render_at_ref, render_with_cli, to_markdown, to_text
         from infra.engine import PROJECT_ROOT
+        from tools.diff import BAD_INPUT, DiffError, diff_renders, policy_diff, render_at_ref, render_with_cli, to_markdown, to_text
+        from tools.stacks import load_stack, project_dir
 
         directory = project_dir()
-        try:
-            base_render = render_at_ref(base, directory, stack)
-            parsed = load_stack_file(stack_file_path(stack, directory), stack)
-            estate = estate_from_stack_file(parsed)
-            if directory.resolve() == PROJECT_ROOT.resolve():
-                from infra.engine import render_stack
+        with bad_input_exits_2():
+            try:
+                base_render = render_at_ref(base, directory, stack)
+                parsed, estate = load_stack(stack)
+                if directory.resolve() == PROJECT_ROOT.resolve():
+                    from infra.engine import render_stack
 
-                head = render_stack(parsed).to_dict()
-            else:  # another checkout: let its own code render it, as for the base
-                head = render_with_cli(directory, stack)
-        except EstateConfigError as error:
-            for line in error.problems:
-                typer.echo(line, err=True)
-            raise typer.Exit(BAD_INPUT) from None
-        except DiffError as error:
-            typer.echo(f"estate diff: {error}", err=True)
-            raise typer.Exit(BAD_INPUT) from None
+                    head = render_stack(parsed).to_dict()
+                else:  # another checkout: let its own code render it, as for the base
+                    head = render_with_cli(directory, stack)
+            except DiffError as error:
+                fail([f"estate diff: {error}"], BAD_INPUT)
 
         result = diff_renders(base_render.render, head, base_label=f"{base} ({base_render.commit[:12]})", stack=stack)
         if base_render.note:
             result.notes.append(base_render.note)
         if policies:
-            from infra.commands.check import estate_policy_config
+            from tools.check import estate_policy_config
 
             result.policies = policy_diff(base_render.render, head, estate_policy_config(estate), estate.region)
         if output_format is DiffFormat.markdown:
@@ -68,8 +55,5 @@ def register(app: typer.Typer) -> None:
             text = json.dumps(result.to_dict(), indent=2, sort_keys=True, default=str) + "\n"
         else:
             text = to_text(result)
-        if output is not None:
-            output.write_text(text, encoding="utf-8")
-        else:
-            sys.stdout.write(text)
+        write_output(text, output)
         raise typer.Exit(result.exit_code)

@@ -8,15 +8,11 @@ credentials).
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from pathlib import Path
 
 import typer
 
-
-class VerifyFormat(str, Enum):
-    text = "text"
-    json = "json"
+from tools.commands.common import VerifyFormat, bad_input_exits_2, fail
 
 
 def register(app: typer.Typer) -> None:
@@ -30,36 +26,26 @@ def register(app: typer.Typer) -> None:
         strict: bool = typer.Option(False, "--strict", help="Count not-checkable checks as failures."),
     ) -> None:
         """Live post-deployment checks with boto3: alarms, subscriptions, SES, buckets, environments, Redis, health checks."""
-        from infra.commands.preview import project_dir
-        from data.config import EstateConfigError, estate_from_stack_file, load_stack_file, stack_file_path
-        from infra.verify import Clients, render_declared_alarms, verify_estate
+        from tools import verify as checks
+        from tools.stacks import load_stack
 
-        path = stack_file if stack_file is not None else stack_file_path(stack, project_dir())
-        try:
-            parsed = load_stack_file(path, None if stack_file is not None else stack)
-            estate = estate_from_stack_file(parsed)
-        except EstateConfigError as error:
-            for line in error.problems:
-                typer.echo(line, err=True)
-            raise typer.Exit(2) from None
+        with bad_input_exits_2():
+            parsed, estate = load_stack(stack, stack_file)
         if region is not None and not region.replace("-", "").isalnum():
-            typer.echo(f"--region: '{region}' is not a region name such as eu-west-1", err=True)
-            raise typer.Exit(2)
-        primary = region or estate.region
-        alarms, why = None, None
+            fail([f"--region: '{region}' is not a region name such as eu-west-1"])
+        render, why = None, None
         try:
-            alarms = render_declared_alarms(parsed, primary)
-        except Exception as error:  # the render is how verify learns the alarms; say why it could not
+            render = checks.rendered(parsed)
+        except Exception as error:  # the render is how verify learns what to expect; say why it could not
             why = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
 
         from botocore.exceptions import EndpointConnectionError, NoCredentialsError, NoRegionError
 
         try:
-            report = verify_estate(estate, stack=parsed.stack, clients=Clients(endpoint_url), region=primary,
-                                   alarms=alarms, alarms_unavailable=why)
+            report = checks.verify_render(render, stack=parsed.stack, clients=checks.Clients(endpoint_url),
+                                          region=region or estate.region, runbook=estate.runbook_url, unavailable=why)
         except (EndpointConnectionError, NoCredentialsError, NoRegionError) as error:
-            typer.echo(f"cannot reach AWS: {error}", err=True)
-            raise typer.Exit(2) from None
+            fail([f"cannot reach AWS: {error}"])
         sys.stdout.write((report.to_json() if output_format is VerifyFormat.json else report.to_text()) + "\n")
         if report.failed or (strict and report.not_checkable):
             raise typer.Exit(1)

@@ -120,8 +120,10 @@ def child_overhead(quiet_gc: bool, repeat: int) -> dict[str, Any]:
     import pulumi.runtime.settings as settings
     from pulumi.runtime.config import set_all_config
 
-    from infra import engine
     from data.config import load_stack_file
+    from infra import engine
+    from infra.engine.runtime import _no_stack_traces, _quiet_gc, _working_directory
+    from infra.engine.wire import plain
 
     stack_file = load_stack_file(PROD)
     config, secret_keys = engine.config_for_runtime(stack_file)
@@ -129,19 +131,19 @@ def child_overhead(quiet_gc: bool, repeat: int) -> dict[str, Any]:
 
     class Stock(mocks.Mocks):
         def new_resource(self, args):
-            return engine.fake_outputs(args.typ, args.name, engine._plain(args.inputs), region)
+            return engine.fake_outputs(args.typ, args.name, plain(args.inputs), region)
 
         def call(self, args):
-            return engine.fake_invoke(args.token, engine._plain(args.args), region), []
+            return engine.fake_invoke(args.token, plain(args.args), region), []
 
     def stock() -> None:
-        with engine._no_stack_traces(), (engine._quiet_gc() if quiet_gc else contextlib.nullcontext()):
+        with _no_stack_traces(), (_quiet_gc() if quiet_gc else contextlib.nullcontext()):
             asyncio.set_event_loop(asyncio.new_event_loop())
             settings.ROOT.set(None)
             set_all_config(config, secret_keys)
             monitor = mocks.MockMonitor(Stock())
             pulumi.runtime.set_mocks(monitor.mocks, project="monitored-estate", stack="prod", preview=False, monitor=monitor)
-            with engine._working_directory(engine.PROJECT_ROOT):
+            with _working_directory(engine.PROJECT_ROOT):
                 pulumi.runtime.test(engine.run_entry_point)()
 
     def ours() -> None:
@@ -224,7 +226,7 @@ def _children_cpu() -> float:
 def _run(args: list[str]) -> tuple[dict[str, Any], float]:
     """Run a child; its result gains ``wall`` and ``cpu`` (user + sys) of the whole process."""
     start, cpu = time.perf_counter(), _children_cpu()
-    done = subprocess.run([sys.executable, "-m", "infra.bench", *args], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "tools.bench", *args], cwd=PROJECT_ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"bench child {' '.join(args)} failed:\n{done.stderr[-3000:]}")
@@ -236,7 +238,7 @@ def _run(args: list[str]) -> tuple[dict[str, Any], float]:
 def _estate_command() -> tuple[float, float]:
     """(wall, cpu) of the whole ``estate preview --stack prod --format json`` command."""
     estate = Path(sys.executable).parent / "estate"
-    command = [str(estate)] if estate.exists() else [sys.executable, "-m", "infra.cli"]
+    command = [str(estate)] if estate.exists() else [sys.executable, "-m", "tools.cli"]
     start, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run([*command, "preview", "--stack", "prod", "--format", "json", "--output", os.devnull],
                           cwd=PROJECT_ROOT, capture_output=True, text=True)
@@ -250,7 +252,7 @@ def _median(values: list[float]) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m infra.bench", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10,100,400", help="synthetic estate sizes (services), comma-separated")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement where affordable (median)")
     parser.add_argument("--child", choices=["ours", "floor", "overhead"], help=argparse.SUPPRESS)

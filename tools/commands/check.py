@@ -1,0 +1,50 @@
+"""``estate check`` and ``estate policy-config``: the commands over ``tools.check``.
+
+Exit codes: 0 no mandatory violation; 1 a mandatory rule is violated; 2 bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from tools.commands.common import TableFormat, bad_input_exits_2, write_output
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def check(
+        stack: str = typer.Option("prod", "--stack", "-s", help="Stack name: renders Pulumi.<stack>.yaml."),
+        stack_file: Path | None = typer.Option(None, "--stack-file", help="Render this stack file (with --from-json: only its exemptions and parameters; default Pulumi.<render stack>.yaml)."),
+        from_json: Path | None = typer.Option(None, "--from-json", help="Check a saved `estate preview --format json` instead of rendering."),
+        config_file: Path | None = typer.Option(None, "--config", help="Policy-pack config JSON (as --policy-pack-config)."),
+        region: str | None = typer.Option(None, "--region", help="Region of the default provider (with --from-json)."),
+        output_format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help="table, json or markdown."),
+    ) -> None:
+        """Run the policy pack offline on the rendered stack; exit 1 on a mandatory violation."""
+        from tools.check import check_stack, format_result
+
+        with bad_input_exits_2():
+            result = check_stack(stack=stack, stack_file=stack_file, from_json=from_json, config_file=config_file, region=region)
+        sys.stdout.write(format_result(result, output_format.value))
+        raise typer.Exit(result.exit_code)
+
+    @app.command("policy-config")
+    def policy_config(
+        stack: str = typer.Option("prod", "--stack", "-s", help="Stack name: reads Pulumi.<stack>.yaml."),
+        stack_file: Path | None = typer.Option(None, "--stack-file", help="Read this stack file instead."),
+        base: Path | None = typer.Option(None, "--base", help="A policy-pack config to merge the estate's into (levels...)."),
+        output: Path | None = typer.Option(None, "--output", "-o", help="Write here instead of standard output."),
+    ) -> None:
+        """Write the policy-pack config (exemptions, estate parameters) for `pulumi preview --policy-pack-config`."""
+        from tools.check import estate_policy_config, load_estate, merge_configs, read_json
+
+        with bad_input_exits_2():
+            config = estate_policy_config(load_estate(stack, stack_file)[1])
+            if base is not None:
+                config = merge_configs(read_json(base, "the base config"), config)
+        text = json.dumps(config, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        write_output(text, output, f"wrote {output}")
