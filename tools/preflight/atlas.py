@@ -20,7 +20,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from tools.preflight.network import NAT_MEMO
+from tools.preflight.network import NAT_MEMO, network
 from tools.preflight.registry import Context, check
 
 DEFAULT_BASE_URL = "https://cloud.mongodb.com/"
@@ -95,6 +95,9 @@ def atlas(ctx: Context):
     if spec is None:
         return
     where = "atlas"
+    if NAT_MEMO not in ctx.memo:  # run alone: find the NAT gateways the way the network check does
+        for _ in network(ctx):
+            pass
     nats = ctx.memo.get(NAT_MEMO)
     declared = [entry.cidr for entry in spec.access_list]
     if not nats:

@@ -69,8 +69,10 @@ def platform_branches(ctx: Context):
         if newest:
             yield ctx.passed("platform", subject, region, f"newest solution stack: {newest[0]}")
         else:
-            same_os = sorted({m["runtime"] for s in stacks if (m := _STACK.match(s)) and m["os"] == branch.os})
-            offered = f"; {branch.os} offers: {', '.join(same_os)}" if same_os else ""
+            language = branch.runtime.rsplit(" ", 1)[0]  # "Node.js" of "Node.js 22"
+            same = sorted({m["runtime"] for s in stacks if (m := _STACK.match(s)) and m["os"] == branch.os
+                           and m["runtime"].rsplit(" ", 1)[0] == language}, key=_runtime_version)
+            offered = f"; {branch.os} offers: {', '.join(same)}" if same else ""
             yield ctx.failed(
                 "platform", subject, region,
                 f"no solution stack of the branch {branch} is available in {region}{offered}",
@@ -82,3 +84,8 @@ def platform_branches(ctx: Context):
 def _version(stack: str) -> tuple[int, ...]:
     found = re.search(r" v(\d+(?:\.\d+)*) running ", stack)
     return tuple(int(p) for p in found.group(1).split(".")) if found else ()
+
+
+def _runtime_version(runtime: str) -> tuple:
+    tail = runtime.rsplit(" ", 1)[-1]
+    return tuple(int(p) if p.isdigit() else 0 for p in tail.split(".")), runtime
