@@ -170,6 +170,16 @@ def test_secrets_fire_when_missing_empty_or_deleted_and_pass_with_a_value(aws):
     assert all("do-not-print-me" not in (r.detail + r.action) for r in found)
 
 
+def test_a_name_that_reads_as_a_partial_arn_is_found_by_its_exact_name(aws):
+    """Review B-14: `.../jwt-secret` ends in a hyphen and six characters, like an ARN's random suffix."""
+    sm = boto3.client("secretsmanager", region_name=PRIMARY)
+    sm.create_secret(Name="x/jwt-secret-longer", SecretString="v")  # a prefix match that is not the secret
+    data = _one_service_secrets({"JWT": {"secrets_manager": "x/jwt-secret"}})
+    assert [(r.status, r.detail.split(" (")[0]) for r in results("secret", estate_of(data))] == [(FAIL, "does not exist")]
+    sm.create_secret(Name="x/jwt-secret", SecretString="v")
+    assert [r.status for r in results("secret", estate_of(data))] == [PASS]
+
+
 def test_ssm_and_config_secrets(aws):
     boto3.client("ssm", region_name=PRIMARY).put_parameter(Name="/x/redis", Value="do-not-print-me", Type="SecureString")
     data = _one_service_secrets({"P": {"ssm": "/x/absent"}, "C": {"config": "chatToken"}, "D": {"config": "setKey"}},

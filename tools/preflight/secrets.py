@@ -15,6 +15,7 @@ AUTH token, subscription endpoints) is checked:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from pydantic import BaseModel
@@ -64,16 +65,32 @@ def operator_secrets(ctx: Context):
             yield _config(ctx, region, name, path)
 
 
+# A name ending in a hyphen and six characters reads as a partial ARN (its random suffix): Secrets
+# Manager may then resolve another secret (review B-14). Such names are found by exact name first.
+_PARTIAL_ARN_TAIL = re.compile(r"-[^-/]{6}$")
+
+
+def _secret_id(client, name: str) -> str:
+    if not _PARTIAL_ARN_TAIL.search(name):
+        return name
+    listed = call(client.list_secrets, Filters=[{"Key": "name", "Values": [name]}], IncludePlannedDeletion=True)
+    exact = [s["ARN"] for s in listed.get("SecretList", []) if s.get("Name") == name]
+    if not exact:
+        raise Missing("ResourceNotFoundException")
+    return exact[0]
+
+
 def _secrets_manager(ctx: Context, region: str, name: str, path: str):
     subject = f"secretsmanager:{name}"
+    client = ctx.clients("secretsmanager", region)
     try:
-        described = call(ctx.clients("secretsmanager", region).describe_secret, SecretId=name)
+        described = call(client.describe_secret, SecretId=_secret_id(client, name))
     except Missing:
         return ctx.failed("secret", subject, region, f"does not exist (read by {path})",
                           f"create it with its value before `pulumi up`: aws secretsmanager create-secret"
                           f" --region {region} --name {name} --secret-string file://<file>")
     except Unavailable as error:
-        return ctx.unavailable("secret", subject, region, "DescribeSecret", error,
+        return ctx.unavailable("secret", subject, region, "DescribeSecret/ListSecrets", error,
                                f"check it by hand: aws secretsmanager describe-secret --region {region} --secret-id {name}")
     if described.get("DeletedDate"):
         return ctx.failed("secret", subject, region, f"is scheduled for deletion (read by {path})",
