@@ -27,7 +27,7 @@ import typer
 import yaml
 from typer.testing import CliRunner
 
-from data.catalogue.regions import regions_of
+from data.catalogue.regions import GLOBAL_METRICS_REGION, regions_of
 from data.config import ESTATE_KEY, estate_from_stack_file, load_stack_file
 from tools.commands import preflight as preflight_command
 
@@ -55,7 +55,7 @@ def fake_credentials(monkeypatch):
     """Credentials moto accepts, and nothing from the machine's AWS configuration."""
     for key, value in dict(
         AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_SESSION_TOKEN="testing",
-        AWS_CONFIG_FILE="/nonexistent", AWS_SHARED_CREDENTIALS_FILE="/nonexistent", AWS_DEFAULT_REGION="eu-central-1",
+        AWS_CONFIG_FILE="/nonexistent", AWS_SHARED_CREDENTIALS_FILE="/nonexistent", AWS_DEFAULT_REGION=yaml.safe_load(PROD.read_text(encoding="utf-8"))["config"]["aws:region"],
         AWS_EC2_METADATA_DISABLED="true",
     ).items():
         monkeypatch.setenv(key, value)
@@ -135,8 +135,8 @@ def test_an_empty_account_names_every_missing_precondition(moto_endpoint, prod):
     assert len(fails) == 7 + 2 + 1 + 5 + 1
     # Free bucket names, the branch, an absent SES identity hold; what moto cannot answer is listed.
     assert "passed: platform 1, bucket 4, ses 1" in out
-    assert "sms SMS sandbox (eu-central-1): GetSMSSandboxAccountStatus: the API is not available here" in out
-    assert "ses production access (eu-central-1): SESv2 GetAccount: the API is not available here" in out
+    assert f"sms SMS sandbox ({primary}): GetSMSSandboxAccountStatus: the API is not available here" in out
+    assert f"ses production access ({primary}): SESv2 GetAccount: the API is not available here" in out
     assert "atlas project symphonia-prod (atlas): not checkable: the Atlas Admin API keys are not given; set the keys" in out
 
 
@@ -226,7 +226,7 @@ def prepare(endpoint: str, estate) -> dict:
     return {
         "network": {"vpc_id": vpc, "public_subnet_ids": public, "private_subnet_ids": private,
                     "certificate_arn": certificate_arn},
-        "distribution_id": _distribution(boto3.client("cloudfront", region_name="us-east-1", endpoint_url=endpoint)),
+        "distribution_id": _distribution(boto3.client("cloudfront", region_name=GLOBAL_METRICS_REGION, endpoint_url=endpoint)),
         "access_list": access_list,
     }
 
@@ -277,10 +277,10 @@ def test_a_prepared_account_passes(moto_endpoint, prod, tmp_path):
     unchecked = sorted((r["check"], r["subject"], r["region"]) for r in report["results"] if r["status"] == "not-checkable")
     assert unchecked == [
         ("atlas", "project symphonia-prod", "atlas"),
-        ("cloudfront", f"{ids['distribution_id']} monitoring subscription", "us-east-1"),
-        ("ses", "production access", "eu-central-1"),
-        ("sms", "SMS sandbox", "eu-central-1"),
-        ("sms", "SMS sandbox", "us-east-1"),
+        ("cloudfront", f"{ids['distribution_id']} monitoring subscription", GLOBAL_METRICS_REGION),
+        ("ses", "production access", prod.region),
+        ("sms", "SMS sandbox", prod.region),
+        ("sms", "SMS sandbox", GLOBAL_METRICS_REGION),
     ]
     texts = {(r["check"], r["subject"]): r["detail"] for r in report["results"]}
     assert "already ours" in texts[("bucket", prod.buckets[0].name)]
