@@ -588,3 +588,25 @@ def test_cloudfront_subscription(tmp_path):
     assert found[1].status == NOT_CHECKABLE
     assert found[1].detail == ("a monitoring subscription exists; also declared by stack dr (Pulumi.dr.yaml):"
                                " only one stack can hold it (review B-3)")
+
+
+# --------------------------------------------------------------------------------------------------
+# Answers no check expects
+# --------------------------------------------------------------------------------------------------
+
+
+def test_a_refused_permission_is_not_checkable_never_a_pass():
+    data = _one_service_secrets({"A": {"secrets_manager": "x/a"}})
+    clients = Clients(overrides={("secretsmanager", PRIMARY): stubbed(
+        "secretsmanager", PRIMARY, ("describe_secret", "AccessDeniedException", 400))})
+    found = results("secret", estate_of(data), clients)
+    assert statuses(found) == [(NOT_CHECKABLE, "secretsmanager:x/a", PRIMARY)]
+    assert found[0].detail == "DescribeSecret/ListSecrets: the API cannot answer here (AccessDeniedException 400)"
+
+
+def test_an_unexpected_aws_error_makes_the_whole_check_not_checkable():
+    clients = Clients(overrides={("elasticbeanstalk", PRIMARY): stubbed(
+        "elasticbeanstalk", PRIMARY, ("list_available_solution_stacks", "Throttling", 400))})
+    found = results("platform", estate_of(raw()), clients)
+    assert statuses(found) == [(NOT_CHECKABLE, "(whole check)", PRIMARY)]
+    assert found[0].detail.startswith("AWS answered Throttling")
