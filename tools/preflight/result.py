@@ -7,7 +7,7 @@ never passes, and never fails either: it is listed so that someone looks by hand
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 PASS, FAIL, NOT_CHECKABLE = "pass", "fail", "not-checkable"
 _ORDER = {FAIL: 0, NOT_CHECKABLE: 1, PASS: 2}
