@@ -22,31 +22,19 @@ from pathlib import Path
 
 import boto3
 import pytest
-import typer
 import yaml
 from typer.testing import CliRunner
 
 from data.catalogue.regions import GLOBAL_METRICS_REGION, regions_of
 from data.config import ESTATE_KEY, estate_from_stack_file, load_stack_file
-from tools.commands import preflight as preflight_command
+from tools.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 PROD = ROOT / "Pulumi.prod.yaml"
 
 
-def _app() -> typer.Typer:
-    app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-
-    @app.callback()
-    def main() -> None:
-        """A test app holding only the preflight command."""
-
-    preflight_command.register(app)
-    return app
-
-
 def run(*args: str):
-    return CliRunner().invoke(_app(), ["preflight", *args])
+    return CliRunner().invoke(app, ["preflight", *args])
 
 
 @pytest.fixture(autouse=True)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import typer
 
-from tools.commands import check, diff, preview, verify
+from tools.commands import check, diff, preflight, preview, verify
 
 app = typer.Typer(
     name="estate",
-    help="The monitored estate: offline preview, policy checks, pull-request diffs and live verification.",
+    help="The monitored estate: offline preview, policy checks, pull-request diffs, preflight and live verification.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -22,10 +22,10 @@ app = typer.Typer(
 
 @app.callback()
 def main() -> None:
-    """The monitored estate: offline preview, policy checks, pull-request diffs and live verification."""
+    """The monitored estate: offline preview, policy checks, pull-request diffs, preflight and live verification."""
     # An explicit callback keeps `estate <command>` a group even while only one command is registered.
 
-for command in (preview, verify, check, diff):
+for command in (preview, check, diff, preflight, verify):
     command.register(app)
 
 
