@@ -18,7 +18,7 @@ import yaml
 from typer.testing import CliRunner
 
 from infra import engine
-from infra.cli import app
+from tools.cli import app
 from data.config import ESTATE_KEY, EstateConfigError
 
 SECRET_HINT = "looks like a secret and must not be plaintext; declare it under secrets with secrets_manager, ssm, config or generated"

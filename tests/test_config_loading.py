@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from infra import engine
-from infra.cli import app
+from tools.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 PROD = (ROOT / "Pulumi.prod.yaml").read_text(encoding="utf-8")
