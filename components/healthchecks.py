@@ -30,7 +30,7 @@ FAILURE_THRESHOLD = 3  # consecutive failures before a checker calls the endpoin
 # below 1 for two minutes; no data means the checks stopped reporting, which is treated as down.
 SIGNALS = SignalTable("route53", "service", (
     Signal(
-        "health-check", "", "Route 53 health check of the service's public /health (HealthCheckStatus, 1 healthy)", "",
+        "health-check", "", f"Route 53 health check of the service's public /health ({route53.HEALTH_CHECK_STATUS.name}, 1 healthy)", "",
         metric=route53.HEALTH_CHECK_STATUS, statistic="Minimum", period=60, evaluation_periods=2,
         treat_missing_data="breaching",
         notes=("No stack-file key: the threshold is the metric's own 'healthy' value (THRESHOLD).",),
@@ -72,7 +72,7 @@ class ServiceHealthCheck(pulumi.ComponentResource):
         )
         (self.alarm,) = args.alarms.signal_alarms(
             self, service.name, HEALTH_CHECK, THRESHOLD, dimensions={"HealthCheckId": self.health_check.id},
-            what=f"Route 53 health check of {service.public_url}{service.health_check.path} (HealthCheckStatus, 1 healthy)",
+            what=f"Route 53 health check of {service.public_url}{service.health_check.path} ({HEALTH_CHECK.metric.name}, 1 healthy)",
         )
         self.register_outputs({"health_check": self.health_check.id, "alarm": self.alarm.arn})
 

@@ -80,7 +80,7 @@ class Panel:
 RIGHT = {"yAxis": "right"}
 PANELS = (
     Panel("Health", (
-        SignalLine("health", {"label": "EnvironmentHealth (0 OK .. 25 Severe)"}),
+        SignalLine("health", {"label": f"{eb.ENVIRONMENT_HEALTH.name} (0 OK .. 25 Severe)"}),
         Line(eb.INSTANCES["Ok"], {**RIGHT, "label": "Instances OK"}),
         Line(eb.INSTANCES["Degraded"], {**RIGHT, "label": "Instances degraded"}),
         Line(eb.INSTANCES["Severe"], {**RIGHT, "label": "Instances severe"}),
