@@ -23,7 +23,7 @@ from infra.diff import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-COPIED = ("infra", "components", "policies", "Pulumi.yaml", "Pulumi.prod.yaml")
+COPIED = ("data", "infra", "components", "policies", "Pulumi.yaml", "Pulumi.prod.yaml")
 GIT = ["git", "-c", "user.email=ci@example.invalid", "-c", "user.name=ci", "-c", "commit.gpgsign=false"]
 
 

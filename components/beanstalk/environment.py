@@ -34,7 +34,7 @@ APP_VERSIONS_KEPT = 30  # enough to roll back (runbook 001 "eb deploy --version 
 
 @dataclass(frozen=True)
 class BeanstalkSite:
-    """What every Elastic Beanstalk service of the estate shares (the program builds one)."""
+    """What every Elastic Beanstalk service of the estate shares (the same for each service)."""
 
     region: str
     organisation: str
