@@ -18,18 +18,20 @@ import pulumi
 import pulumi_aws as aws
 
 from components.beanstalk.monitoring import ENVIRONMENT_METRICS, INSTANCE_METRICS
-from components.beanstalk.network import INSTANCE_PROXY_PORT, ServicesNetwork
+from components.beanstalk.network import HTTPS_PORT, INSTANCE_PROXY_PORT, ServicesNetwork
 from components.beanstalk.permissions import (
     EB_INSTANCE_POLICIES, EB_SERVICE_POLICIES, InstancePermissions, assume_role_policy, instance_policy_document,
 )
 from components.common import Tagging, child, type_token
 from data.catalogue import beanstalk as eb
+from data.catalogue import beanstalk_options as opt
 from data.catalogue import ec2
 from data.model import Network, Service
 
 # TLS 1.3 with 1.2 fallback: the current recommended ALB policy.
 SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 APP_VERSIONS_KEPT = 30  # enough to roll back (runbook 001 "eb deploy --version v2.1.0")
+HTTPS_LISTENER = opt.listener(HTTPS_PORT)
 
 
 @dataclass(frozen=True)
@@ -80,71 +82,71 @@ def environment_settings(
     logs = str(service.log_retention_days)
     options: dict[tuple[str, str], pulumi.Input[str]] = {
         # Load-balanced behind an ALB; instances in private subnets, the ALB in public ones.
-        ("aws:elasticbeanstalk:environment", "EnvironmentType"): "LoadBalanced",
-        ("aws:elasticbeanstalk:environment", "LoadBalancerType"): "application",
-        ("aws:elasticbeanstalk:environment", "ServiceRole"): service_role,
-        ("aws:ec2:vpc", "VPCId"): network.vpc_id,
-        ("aws:ec2:vpc", "Subnets"): ",".join(network.private_subnet_ids),
-        ("aws:ec2:vpc", "ELBSubnets"): ",".join(network.public_subnet_ids),
-        ("aws:ec2:vpc", "ELBScheme"): "public",
-        ("aws:ec2:vpc", "AssociatePublicIpAddress"): "false",
-        ("aws:elbv2:loadbalancer", "SecurityGroups"): site.security_groups.load_balancer.id,
-        ("aws:elbv2:loadbalancer", "ManagedSecurityGroup"): site.security_groups.load_balancer.id,
+        (opt.ENVIRONMENT, "EnvironmentType"): "LoadBalanced",
+        (opt.ENVIRONMENT, "LoadBalancerType"): "application",
+        (opt.ENVIRONMENT, "ServiceRole"): service_role,
+        (opt.VPC, "VPCId"): network.vpc_id,
+        (opt.VPC, "Subnets"): ",".join(network.private_subnet_ids),
+        (opt.VPC, "ELBSubnets"): ",".join(network.public_subnet_ids),
+        (opt.VPC, "ELBScheme"): "public",
+        (opt.VPC, "AssociatePublicIpAddress"): "false",
+        (opt.LOAD_BALANCER, "SecurityGroups"): site.security_groups.load_balancer.id,
+        (opt.LOAD_BALANCER, "ManagedSecurityGroup"): site.security_groups.load_balancer.id,
         # HTTPS only: EB options cannot express an 80 -> 443 redirect, so port 80 is closed.
-        ("aws:elbv2:listener:default", "ListenerEnabled"): "false",
-        ("aws:elbv2:listener:443", "ListenerEnabled"): "true",
-        ("aws:elbv2:listener:443", "Protocol"): "HTTPS",
-        ("aws:elbv2:listener:443", "SSLCertificateArns"): network.certificate_arn,
-        ("aws:elbv2:listener:443", "SSLPolicy"): SSL_POLICY,
-        ("aws:elbv2:listener:443", "DefaultProcess"): "default",
+        (opt.LISTENER_DEFAULT, "ListenerEnabled"): "false",
+        (HTTPS_LISTENER, "ListenerEnabled"): "true",
+        (HTTPS_LISTENER, "Protocol"): "HTTPS",
+        (HTTPS_LISTENER, "SSLCertificateArns"): network.certificate_arn,
+        (HTTPS_LISTENER, "SSLPolicy"): SSL_POLICY,
+        (HTTPS_LISTENER, "DefaultProcess"): "default",
         # Process health check (runbook 001: /health, 30 s, 5 s, 2 healthy, 3 unhealthy).
-        ("aws:elasticbeanstalk:environment:process:default", "Port"): str(INSTANCE_PROXY_PORT),
-        ("aws:elasticbeanstalk:environment:process:default", "Protocol"): "HTTP",
-        ("aws:elasticbeanstalk:environment:process:default", "HealthCheckPath"): health.path,
-        ("aws:elasticbeanstalk:environment:process:default", "HealthCheckInterval"): str(health.interval),
-        ("aws:elasticbeanstalk:environment:process:default", "HealthCheckTimeout"): str(health.timeout),
-        ("aws:elasticbeanstalk:environment:process:default", "HealthyThresholdCount"): str(health.healthy_threshold),
-        ("aws:elasticbeanstalk:environment:process:default", "UnhealthyThresholdCount"): str(health.unhealthy_threshold),
-        ("aws:elasticbeanstalk:environment:process:default", "MatcherHTTPCode"): "200",
+        (opt.PROCESS_DEFAULT, "Port"): str(INSTANCE_PROXY_PORT),
+        (opt.PROCESS_DEFAULT, "Protocol"): "HTTP",
+        (opt.PROCESS_DEFAULT, "HealthCheckPath"): health.path,
+        (opt.PROCESS_DEFAULT, "HealthCheckInterval"): str(health.interval),
+        (opt.PROCESS_DEFAULT, "HealthCheckTimeout"): str(health.timeout),
+        (opt.PROCESS_DEFAULT, "HealthyThresholdCount"): str(health.healthy_threshold),
+        (opt.PROCESS_DEFAULT, "UnhealthyThresholdCount"): str(health.unhealthy_threshold),
+        (opt.PROCESS_DEFAULT, "MatcherHTTPCode"): "200",
         # Enhanced health, publishing the metrics the alarms and dashboards use.
-        ("aws:elasticbeanstalk:healthreporting:system", "SystemType"): "enhanced",
-        ("aws:elasticbeanstalk:healthreporting:system", "EnhancedHealthAuthEnabled"): "true",
-        ("aws:elasticbeanstalk:healthreporting:system", "ConfigDocument"): health_config_document(),
+        (opt.HEALTH_REPORTING, "SystemType"): "enhanced",
+        (opt.HEALTH_REPORTING, "EnhancedHealthAuthEnabled"): "true",
+        (opt.HEALTH_REPORTING, "ConfigDocument"): health_config_document(),
         # Instances: IMDSv2 only, gp3 root volume, our instance profile and security group.
-        ("aws:ec2:instances", "InstanceTypes"): service.platform.instance_type,
-        ("aws:autoscaling:launchconfiguration", "IamInstanceProfile"): instance_profile,
-        ("aws:autoscaling:launchconfiguration", "SecurityGroups"): site.security_groups.instances.id,
-        ("aws:autoscaling:launchconfiguration", "DisableIMDSv1"): "true",
-        ("aws:autoscaling:launchconfiguration", "RootVolumeType"): service.platform.root_volume_type,
-        ("aws:autoscaling:launchconfiguration", "RootVolumeSize"): str(service.platform.root_volume_size),
+        (opt.EC2_INSTANCES, "InstanceTypes"): service.platform.instance_type,
+        (opt.LAUNCH_CONFIGURATION, "IamInstanceProfile"): instance_profile,
+        (opt.LAUNCH_CONFIGURATION, "SecurityGroups"): site.security_groups.instances.id,
+        (opt.LAUNCH_CONFIGURATION, "DisableIMDSv1"): "true",
+        (opt.LAUNCH_CONFIGURATION, "RootVolumeType"): service.platform.root_volume_type,
+        (opt.LAUNCH_CONFIGURATION, "RootVolumeSize"): str(service.platform.root_volume_size),
         # Autoscaling on CPU: the seed gives 70/20 without MeasureName, which defaults to NetworkOut bytes.
-        ("aws:autoscaling:asg", "MinSize"): str(scaling.min),
-        ("aws:autoscaling:asg", "MaxSize"): str(scaling.max),
-        ("aws:autoscaling:trigger", "MeasureName"): ec2.CPU_UTILIZATION_BY_GROUP.name,
-        ("aws:autoscaling:trigger", "Statistic"): "Average",
-        ("aws:autoscaling:trigger", "Unit"): ec2.CPU_UTILIZATION_BY_GROUP.unit,
-        ("aws:autoscaling:trigger", "UpperThreshold"): _num(scaling.cpu_upper),
-        ("aws:autoscaling:trigger", "LowerThreshold"): _num(scaling.cpu_lower),
-        ("aws:autoscaling:trigger", "Period"): "5",
-        ("aws:autoscaling:trigger", "BreachDuration"): "5",
+        (opt.AUTOSCALING_GROUP, "MinSize"): str(scaling.min),
+        (opt.AUTOSCALING_GROUP, "MaxSize"): str(scaling.max),
+        (opt.AUTOSCALING_TRIGGER, "MeasureName"): ec2.CPU_UTILIZATION_BY_GROUP.name,
+        (opt.AUTOSCALING_TRIGGER, "Statistic"): "Average",
+        (opt.AUTOSCALING_TRIGGER, "Unit"): ec2.CPU_UTILIZATION_BY_GROUP.unit,
+        (opt.AUTOSCALING_TRIGGER, "UpperThreshold"): _num(scaling.cpu_upper),
+        (opt.AUTOSCALING_TRIGGER, "LowerThreshold"): _num(scaling.cpu_lower),
+        (opt.AUTOSCALING_TRIGGER, "Period"): "5",
+        (opt.AUTOSCALING_TRIGGER, "BreachDuration"): "5",
         # Rolling deployments and rolling configuration updates, one instance at a time.
-        ("aws:elasticbeanstalk:command", "DeploymentPolicy"): "Rolling",
-        ("aws:elasticbeanstalk:command", "BatchSizeType"): "Fixed",
-        ("aws:elasticbeanstalk:command", "BatchSize"): "1",
-        ("aws:autoscaling:updatepolicy:rollingupdate", "RollingUpdateEnabled"): "true",
-        ("aws:autoscaling:updatepolicy:rollingupdate", "RollingUpdateType"): "Health",
+        (opt.COMMAND, "DeploymentPolicy"): "Rolling",
+        (opt.COMMAND, "BatchSizeType"): "Fixed",
+        (opt.COMMAND, "BatchSize"): "1",
+        (opt.ROLLING_UPDATE, "RollingUpdateEnabled"): "true",
+        (opt.ROLLING_UPDATE, "RollingUpdateType"): "Health",
         # Logs streamed to CloudWatch Logs, kept after the environment is gone.
-        ("aws:elasticbeanstalk:cloudwatch:logs", "StreamLogs"): "true",
-        ("aws:elasticbeanstalk:cloudwatch:logs", "DeleteOnTerminate"): "false",
-        ("aws:elasticbeanstalk:cloudwatch:logs", "RetentionInDays"): logs,
-        ("aws:elasticbeanstalk:cloudwatch:logs:health", "HealthStreamingEnabled"): "true",
-        ("aws:elasticbeanstalk:cloudwatch:logs:health", "DeleteOnTerminate"): "false",
-        ("aws:elasticbeanstalk:cloudwatch:logs:health", "RetentionInDays"): logs,
+        (opt.CLOUDWATCH_LOGS, "StreamLogs"): "true",
+        (opt.CLOUDWATCH_LOGS, "DeleteOnTerminate"): "false",
+        (opt.CLOUDWATCH_LOGS, "RetentionInDays"): logs,
+        (opt.CLOUDWATCH_LOGS_HEALTH, "HealthStreamingEnabled"): "true",
+        (opt.CLOUDWATCH_LOGS_HEALTH, "DeleteOnTerminate"): "false",
+        (opt.CLOUDWATCH_LOGS_HEALTH, "RetentionInDays"): logs,
         # Managed platform updates in the estate's preferred window (seed 004: Sunday 02:00 UTC).
-        ("aws:elasticbeanstalk:managedactions", "ManagedActionsEnabled"): "true",
-        ("aws:elasticbeanstalk:managedactions", "PreferredStartTime"): site.maintenance_start,
-        ("aws:elasticbeanstalk:managedactions:platformupdate", "UpdateLevel"): "minor",
-        ("aws:elasticbeanstalk:managedactions:platformupdate", "InstanceRefreshEnabled"): "true",
+        (opt.MANAGED_ACTIONS, "ManagedActionsEnabled"): "true",
+        (opt.MANAGED_ACTIONS, "PreferredStartTime"): site.maintenance_start,
+        (opt.PLATFORM_UPDATE, "UpdateLevel"): "minor",
+        (opt.PLATFORM_UPDATE, "InstanceRefreshEnabled"): "true",
     }
     plain = {
         **service.env,
@@ -155,9 +157,9 @@ def environment_settings(
         plain["REDIS_URL"] = args.redis_url
     for key, value in plain.items():
         if value is not None:
-            options[("aws:elasticbeanstalk:application:environment", key)] = value
+            options[(opt.APPLICATION_ENVIRONMENT, key)] = value
     for key, arn in args.secret_arns.items():
-        options[("aws:elasticbeanstalk:application:environmentsecrets", key)] = arn
+        options[(opt.ENVIRONMENT_SECRETS, key)] = arn
     return [
         aws.elasticbeanstalk.EnvironmentSettingArgs(namespace=namespace, name=name, value=value)
         for (namespace, name), value in sorted(options.items())

@@ -7,6 +7,7 @@ import re
 
 from components.beanstalk.signals import SIGNALS as EB_SIGNALS
 from data.catalogue import beanstalk as eb
+from data.catalogue import beanstalk_options as opt
 from data.catalogue import elb
 
 from .alerting import METRIC_ALARM
@@ -14,7 +15,6 @@ from .base import (
     eb_names,
     eb_setting,
     dependents,
-    eb_settings,
     get,
     get_path,
     items,
@@ -35,13 +35,13 @@ IAM_POLICY_TYPES = (
     "aws:iam/userPolicy:UserPolicy",
     "aws:iam/groupPolicy:GroupPolicy",
 )
-APP_ENV = "aws:elasticbeanstalk:application:environment"
-PROCESS = "aws:elasticbeanstalk:environment:process:default"
-HEALTH = "aws:elasticbeanstalk:healthreporting:system"
-LOGS = "aws:elasticbeanstalk:cloudwatch:logs"
-MANAGED = "aws:elasticbeanstalk:managedactions"
-PLATFORM_UPDATE = "aws:elasticbeanstalk:managedactions:platformupdate"
-LAUNCH = "aws:autoscaling:launchconfiguration"
+APP_ENV = opt.APPLICATION_ENVIRONMENT
+PROCESS = opt.PROCESS_DEFAULT
+HEALTH = opt.HEALTH_REPORTING
+LOGS = opt.CLOUDWATCH_LOGS
+MANAGED = opt.MANAGED_ACTIONS
+PLATFORM_UPDATE = opt.PLATFORM_UPDATE
+LAUNCH = opt.LAUNCH_CONFIGURATION
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 
 # The EB signals every environment must be alarmed on (runbooks 000/001), by their one name (the
@@ -353,9 +353,9 @@ def cdn_https_compressed(args, report_violation):
             report_violation(f"cache behaviour {path}: compress is not true.")
 
 
-LISTENER_HTTPS = "aws:elbv2:listener:443"
-LISTENER_DEFAULT = "aws:elbv2:listener:default"  # the ALB's port-80 listener
-EB_ENVIRONMENT = "aws:elasticbeanstalk:environment"
+LISTENER_HTTPS = opt.listener(443)
+LISTENER_DEFAULT = opt.LISTENER_DEFAULT  # the ALB's port-80 listener
+EB_ENVIRONMENT = opt.ENVIRONMENT
 LOAD_BALANCER_LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
 LOAD_BALANCER_RULES = ("aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule")
 
