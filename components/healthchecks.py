@@ -21,7 +21,7 @@ from components.dashboards import Widget, graph, metric_line
 from components.signals import Signal, SignalTable
 from data.catalogue import route53
 from data.catalogue.regions import metric_region
-from data.model import Service, Threshold
+from data.model import Estate, Service, Threshold
 
 REQUEST_INTERVAL_SECONDS = 30  # Route 53 allows 10 or 30
 FAILURE_THRESHOLD = 3  # consecutive failures before a checker calls the endpoint unhealthy
@@ -47,6 +47,12 @@ class ServiceHealthCheckArgs:
     service: Service
     tags: Tagging
     alarms: AlarmFactory
+
+    @classmethod
+    def from_estate(cls, estate: Estate, service: Service, *, alarms: AlarmFactory) -> ServiceHealthCheckArgs:
+        if service.public_url is None:
+            raise ValueError(f"service {service.name}: a health check needs public_url")
+        return cls(service=service, tags=Tagging.of(estate), alarms=alarms)
 
 
 class ServiceHealthCheck(pulumi.ComponentResource):

@@ -22,9 +22,8 @@ from components.storage import Storage
 from components.beanstalk.environment import BeanstalkService, BeanstalkServiceArgs, BeanstalkSite
 from components.beanstalk.monitoring import BeanstalkMonitoring
 from components.beanstalk.network import ServicesNetwork, ServicesNetworkArgs
-from components.beanstalk.permissions import instance_permissions
 from components.cdn import CdnMonitoring
-from components.common import Regions, Tagging
+from components.common import Regions
 from components.dashboards import DashboardSet, DashboardSetArgs, business_section
 from components.healthchecks import ServiceHealthCheck, ServiceHealthCheckArgs
 from components.service_alarms import (
@@ -62,9 +61,8 @@ def declare_estate(estate: Estate) -> None:
     alarms = AlarmFactory(estate, routing, regions)
     # [services-network] the services' instance security group (the cache admits 6379 from it).
     services_network = (
-        ServicesNetwork(f"{estate.organisation}-{estate.environment}-services", ServicesNetworkArgs(
-            network=estate.network, owner=f"{estate.organisation} {estate.environment}", tags=Tagging.of(estate),
-        )) if estate.network else None
+        ServicesNetwork(f"{estate.organisation}-{estate.environment}-services", ServicesNetworkArgs.from_estate(estate))
+        if estate.network else None
     )
     services_security_group = services_network.instances if services_network else None
     # [data] buckets, cache, mail, atlas, budget: their outputs feed the services below (the cache's
@@ -149,14 +147,11 @@ class ServiceWiring:
 
 def declare_beanstalk(estate: Estate, service: Service, wiring: ServiceWiring) -> BeanstalkMonitoring:
     """An Elastic Beanstalk application + environment, watched from inside through enhanced health."""
-    site = BeanstalkSite(
-        region=estate.region, organisation=estate.organisation, network=estate.network,
-        security_groups=wiring.network, maintenance_start=estate.maintenance.preferred.eb_start_time,
-        tags=Tagging.of(estate), alert_topic_arns=wiring.routing.topic_arns(), account_id=wiring.account_id,
+    site = BeanstalkSite.from_estate(
+        estate, security_groups=wiring.network, alert_topic_arns=wiring.routing.topic_arns(), account_id=wiring.account_id,
     )
-    eb = BeanstalkService(service.name, BeanstalkServiceArgs(
-        service=service, site=site, permissions=instance_permissions(estate, service),
-        secret_arns=wiring.secret_arns(service), redis_url=wiring.redis_url if service.uses_cache else None,
+    eb = BeanstalkService(service.name, BeanstalkServiceArgs.from_estate(
+        estate, service, site=site, secret_arns=wiring.secret_arns(service), redis_url=wiring.redis_url,
     ))
     return BeanstalkMonitoring(service, eb.environment_name, eb.autoscaling_group)
 
@@ -191,9 +186,9 @@ def declare_services(estate: Estate, alarms: AlarmFactory, wiring: ServiceWiring
         entry = WatchedService(service, family=SERVICE_KINDS[service.kind](estate, service, wiring))
         ServiceAlarms(f"{service.name}-alarms", ServiceAlarmsArgs(service=service, alarms=alarms, family=entry.family))
         if service.public_url:
-            entry.health_check_id = ServiceHealthCheck(f"{service.name}-health", ServiceHealthCheckArgs(
-                service=service, tags=Tagging.of(estate), alarms=alarms,
-            )).health_check.id
+            entry.health_check_id = ServiceHealthCheck(
+                f"{service.name}-health", ServiceHealthCheckArgs.from_estate(estate, service, alarms=alarms),
+            ).health_check.id
         entry.alarm_arns = [alarm.arn for alarm in alarms.alarms_of(service.name)]
         DashboardSet(f"{service.name}-dashboard", DashboardSetArgs(service.name, [
             service_section(estate, service, entry.family, entry.alarm_arns, entry.health_check_id),

@@ -20,13 +20,14 @@ import pulumi_aws as aws
 from components.beanstalk.monitoring import ENVIRONMENT_METRICS, INSTANCE_METRICS
 from components.beanstalk.network import HTTPS_PORT, INSTANCE_PROXY_PORT, ServicesNetwork
 from components.beanstalk.permissions import (
-    EB_INSTANCE_POLICIES, EB_SERVICE_POLICIES, InstancePermissions, assume_role_policy, instance_policy_document,
+    EB_INSTANCE_POLICIES, EB_SERVICE_POLICIES, InstancePermissions, assume_role_policy, instance_permissions,
+    instance_policy_document,
 )
 from components.common import Tagging, child, type_token
 from data.catalogue import beanstalk as eb
 from data.catalogue import beanstalk_options as opt
 from data.catalogue import ec2
-from data.model import Network, Service
+from data.model import Estate, Network, Service
 
 # TLS 1.3 with 1.2 fallback: the current recommended ALB policy.
 SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
@@ -47,6 +48,19 @@ class BeanstalkSite:
     alert_topic_arns: list[pulumi.Output[str]] = field(default_factory=list)
     account_id: pulumi.Input[str] | None = None
 
+    @classmethod
+    def from_estate(
+        cls, estate: Estate, *, security_groups: ServicesNetwork, alert_topic_arns: list[pulumi.Output[str]],
+        account_id: pulumi.Input[str] | None,
+    ) -> BeanstalkSite:
+        if estate.network is None:
+            raise ValueError("Elastic Beanstalk services need estate.network (VPC, subnets, certificate)")
+        return cls(
+            region=estate.region, organisation=estate.organisation, network=estate.network,
+            security_groups=security_groups, maintenance_start=estate.maintenance.preferred.eb_start_time,
+            tags=Tagging.of(estate), alert_topic_arns=alert_topic_arns, account_id=account_id,
+        )
+
 
 @dataclass(frozen=True)
 class BeanstalkServiceArgs:
@@ -56,7 +70,17 @@ class BeanstalkServiceArgs:
     site: BeanstalkSite
     permissions: InstancePermissions
     secret_arns: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)  # env var -> Secrets Manager / SSM ARN
-    redis_url: pulumi.Input[str] | None = None
+    redis_url: pulumi.Input[str] | None = None  # given to the services that use the cache only
+
+    @classmethod
+    def from_estate(
+        cls, estate: Estate, service: Service, *, site: BeanstalkSite,
+        secret_arns: Mapping[str, pulumi.Input[str]], redis_url: pulumi.Input[str] | None,
+    ) -> BeanstalkServiceArgs:
+        return cls(
+            service=service, site=site, permissions=instance_permissions(estate, service), secret_arns=secret_arns,
+            redis_url=redis_url if service.uses_cache else None,
+        )
 
 
 def health_config_document() -> str:

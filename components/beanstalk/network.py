@@ -13,7 +13,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.common import Tagging, child, type_token
-from data.model import Network
+from data.model import Estate, Network
 
 HTTPS_PORT = 443
 # On AL2023 the nginx proxy listens on 80 on each instance and forwards to the app's PORT; the
@@ -29,6 +29,12 @@ class ServicesNetworkArgs:
     network: Network
     owner: str  # "<organisation> <environment>", as the descriptions say it
     tags: Tagging
+
+    @classmethod
+    def from_estate(cls, estate: Estate) -> ServicesNetworkArgs:
+        if estate.network is None:
+            raise ValueError("the services' security groups need estate.network (its VPC)")
+        return cls(network=estate.network, owner=f"{estate.organisation} {estate.environment}", tags=Tagging.of(estate))
 
 
 class ServicesNetwork(pulumi.ComponentResource):
