@@ -93,3 +93,25 @@ def test_one_dispatch_entry_per_service_kind():
     from infra.program import SERVICE_KINDS
 
     assert set(SERVICE_KINDS) == set(typing.get_args(Service.model_fields["kind"].annotation))
+
+
+SERVICE_MODULES = (
+    "components/beanstalk", "components/service_alarms.py", "components/dashboards.py", "components/healthchecks.py",
+    "components/common.py", "infra/program.py", "policies/rules/services.py",
+)
+
+
+def test_the_service_modules_spell_no_namespace_no_region_and_branch_on_no_kind():
+    """Namespaces and the global-metrics region live in data/catalogue; the kind in SERVICE_KINDS only."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    files = [p for name in SERVICE_MODULES for p in ((root / name).rglob("*.py") if (root / name).is_dir() else [root / name])]
+    found = {
+        f"{path.relative_to(root)}:{number}": line.strip()
+        for path in files
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"[\"']AWS/|[\"']us-east-1[\"']|\bkind ==", line)
+    }
+    assert not found
