@@ -6,10 +6,11 @@ Kept in one place so no component re-decides them (STYLE.md: "Cross-cutting deci
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import pulumi
+import pulumi_aws as aws
 
 from data.model import Estate
 
@@ -21,17 +22,53 @@ def type_token(module: str, name: str) -> str:
     return f"{PACKAGE}:{module}:{name}"
 
 
+@dataclass(frozen=True)
+class Tagging:
+    """The estate's tags, which a component receives in its args instead of the whole estate; calling
+    it adds a resource's specifics (``tagging(service="authz-eb", Name=...)``)."""
+
+    base: Mapping[str, str]
+
+    @classmethod
+    def of(cls, estate: Estate) -> Tagging:
+        """Who owns it, which estate and environment, then the estate's own tags."""
+        return cls({
+            "organisation": estate.organisation,
+            "environment": estate.environment,
+            "managed-by": "pulumi",
+            "project": PACKAGE,
+            **estate.tags,
+        })
+
+    def __call__(self, **extra: str | None) -> dict[str, str]:
+        tags = {**self.base, **{key: value for key, value in extra.items() if value is not None}}
+        return dict(sorted(tags.items()))
+
+
 def estate_tags(estate: Estate, **extra: str) -> dict[str, str]:
     """Tags on every taggable resource: who owns it, which estate and environment, then specifics."""
-    tags = {
-        "organisation": estate.organisation,
-        "environment": estate.environment,
-        "managed-by": "pulumi",
-        "project": PACKAGE,
-        **estate.tags,
-    }
-    tags.update({key: value for key, value in extra.items() if value is not None})
-    return dict(sorted(tags.items()))
+    return Tagging.of(estate)(**extra)
+
+
+@dataclass
+class Regions:
+    """Providers per region. The primary region uses the default provider (``aws:region``), so
+    ``provider`` is None for it; the global-metrics region gets one explicit provider, built by the
+    program and passed down through resource options (leaf code never builds a provider)."""
+
+    primary: str
+    explicit: dict[str, aws.Provider] = field(default_factory=dict)
+
+    def provider(self, region: str) -> aws.Provider | None:
+        return None if region == self.primary else self.explicit[region]
+
+    def options(self, region: str) -> pulumi.ResourceOptions:
+        provider = self.provider(region)
+        return pulumi.ResourceOptions(provider=provider) if provider else pulumi.ResourceOptions()
+
+    @property
+    def all(self) -> list[str]:
+        return [self.primary, *sorted(self.explicit)]
 
 
 def child(parent: pulumi.Resource, opts: pulumi.ResourceOptions | None = None, **kwargs) -> pulumi.ResourceOptions:

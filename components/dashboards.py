@@ -1,17 +1,16 @@
-"""CloudWatch dashboards: one per service, and the runbooks' overview dashboards.
+"""CloudWatch dashboards: the grid only. Each family builds its own section (Elastic Beanstalk:
+``components/beanstalk/monitoring.py``; a service's header, health check and custom metrics:
+``components/service_alarms.py``); this module places sections on pages.
 
-Layout follows cdk-monitoring-constructs: a 24-column grid with named widths, each service section
-opening with a header text widget. Bodies are deterministic JSON (sorted keys). A dashboard that
-would exceed CloudWatch's limits (500 widgets, 2,500 metrics) is split into ``<name>``,
-``<name>-2``, ... at section boundaries (inside a section only when one section alone is too big).
-
-Corrections of the runbooks' dashboards (estate-inventory C): every metric carries its dimensions
-(``EnvironmentName``), CPU comes from ``AWS/EC2`` by Auto Scaling group, and EnvironmentHealth (a
-0-25 level) never shares an axis with instance counts.
+Layout follows cdk-monitoring-constructs: a 24-column grid with named widths, each section opening
+with a header text widget. Bodies are deterministic JSON (sorted keys). A dashboard that would
+exceed CloudWatch's limits (500 widgets, 2,500 metrics) is split into ``<name>``, ``<name>-2``, ...
+at section boundaries (inside a section only when one section alone is too big).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +21,8 @@ from components.common import child, type_token
 from data.catalogue.cloudwatch import (
     ALARM_WIDGET_MAX_ALARMS, DASHBOARD_GRID_COLUMNS, DASHBOARD_MAX_METRICS, DASHBOARD_MAX_WIDGETS,
 )
-from data.model import Estate, OverviewDashboard, Service
+from data.catalogue.metrics import Metric
+from data.model import Estate, OverviewDashboard, Threshold
 
 GRID_COLUMNS = DASHBOARD_GRID_COLUMNS
 FULL, HALF, THIRD, QUARTER = GRID_COLUMNS, GRID_COLUMNS // 2, GRID_COLUMNS // 3, GRID_COLUMNS // 4
@@ -30,8 +30,6 @@ HEADER_HEIGHT, GRAPH_HEIGHT, ALARMS_HEIGHT = 2, 6, 4
 MAX_WIDGETS = DASHBOARD_MAX_WIDGETS
 MAX_METRICS = DASHBOARD_MAX_METRICS
 MAX_ALARMS_PER_WIDGET = ALARM_WIDGET_MAX_ALARMS
-EB = "AWS/ElasticBeanstalk"
-HEALTH_CHECK_REGION = "us-east-1"
 
 
 @dataclass
@@ -82,75 +80,18 @@ def alarm_status(title: str, alarm_arns: list) -> list[Widget]:
     ]
 
 
-def _levels(threshold) -> list[dict]:
-    return [{"label": severity.value, "value": value} for severity, value in threshold.levels()]
+def metric_line(metric: Metric, dimensions: Mapping[str, Any], options: Mapping[str, Any] | None = None) -> list:
+    """A catalogue metric as a widget line: namespace, name, its own dimensions (picked from
+    ``dimensions``, in the catalogue's order) and the line's options."""
+    pairs = [part for name, value in metric.dimension_values(dict(dimensions)).items() for part in (name, value)]
+    return [metric.namespace, metric.name, *pairs, dict(options or {})]
 
 
-def service_section(estate: Estate, service: Service, autoscaling_group=None, alarm_arns=None,
-                    health_check_id=None) -> Section:
-    """Header, health, requests and errors, latency, CPU and disk, custom metrics, alarm status."""
-    region = estate.region
-    section = Section()
-    lines = [f"# {service.name}", service.description]
-    if service.kind == "beanstalk":
-        lines.append(f"Elastic Beanstalk environment `{service.environment_name}` in {region}")
-    if service.public_url:
-        lines.append(f"Public URL {service.public_url}{service.health_check.path}")
-    lines.append(f"[Runbook]({estate.runbook_url}#{service.name})")
-    section.widgets.append(text("\n\n".join(line for line in lines if line)))
-    thresholds = service.thresholds
-    if service.kind == "beanstalk":
-        env = ["EnvironmentName", service.environment_name]
-        section.widgets.append(graph(
-            "Health", region,
-            [[EB, "EnvironmentHealth", *env, {"stat": "Maximum", "label": "EnvironmentHealth (0 OK .. 25 Severe)"}],
-             [EB, "InstancesOk", *env, {"yAxis": "right", "label": "Instances OK"}],
-             [EB, "InstancesDegraded", *env, {"yAxis": "right", "label": "Instances degraded"}],
-             [EB, "InstancesSevere", *env, {"yAxis": "right", "label": "Instances severe"}]],
-            y_axis={"left": {"min": 0, "max": 25}, "right": {"min": 0}}, annotations=_levels(thresholds.health),
-        ))
-        section.widgets.append(graph(
-            "Requests and errors", region,
-            [[EB, "ApplicationRequestsTotal", *env, {"id": "requests", "stat": "Sum", "label": "Requests"}],
-             [EB, "ApplicationRequests4xx", *env, {"stat": "Sum", "label": "4xx"}],
-             [EB, "ApplicationRequests5xx", *env, {"id": "errors", "stat": "Sum", "label": "5xx"}],
-             [{"expression": "IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)", "id": "rate",
-               "label": "5xx rate (%)", "yAxis": "right"}]],
-            stat="Sum", annotations=[{**level, "yAxis": "right"} for level in _levels(thresholds.error_rate_5xx)],
-        ))
-        section.widgets.append(graph(
-            "Latency (s)", region,
-            [[EB, "ApplicationLatencyP50", *env, {"label": "p50"}],
-             [EB, "ApplicationLatencyP95", *env, {"label": "p95"}],
-             [EB, "ApplicationLatencyP99", *env, {"label": "p99"}]],
-            stat="Maximum", annotations=_levels(thresholds.latency_p95),
-        ))
-        cpu = ["AWS/EC2", "CPUUtilization", "AutoScalingGroupName", autoscaling_group, {"label": "CPU (%)"}]
-        disk = {"expression": (f'SELECT MAX(RootFilesystemUtil) FROM SCHEMA("{EB}", EnvironmentName, InstanceId)'
-                               f" WHERE EnvironmentName = '{service.environment_name}'"),
-                "id": "disk", "label": "Fullest root filesystem (%)"}
-        section.widgets.append(graph(
-            "CPU and disk (%)", region, [cpu, [disk]], y_axis={"left": {"min": 0, "max": 100}},
-            annotations=_levels(thresholds.cpu),
-        ))
-    if health_check_id is not None:
-        section.widgets.append(graph(
-            "External health check (Route 53)", HEALTH_CHECK_REGION,
-            [["AWS/Route53", "HealthCheckStatus", "HealthCheckId", health_check_id, {"stat": "Minimum", "label": "Healthy (1)"}],
-             ["AWS/Route53", "HealthCheckPercentageHealthy", "HealthCheckId", health_check_id,
-              {"yAxis": "right", "label": "Checkers reporting healthy (%)"}]],
-            period=60, y_axis={"left": {"min": 0, "max": 1}, "right": {"min": 0, "max": 100}},
-        ))
-    for custom in service.metric_alarms:
-        dims = [part for key, value in sorted(custom.dimensions.items()) for part in (key, value)]
-        section.widgets.append(graph(
-            f"{custom.namespace} {custom.metric}", region,
-            [[custom.namespace, custom.metric, *dims, {"label": custom.metric}]],
-            stat=custom.statistic, period=custom.period, annotations=_levels(custom.threshold),
-        ))
-    if alarm_arns:
-        section.widgets += alarm_status(f"{service.name} alarms", alarm_arns)
-    return section
+def threshold_lines(threshold: Threshold | None, **extra: Any) -> list[dict]:
+    """A threshold's levels as horizontal annotations (warning first), the alarm's own values."""
+    if threshold is None:
+        return []
+    return [{"label": severity.value, "value": value, **extra} for severity, value in threshold.levels()]
 
 
 def business_section(estate: Estate, board: OverviewDashboard) -> Section:
@@ -206,20 +147,27 @@ def page_names(name: str, count: int) -> list[str]:
     return [name] + [f"{name}-{i}" for i in range(2, count + 1)]
 
 
+@dataclass
+class DashboardSetArgs:
+    """The dashboard's name and its sections, in order (each family builds its own)."""
+
+    dashboard_name: str
+    sections: list[Section]
+
+
 class DashboardSet(pulumi.ComponentResource):
     """One logical dashboard, as many CloudWatch dashboards as its size needs."""
 
-    def __init__(self, name: str, dashboard_name: str, sections: list[Section], region_opts: pulumi.ResourceOptions | None = None,
-                 opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, args: DashboardSetArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(type_token("dashboards", "DashboardSet"), name, None, opts)
-        pages = paginate(sections)
+        pages = paginate(args.sections)
         self.dashboards = [
             aws.cloudwatch.Dashboard(
                 page_name,
                 dashboard_name=page_name,
                 dashboard_body=pulumi.Output.json_dumps({"widgets": layout(widgets)}, sort_keys=True, separators=(",", ":")),
-                opts=child(self, region_opts),
+                opts=child(self),
             )
-            for page_name, widgets in zip(page_names(dashboard_name, len(pages)), pages)
+            for page_name, widgets in zip(page_names(args.dashboard_name, len(pages)), pages)
         ]
         self.register_outputs({"dashboards": [d.dashboard_name for d in self.dashboards]})

@@ -2,34 +2,65 @@
 
 Seed 003 asks for an outside check "every minute". Route 53 offers only 10 s (fast, billed extra)
 or 30 s between checks from each checker region, so we declare 30 s: at least as often as the seed
-asks, at the standard price. ``HealthCheckStatus`` is published only in us-east-1, so the alarm is
-created there (on the explicit us-east-1 provider) and routed to the us-east-1 critical topic.
+asks, at the standard price. Route 53 publishes ``HealthCheckStatus`` in the global-metrics region
+only (``data.catalogue.regions``), so the alarm and the widget live there: the alarm factory puts the
+alarm on that region's provider and routes it to that region's critical topic.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import pulumi
 import pulumi_aws as aws
 
 from components.alarms import AlarmFactory
-from components.common import child, estate_tags, type_token
-from data.model import Estate, Service, Severity
+from components.common import Tagging, child, type_token
+from components.dashboards import Widget, graph, metric_line
+from components.signals import Signal, SignalTable
+from data.catalogue import route53
+from data.catalogue.regions import metric_region
+from data.model import Estate, Service, Threshold
 
 REQUEST_INTERVAL_SECONDS = 30  # Route 53 allows 10 or 30
 FAILURE_THRESHOLD = 3  # consecutive failures before a checker calls the endpoint unhealthy
-HEALTH_METRICS_REGION = "us-east-1"
+
+# One row: the endpoint is down when the Minimum of HealthCheckStatus (1 healthy, 0 unhealthy) stays
+# below 1 for two minutes; no data means the checks stopped reporting, which is treated as down.
+SIGNALS = SignalTable("route53", "service", (
+    Signal(
+        "health-check", "", f"Route 53 health check of the service's public /health ({route53.HEALTH_CHECK_STATUS.name}, 1 healthy)", "",
+        metric=route53.HEALTH_CHECK_STATUS, statistic="Minimum", period=60, evaluation_periods=2,
+        treat_missing_data="breaching",
+        notes=("No stack-file key: the threshold is the metric's own 'healthy' value (THRESHOLD).",),
+    ),
+))
+HEALTH_CHECK = SIGNALS.get("health-check")
+THRESHOLD = Threshold(critical=1, direction="below")  # HealthCheckStatus is 1 or 0: below 1 is down
+
+
+@dataclass(frozen=True)
+class ServiceHealthCheckArgs:
+    """The service probed (its ``public_url`` and health path), its tags and the alarm factory."""
+
+    service: Service
+    tags: Tagging
+    alarms: AlarmFactory
+
+    @classmethod
+    def from_estate(cls, estate: Estate, service: Service, *, alarms: AlarmFactory) -> ServiceHealthCheckArgs:
+        if service.public_url is None:
+            raise ValueError(f"service {service.name}: a health check needs public_url")
+        return cls(service=service, tags=Tagging.of(estate), alarms=alarms)
 
 
 class ServiceHealthCheck(pulumi.ComponentResource):
     """A Route 53 HTTPS health check on ``public_url`` + health path, and its critical alarm."""
 
-    def __init__(
-        self, name: str, estate: Estate, service: Service, factory: AlarmFactory,
-        opts: pulumi.ResourceOptions | None = None,
-    ):
+    def __init__(self, name: str, args: ServiceHealthCheckArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(type_token("healthchecks", "ServiceHealthCheck"), name, None, opts)
+        service = args.service
         url = urlparse(service.public_url)
         self.health_check = aws.route53.HealthCheck(
             f"{service.name}-health-check",
@@ -42,16 +73,23 @@ class ServiceHealthCheck(pulumi.ComponentResource):
             measure_latency=True,
             enable_sni=True,
             reference_name=service.name[:28],
-            tags=estate_tags(estate, service=service.name, Name=f"{service.name}-health"),
+            tags=args.tags(service=service.name, Name=f"{service.name}-health"),
             opts=child(self),
         )
-        self.alarm = factory.alarm(
-            self, service.name, "health-check", Severity.critical, 1,
-            direction="below",
-            what=f"Route 53 health check of {service.public_url}{service.health_check.path} (HealthCheckStatus, 1 healthy)",
-            unit="", namespace="AWS/Route53", metric_name="HealthCheckStatus", statistic="Minimum",
-            dimensions={"HealthCheckId": self.health_check.id},
-            period=60, evaluation_periods=2, treat_missing_data="breaching",
-            region=HEALTH_METRICS_REGION,
+        (self.alarm,) = args.alarms.signal_alarms(
+            self, service.name, HEALTH_CHECK, THRESHOLD, dimensions={"HealthCheckId": self.health_check.id},
+            what=f"Route 53 health check of {service.public_url}{service.health_check.path} ({HEALTH_CHECK.metric.name}, 1 healthy)",
         )
         self.register_outputs({"health_check": self.health_check.id, "alarm": self.alarm.arn})
+
+
+def health_check_widgets(health_check_id: pulumi.Input[str], stack_region: str) -> list[Widget]:
+    """The service section's view of its health check: the status (1 healthy) and the share of
+    checkers that see the endpoint healthy, in the region Route 53 publishes them."""
+    dimensions = {"HealthCheckId": health_check_id}
+    return [graph(
+        "External health check (Route 53)", metric_region(route53.NAMESPACE, stack_region),
+        [metric_line(HEALTH_CHECK.metric, dimensions, {"stat": HEALTH_CHECK.statistic, "label": "Healthy (1)"}),
+         metric_line(route53.HEALTH_CHECK_PERCENTAGE_HEALTHY, dimensions, {"yAxis": "right", "label": "Checkers reporting healthy (%)"})],
+        period=HEALTH_CHECK.period, y_axis={"left": {"min": 0, "max": 1}, "right": {"min": 0, "max": 100}},
+    )]

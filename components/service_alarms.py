@@ -1,6 +1,13 @@
-"""Per-service alarms, warning and critical: the family's signal table (an Elastic Beanstalk service:
-``components/beanstalk/signals.py``) and the service's own custom metric alarms, every alarm through
-the ``AlarmFactory``.
+"""The service unit: what every kind of service shares, whatever declares it.
+
+- ``ServiceAlarms``: the alarms watching a service from inside, i.e. its family's (an Elastic
+  Beanstalk service's: ``components/beanstalk/monitoring.py``) and the service's own custom metric
+  alarms, every alarm through the ``AlarmFactory``;
+- ``service_section``: the service's dashboard section, a header, its family's widgets, its Route 53
+  health check, its custom metrics and the status of its alarms.
+
+What a kind contributes is a ``FamilyMonitoring`` (the program's dispatch table chooses it by
+``service.kind``); a kind with nothing to watch from inside (``external``) contributes none.
 
 Custom metrics published without a service dimension (``Symphonia/Production ErrorCount``) describe
 the whole platform, not one service: ``PlatformAlarms`` declares ``estate.platform_alarms`` under
@@ -10,14 +17,27 @@ their estate-level owner, through the same factory and the same custom-metric se
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Protocol
+
 import pulumi
 import pulumi_aws as aws
 
 from components.alarms import AlarmFactory
-from components.beanstalk.signals import SIGNALS as BEANSTALK_SIGNALS
 from components.common import type_token
-from components.dashboards import Section, alarm_status, graph, text
+from components.dashboards import Section, Widget, alarm_status, graph, text, threshold_lines
+from components.healthchecks import health_check_widgets
 from data.model import Estate, MetricAlarm, PlatformMetricAlarm, Service
+
+
+class FamilyMonitoring(Protocol):
+    """What a service's family watches from inside: its alarms and its part of the dashboard section."""
+
+    def alarms(self, parent: pulumi.Resource, factory: AlarmFactory) -> list[aws.cloudwatch.MetricAlarm]: ...
+
+    def header(self, region: str) -> list[str]: ...
+
+    def widgets(self, region: str) -> list[Widget]: ...
 
 
 def custom_alarm_settings(custom: MetricAlarm) -> dict:
@@ -34,47 +54,80 @@ def custom_alarm_settings(custom: MetricAlarm) -> dict:
     )
 
 
-class ServiceAlarms(pulumi.ComponentResource):
-    """The alarms watching one service from inside (Elastic Beanstalk and its instances)."""
+def custom_metric_widget(custom: MetricAlarm, region: str) -> Widget:
+    """A custom metric alarm's graph: the metric as the alarm reads it, with the alarm's levels."""
+    dims = [part for key, value in sorted(custom.dimensions.items()) for part in (key, value)]
+    return graph(
+        f"{custom.namespace} {custom.metric}", region,
+        [[custom.namespace, custom.metric, *dims, {"label": custom.metric}]],
+        stat=custom.statistic, period=custom.period, annotations=threshold_lines(custom.threshold),
+    )
 
-    def __init__(
-        self, name: str, service: Service, factory: AlarmFactory, *,
-        environment_name: str | None = None, autoscaling_group: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ):
+
+@dataclass(frozen=True)
+class ServiceAlarmsArgs:
+    """The service, its family's monitoring (None when the kind watches nothing from inside), the factory."""
+
+    service: Service
+    alarms: AlarmFactory
+    family: FamilyMonitoring | None = None
+
+
+class ServiceAlarms(pulumi.ComponentResource):
+    """The alarms watching one service from inside: its family's, then its custom metric alarms."""
+
+    def __init__(self, name: str, args: ServiceAlarmsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(type_token("alarms", "ServiceAlarms"), name, None, opts)
-        self._service = service
-        self._factory = factory
+        service, factory = args.service, args.alarms
         self.alarms: list[aws.cloudwatch.MetricAlarm] = []
-        if service.kind == "beanstalk":
-            dimensions = {"AutoScalingGroupName": autoscaling_group, "EnvironmentName": environment_name}
-            for signal in BEANSTALK_SIGNALS:
-                self.alarms += factory.signal_alarms(
-                    self, service.name, signal, getattr(service.thresholds, signal.threshold_key),
-                    dimensions=dimensions, literals={"EnvironmentName": service.environment_name},
-                )
+        if args.family is not None:
+            self.alarms += args.family.alarms(self, factory)
         for custom in service.metric_alarms:
-            self._custom(custom)
+            self.alarms += factory.threshold_alarms(self, service.name, custom.signal, custom.threshold, **custom_alarm_settings(custom))
         self.register_outputs({"alarms": [alarm.arn for alarm in self.alarms]})
 
-    def _custom(self, custom: MetricAlarm) -> None:
-        self.alarms += self._factory.threshold_alarms(self, self._service.name, custom.signal, custom.threshold, **custom_alarm_settings(custom))
+
+def service_section(
+    estate: Estate, service: Service, family: FamilyMonitoring | None = None, alarm_arns: list | None = None,
+    health_check_id: pulumi.Input[str] | None = None,
+) -> Section:
+    """Header, the family's widgets, the health check, custom metrics, alarm status."""
+    region = estate.region
+    lines = [f"# {service.name}", service.description, *(family.header(region) if family else [])]
+    if service.public_url:
+        lines.append(f"Public URL {service.public_url}{service.health_check.path}")
+    lines.append(f"[Runbook]({estate.runbook_url}#{service.name})")
+    section = Section([text("\n\n".join(line for line in lines if line))])
+    if family is not None:
+        section.widgets += family.widgets(region)
+    if health_check_id is not None:
+        section.widgets += health_check_widgets(health_check_id, region)
+    section.widgets += [custom_metric_widget(custom, region) for custom in service.metric_alarms]
+    if alarm_arns:
+        section.widgets += alarm_status(f"{service.name} alarms", alarm_arns)
+    return section
+
+
+@dataclass(frozen=True)
+class PlatformAlarmsArgs:
+    """One estate-level owner, the platform alarms declared (those of other owners are skipped), the factory."""
+
+    owner: str
+    declared: list[PlatformMetricAlarm]
+    alarms: AlarmFactory
 
 
 class PlatformAlarms(pulumi.ComponentResource):
     """The alarms of one estate-level owner (e.g. ``symphonia-platform``) on platform-wide metrics."""
 
-    def __init__(
-        self, name: str, owner: str, alarms: list[PlatformMetricAlarm], factory: AlarmFactory,
-        opts: pulumi.ResourceOptions | None = None,
-    ):
+    def __init__(self, name: str, args: PlatformAlarmsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(type_token("alarms", "PlatformAlarms"), name, None, opts)
-        self.owner = owner
-        self.declared = [alarm for alarm in alarms if alarm.owner == owner]
+        self.owner = args.owner
+        self.declared = [alarm for alarm in args.declared if alarm.owner == args.owner]
         self.alarms: list[aws.cloudwatch.MetricAlarm] = []
         self.by_signal: dict[str, list[aws.cloudwatch.MetricAlarm]] = {}
         for custom in self.declared:
-            levels = factory.threshold_alarms(self, owner, custom.signal, custom.threshold, **custom_alarm_settings(custom))
+            levels = args.alarms.threshold_alarms(self, self.owner, custom.signal, custom.threshold, **custom_alarm_settings(custom))
             self.by_signal[custom.signal] = levels
             self.alarms += levels
         self.register_outputs({"alarms": [alarm.arn for alarm in self.alarms]})
@@ -93,14 +146,7 @@ def platform_section(estate: Estate, board_name: str, alarm_arns: dict[tuple[str
         return None
     owners = list(dict.fromkeys(alarm.owner for alarm in shown))
     widgets = [text(f"# Platform alarms\n\nMetrics published by every service without a service dimension; owner {', '.join(owners)}")]
-    for custom in shown:
-        dims = [part for key, value in sorted(custom.dimensions.items()) for part in (key, value)]
-        widgets.append(graph(
-            f"{custom.namespace} {custom.metric}", estate.region,
-            [[custom.namespace, custom.metric, *dims, {"label": custom.metric}]],
-            stat=custom.statistic, period=custom.period,
-            annotations=[{"label": severity.value, "value": value} for severity, value in custom.threshold.levels()],
-        ))
+    widgets += [custom_metric_widget(custom, estate.region) for custom in shown]
     arns = [arn for custom in shown for arn in alarm_arns.get((custom.owner, custom.signal), [])]
     if arns:
         widgets += alarm_status("Platform alarms", arns)

@@ -6,6 +6,7 @@ Both the real Pulumi CLI (``infra/__main__.py``) and the offline engine call ``d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pulumi
@@ -16,44 +17,32 @@ from components.alerting import AlertRouting, AlertRoutingArgs
 from components.atlas import AtlasDatabase, AtlasDatabaseArgs
 from components.budget import CostBudget, CostBudgetArgs
 from components.cache import RedisCache, RedisCacheArgs
+from components.cache.monitoring import redis_section
 from components.mail import MailDomain, MailDomainArgs
+from components.mail.monitoring import ses_section
 from components.storage import Storage, StorageArgs
-from components.beanstalk.environment import BeanstalkService, ServicesNetwork, ServiceWiring
+from components.beanstalk.environment import BeanstalkService, BeanstalkServiceArgs, BeanstalkSite
+from components.beanstalk.monitoring import BeanstalkMonitoring
+from components.beanstalk.network import ServicesNetwork, ServicesNetworkArgs
 from components.cdn import CdnMonitoring, CdnMonitoringArgs
 from components.cdn.monitoring import cdn_sections
-from components.cache.monitoring import redis_section
-from components.mail.monitoring import ses_section
-from components.dashboards import DashboardSet, business_section, service_section
-from components.healthchecks import ServiceHealthCheck
-from components.service_alarms import PlatformAlarms, ServiceAlarms, platform_owners, platform_section
+from components.common import Regions
+from components.dashboards import DashboardSet, DashboardSetArgs, business_section
+from components.healthchecks import ServiceHealthCheck, ServiceHealthCheckArgs
+from components.service_alarms import (
+    FamilyMonitoring, PlatformAlarms, PlatformAlarmsArgs, ServiceAlarms, ServiceAlarmsArgs, platform_owners,
+    platform_section, service_section,
+)
 from components.secrets import SecretStore, SecretStoreArgs
+from data.catalogue.regions import GLOBAL_METRICS_REGION
 from data.model import Estate, Service
 
-# CloudFront and Route 53 health-check metrics exist only in us-east-1 (estate-inventory B.1 #3).
-GLOBAL_METRICS_REGION = "us-east-1"
-
-
-@dataclass
-class Regions:
-    """Providers per region. The primary region uses the default provider (``aws:region``), so
-    ``provider`` is None for it; us-east-1 gets one explicit provider passed down through options."""
-
-    primary: str
-    explicit: dict[str, aws.Provider] = field(default_factory=dict)
-
-    def provider(self, region: str) -> aws.Provider | None:
-        return None if region == self.primary else self.explicit[region]
-
-    def options(self, region: str) -> pulumi.ResourceOptions:
-        provider = self.provider(region)
-        return pulumi.ResourceOptions(provider=provider) if provider else pulumi.ResourceOptions()
-
-    @property
-    def all(self) -> list[str]:
-        return [self.primary, *sorted(self.explicit)]
+__all__ = ["Regions", "declare_estate", "declare_regions"]
 
 
 def declare_regions(estate: Estate) -> Regions:
+    """The stack's region, and one explicit provider for the global-metrics region (CloudFront and
+    Route 53 metrics) unless the stack already runs there."""
     regions = Regions(primary=estate.region)
     if estate.region != GLOBAL_METRICS_REGION:
         regions.explicit[GLOBAL_METRICS_REGION] = aws.Provider(
@@ -75,7 +64,8 @@ def declare_estate(estate: Estate) -> None:
     alarms = AlarmFactory(estate, routing, regions)
     # [services-network] the services' instance security group (the cache admits 6379 from it).
     services_network = (
-        ServicesNetwork(f"{estate.organisation}-{estate.environment}-services", estate) if estate.network else None
+        ServicesNetwork(f"{estate.organisation}-{estate.environment}-services", ServicesNetworkArgs.from_estate(estate))
+        if estate.network else None
     )
     services_security_group = services_network.instances if services_network else None
     # [data] buckets, cache, mail, atlas, budget: their outputs feed the services below (the cache's
@@ -86,12 +76,15 @@ def declare_estate(estate: Estate) -> None:
         {s.database: data.atlas.uri_secret_arn(s.database) for s in estate.services if s.database}
         if data.atlas is not None else {}
     )
-    # [services] Elastic Beanstalk services, their alarms, dashboards and health checks.
-    watched = declare_services(
-        estate, regions, routing, alarms, secrets, services_network, redis_url=redis_url, mongodb_uri_arns=mongodb_uri_arns,
+    # [services] each service as its kind declares it (SERVICE_KINDS), its alarms, dashboard and health check.
+    wiring = ServiceWiring(
+        secrets=secrets, routing=routing, network=services_network,
+        account_id=aws.get_caller_identity_output().account_id, redis_url=redis_url,
         redis_auth_token_arn=data.cache.auth_token_secret_arn if data.cache is not None else None,
+        mongodb_uri_arns=mongodb_uri_arns,
     )
-    # [cdn] CloudFront alarms (us-east-1), platform-wide alarms and the runbooks' overview dashboards.
+    watched = declare_services(estate, alarms, wiring)
+    # [cdn] CloudFront alarms (global-metrics region), platform-wide alarms and the runbooks' overview dashboards.
     declare_cdn_and_overviews(estate, regions, alarms, watched)
     pulumi.export("region", estate.region)
     pulumi.export("regions", regions.all)
@@ -132,53 +125,78 @@ def declare_data(
 
 
 @dataclass
+class ServiceWiring:
+    """What the services receive from the rest of the estate: the shared network and topics, each
+    database's MONGODB_URI secret, the cache's URL and AUTH token (None when not declared)."""
+
+    secrets: SecretStore
+    routing: AlertRouting
+    network: ServicesNetwork | None
+    account_id: pulumi.Output[str]
+    redis_url: pulumi.Input[str] | None = None
+    redis_auth_token_arn: pulumi.Input[str] | None = None
+    mongodb_uri_arns: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+
+    def secret_arns(self, service: Service) -> dict[str, pulumi.Input[str]]:
+        """The service's secrets by environment variable: its own, then the ones the program builds."""
+        arns: dict[str, pulumi.Input[str]] = {
+            key: self.secrets.arn(service.name, key, ref) for key, ref in sorted(service.secrets.items())
+        }
+        if service.database and service.database in self.mongodb_uri_arns:
+            arns["MONGODB_URI"] = self.mongodb_uri_arns[service.database]
+        if service.uses_cache and self.redis_auth_token_arn is not None:  # the cache requires AUTH (rediss://)
+            arns["REDIS_AUTH_TOKEN"] = self.redis_auth_token_arn
+        return arns
+
+
+def declare_beanstalk(estate: Estate, service: Service, wiring: ServiceWiring) -> BeanstalkMonitoring:
+    """An Elastic Beanstalk application + environment, watched from inside through enhanced health."""
+    site = BeanstalkSite.from_estate(
+        estate, security_groups=wiring.network, alert_topic_arns=wiring.routing.topic_arns(), account_id=wiring.account_id,
+    )
+    eb = BeanstalkService(service.name, BeanstalkServiceArgs.from_estate(
+        estate, service, site=site, secret_arns=wiring.secret_arns(service), redis_url=wiring.redis_url,
+    ))
+    return BeanstalkMonitoring(service, eb.environment_name, eb.autoscaling_group)
+
+
+def declare_external(estate: Estate, service: Service, wiring: ServiceWiring) -> None:
+    """A service hosted elsewhere: nothing to declare or watch from inside; its Route 53 health check
+    and its metric alarms watch it."""
+    return None
+
+
+# The one place a service's kind matters: what declares it and what its family watches from inside.
+SERVICE_KINDS: dict[str, Callable[[Estate, Service, ServiceWiring], FamilyMonitoring | None]] = {
+    "beanstalk": declare_beanstalk,
+    "external": declare_external,
+}
+
+
+@dataclass
 class WatchedService:
     """What the overview dashboards reuse of a declared service."""
 
     service: Service
-    autoscaling_group: pulumi.Output[str] | None = None
+    family: FamilyMonitoring | None = None
     health_check_id: pulumi.Output[str] | None = None
     alarm_arns: list[pulumi.Output[str]] = field(default_factory=list)
 
 
-def declare_services(
-    estate: Estate, regions: Regions, routing: AlertRouting, alarms: AlarmFactory, secrets: SecretStore,
-    network: ServicesNetwork | None, *, redis_url: pulumi.Input[str] | None, mongodb_uri_arns: dict[str, pulumi.Input[str]],
-    redis_auth_token_arn: pulumi.Input[str] | None = None,
-) -> dict[str, WatchedService]:
-    """Per service: the Elastic Beanstalk service (kind beanstalk), its alarms, health check and dashboard."""
-    account_id = aws.get_caller_identity_output().account_id
+def declare_services(estate: Estate, alarms: AlarmFactory, wiring: ServiceWiring) -> dict[str, WatchedService]:
+    """Per service: what its kind declares, its alarms, its health check and its dashboard."""
     watched: dict[str, WatchedService] = {}
     for service in estate.services:
-        entry = WatchedService(service)
-        environment_name = None
-        if service.kind == "beanstalk":
-            secret_arns: dict[str, pulumi.Input[str]] = {
-                key: secrets.arn(service.name, key, ref) for key, ref in sorted(service.secrets.items())
-            }
-            if service.database and service.database in mongodb_uri_arns:
-                secret_arns["MONGODB_URI"] = mongodb_uri_arns[service.database]
-            if service.uses_cache and redis_auth_token_arn is not None:  # the cache requires AUTH (rediss://)
-                secret_arns["REDIS_AUTH_TOKEN"] = redis_auth_token_arn
-            eb = BeanstalkService(
-                service.name, estate, service,
-                ServiceWiring(
-                    network=network, alert_topic_arns=routing.topic_arns(), secret_arns=secret_arns,
-                    redis_url=redis_url if service.uses_cache else None, account_id=account_id,
-                ),
-            )
-            environment_name, entry.autoscaling_group = eb.environment_name, eb.autoscaling_group
-        ServiceAlarms(
-            f"{service.name}-alarms", service, alarms,
-            environment_name=environment_name, autoscaling_group=entry.autoscaling_group,
-        )
+        entry = WatchedService(service, family=SERVICE_KINDS[service.kind](estate, service, wiring))
+        ServiceAlarms(f"{service.name}-alarms", ServiceAlarmsArgs(service=service, alarms=alarms, family=entry.family))
         if service.public_url:
-            entry.health_check_id = ServiceHealthCheck(f"{service.name}-health", estate, service, alarms).health_check.id
+            entry.health_check_id = ServiceHealthCheck(
+                f"{service.name}-health", ServiceHealthCheckArgs.from_estate(estate, service, alarms=alarms),
+            ).health_check.id
         entry.alarm_arns = [alarm.arn for alarm in alarms.alarms_of(service.name)]
-        DashboardSet(
-            f"{service.name}-dashboard", service.name,
-            [service_section(estate, service, entry.autoscaling_group, entry.alarm_arns, entry.health_check_id)],
-        )
+        DashboardSet(f"{service.name}-dashboard", DashboardSetArgs(service.name, [
+            service_section(estate, service, entry.family, entry.alarm_arns, entry.health_check_id),
+        ]))
         watched[service.name] = entry
     return watched
 
@@ -186,12 +204,12 @@ def declare_services(
 def declare_cdn_and_overviews(
     estate: Estate, regions: Regions, alarms: AlarmFactory, watched: dict[str, WatchedService]
 ) -> None:
-    """CloudFront monitoring (us-east-1), the platform-wide alarms and the runbooks' overview dashboards."""
+    """CloudFront monitoring (global-metrics region), the platform-wide alarms and the runbooks' overview dashboards."""
     for distribution in estate.cdn:
         CdnMonitoring(f"{distribution.name}-monitoring", CdnMonitoringArgs(distribution, alarms, regions))
     platform_arns: dict[tuple[str, str], list] = {}
     for owner in platform_owners(estate):
-        platform = PlatformAlarms(f"{owner}-alarms", owner, estate.platform_alarms, alarms)
+        platform = PlatformAlarms(f"{owner}-alarms", PlatformAlarmsArgs(owner=owner, declared=estate.platform_alarms, alarms=alarms))
         for signal, levels in platform.by_signal.items():
             platform_arns[(owner, signal)] = [alarm.arn for alarm in levels]
     for board in estate.dashboards:
@@ -201,7 +219,7 @@ def declare_cdn_and_overviews(
             arns = entry.alarm_arns + [
                 alarm.arn for cdn in estate.cdn if cdn.service == name for alarm in alarms.alarms_of(cdn.name)
             ]
-            sections.append(service_section(estate, entry.service, entry.autoscaling_group, arns, entry.health_check_id))
+            sections.append(service_section(estate, entry.service, entry.family, arns, entry.health_check_id))
         # The data families the board's services depend on, each section owned by its family.
         sections += cdn_sections(estate, board.services)
         sections += [s for s in (redis_section(estate, board.services, alarms), ses_section(estate, board.services, alarms)) if s]
@@ -210,4 +228,4 @@ def declare_cdn_and_overviews(
         platform = platform_section(estate, board.name, platform_arns)
         if platform is not None:
             sections.append(platform)
-        DashboardSet(f"{board.name}-overview", board.name, sections)
+        DashboardSet(f"{board.name}-overview", DashboardSetArgs(board.name, sections))

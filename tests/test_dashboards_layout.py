@@ -9,8 +9,9 @@ import pulumi
 import pytest
 
 from components.dashboards import (
-    FULL, MAX_METRICS, MAX_WIDGETS, DashboardSet, Section, Widget, layout, paginate, service_section,
+    FULL, MAX_METRICS, MAX_WIDGETS, DashboardSet, DashboardSetArgs, Section, Widget, layout, paginate,
 )
+from components.service_alarms import service_section
 from infra.engine import render_program
 from data.model import Estate
 
@@ -141,8 +142,8 @@ def test_a_synthetic_big_estate_splits_into_numbered_dashboards():
     estate = _synthetic_estate(90)  # 90 sections x 7 widgets = 630 widgets
 
     def program():
-        DashboardSet("big-overview", "Big-Overview",
-                     [service_section(estate, s, health_check_id=f"hc-{s.name}") for s in estate.services])
+        DashboardSet("big-overview", DashboardSetArgs(
+            "Big-Overview", [service_section(estate, s, health_check_id=f"hc-{s.name}") for s in estate.services]))
 
     render = render_program(program, config={"aws:region": "eu-west-1"})
     bodies = {d.inputs["dashboardName"]: json.loads(d.inputs["dashboardBody"]) for d in render.of_type(DASHBOARD)}

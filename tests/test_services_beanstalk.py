@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from components.beanstalk.environment import ENVIRONMENT_METRICS, INSTANCE_METRICS
+from components.beanstalk.monitoring import ENVIRONMENT_METRICS, INSTANCE_METRICS
 from data.model import looks_secret
 
 ENVIRONMENT = "aws:elasticbeanstalk/environment:Environment"

@@ -18,11 +18,12 @@ from components.signals import MathInput, MetricMath, MetricsInsights, Signal, S
 from data.catalogue import beanstalk as eb
 from data.catalogue import ec2
 
+ERRORS, REQUESTS = eb.APPLICATION_REQUESTS["5xx"], eb.APPLICATION_REQUESTS_TOTAL
 ERROR_RATE = MetricMath(
     id="rate", expression="IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)", label="5xx error rate (%)",
     inputs=(
-        MathInput("errors", eb.APPLICATION_REQUESTS["5xx"], "Sum"),
-        MathInput("requests", eb.APPLICATION_REQUESTS_TOTAL, "Sum"),
+        MathInput("errors", ERRORS, "Sum"),  # first: the quantity watched (the policy rules read it)
+        MathInput("requests", REQUESTS, "Sum"),
     ),
 )
 FULLEST_ROOT_FILESYSTEM = MetricsInsights(
@@ -32,28 +33,28 @@ FULLEST_ROOT_FILESYSTEM = MetricsInsights(
 
 SIGNALS = SignalTable("beanstalk", "service", (
     Signal(
-        "cpu", "cpu", "Average CPU of the environment's instances (AWS/EC2 CPUUtilization by Auto Scaling group)", "%",
+        "cpu", "cpu", f"Average CPU of the environment's instances ({ec2.NAMESPACE} {ec2.CPU_UTILIZATION_BY_GROUP.name} by Auto Scaling group)", "%",
         metric=ec2.CPU_UTILIZATION_BY_GROUP, statistic="Average", period=300, evaluation_periods=2,
         treat_missing_data="missing",
     ),
     Signal(
-        "health", "health", "Elastic Beanstalk EnvironmentHealth (15 Warning, 20 Degraded, 25 Severe)", "",
+        "health", "health", f"Elastic Beanstalk {eb.ENVIRONMENT_HEALTH.name} (15 Warning, 20 Degraded, 25 Severe)", "",
         metric=eb.ENVIRONMENT_HEALTH, statistic="Maximum", inclusive=True, period=60, evaluation_periods=5,
         datapoints_to_alarm=3, treat_missing_data="breaching",
     ),
     Signal(
         "5xx-rate", "error_rate_5xx",
-        "5xx responses as a percentage of requests (100 * ApplicationRequests5xx / ApplicationRequestsTotal)", "%",
+        f"5xx responses as a percentage of requests (100 * {ERRORS.name} / {REQUESTS.name})", "%",
         math=ERROR_RATE, period=300, evaluation_periods=2, treat_missing_data="notBreaching",
     ),
     Signal(
-        "latency-p95", "latency_p95", "95th percentile of request latency (ApplicationLatencyP95)", "s",
+        "latency-p95", "latency_p95", f"95th percentile of request latency ({eb.APPLICATION_LATENCY['P95'].name})", "s",
         metric=eb.APPLICATION_LATENCY["P95"], statistic="Maximum", period=300, evaluation_periods=2,
         treat_missing_data="notBreaching",
     ),
     Signal(
         "root-filesystem", "root_filesystem",
-        "Fullest root filesystem among the instances (RootFilesystemUtil, MAX by Metrics Insights)", "%",
+        f"Fullest root filesystem among the instances ({eb.ROOT_FILESYSTEM_UTIL.name}, MAX by Metrics Insights)", "%",
         insights=FULLEST_ROOT_FILESYSTEM, period=300, evaluation_periods=2, treat_missing_data="missing",
     ),
 ))

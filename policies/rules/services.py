@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import re
 
+from components.beanstalk.signals import SIGNALS as EB_SIGNALS
+from data.catalogue import beanstalk as eb
+from data.catalogue import beanstalk_options as opt
+from data.catalogue import elb
+
 from .alerting import METRIC_ALARM
 from .base import (
     eb_names,
     eb_setting,
     dependents,
-    eb_settings,
     get,
     get_path,
     items,
@@ -31,23 +35,44 @@ IAM_POLICY_TYPES = (
     "aws:iam/userPolicy:UserPolicy",
     "aws:iam/groupPolicy:GroupPolicy",
 )
-APP_ENV = "aws:elasticbeanstalk:application:environment"
-PROCESS = "aws:elasticbeanstalk:environment:process:default"
-HEALTH = "aws:elasticbeanstalk:healthreporting:system"
-LOGS = "aws:elasticbeanstalk:cloudwatch:logs"
-MANAGED = "aws:elasticbeanstalk:managedactions"
-PLATFORM_UPDATE = "aws:elasticbeanstalk:managedactions:platformupdate"
-LAUNCH = "aws:autoscaling:launchconfiguration"
+APP_ENV = opt.APPLICATION_ENVIRONMENT
+PROCESS = opt.PROCESS_DEFAULT
+HEALTH = opt.HEALTH_REPORTING
+LOGS = opt.CLOUDWATCH_LOGS
+MANAGED = opt.MANAGED_ACTIONS
+PLATFORM_UPDATE = opt.PLATFORM_UPDATE
+LAUNCH = opt.LAUNCH_CONFIGURATION
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 
-# Alarm signals every service needs (runbooks 000/001), recognised by the metrics they read.
+# The EB signals every environment must be alarmed on (runbooks 000/001), by their one name (the
+# table's: components/beanstalk/signals.py); root-filesystem is the estate's own addition (seed 002).
+REQUIRED_SIGNALS = ("cpu", "health", "5xx-rate", "latency-p95")
+# Metrics that watch the same thing another way: an alarm on one of them counts as that signal's.
+EQUIVALENT_METRICS = {
+    "5xx-rate": (elb.TARGET_5XX_COUNT, elb.ELB_5XX_COUNT),
+    "latency-p95": (eb.APPLICATION_LATENCY["P99"], eb.APPLICATION_LATENCY["P90"], elb.TARGET_RESPONSE_TIME),
+}
+
+
+def _watched_metric(signal) -> str:
+    """The metric a signal is about: its metric, its query's, or its metric math's first input (the
+    5xx rate's numerator, ApplicationRequests5xx: a request count alone says nothing of errors)."""
+    if signal.math is not None:
+        return signal.math.inputs[0].metric.name
+    return signal.metrics[0].name
+
+
+# Alarms are recognised by the metrics they read.
 SIGNAL_METRICS = {
-    "cpu": ("CPUUtilization",),
-    "health": ("EnvironmentHealth",),
-    "5xx": ("ApplicationRequests5xx", "HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count"),
-    "latency": ("ApplicationLatencyP95", "ApplicationLatencyP99", "ApplicationLatencyP90", "TargetResponseTime"),
+    name: (_watched_metric(EB_SIGNALS.get(name)), *(m.name for m in EQUIVALENT_METRICS.get(name, ())))
+    for name in REQUIRED_SIGNALS
 }
 BOTH_SEVERITIES = ("warning", "critical")
+# The environment metrics the required signals' alarms read that the ConfigDocument must list.
+ALARMED_ENVIRONMENT_METRICS = tuple(
+    metric.name for name in REQUIRED_SIGNALS for metric in EB_SIGNALS.get(name).metrics
+    if metric.namespace == eb.NAMESPACE and metric.published == eb.CONFIG_DOCUMENT and metric.dimensions == eb.ENVIRONMENT
+)
 
 
 @resource_rule(
@@ -86,7 +111,7 @@ def environment_enhanced_health(args, report_violation):
         report_violation("ConfigDocument is not valid JSON.")
         return
     # EnvironmentHealth is published with enhanced health at no charge; the others must be listed.
-    for metric in ("ApplicationRequests5xx", "ApplicationRequestsTotal", "ApplicationLatencyP95"):
+    for metric in ALARMED_ENVIRONMENT_METRICS:
         if metric not in published:
             report_violation(f"ConfigDocument does not publish {metric}, which the service's alarms read.")
 
@@ -273,7 +298,7 @@ def _statements(document) -> list:
     "services-iam-no-admin", area="services", category="security",
     description="No IAM policy allows every action on every resource.",
     runbook="000 § Tâches Mensuelles: \"Revoir les règles de sécurité (Security Groups, IAM)\" / 001 § Prérequis Infrastructure: \"accès administrateur\" (least privilege instead)",
-    remediation="List the actions and resources the role needs (see components/beanstalk/environment.py's instance policy).",
+    remediation="List the actions and resources the role needs (see components/beanstalk/permissions.py's instance policy).",
     types=IAM_POLICY_TYPES,
 )
 def iam_no_admin(args, report_violation):
@@ -328,9 +353,9 @@ def cdn_https_compressed(args, report_violation):
             report_violation(f"cache behaviour {path}: compress is not true.")
 
 
-LISTENER_HTTPS = "aws:elbv2:listener:443"
-LISTENER_DEFAULT = "aws:elbv2:listener:default"  # the ALB's port-80 listener
-EB_ENVIRONMENT = "aws:elasticbeanstalk:environment"
+LISTENER_HTTPS = opt.listener(443)
+LISTENER_DEFAULT = opt.LISTENER_DEFAULT  # the ALB's port-80 listener
+EB_ENVIRONMENT = opt.ENVIRONMENT
 LOAD_BALANCER_LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
 LOAD_BALANCER_RULES = ("aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule")
 

@@ -1,0 +1,115 @@
+"""What an Elastic Beanstalk service's roles may do: the managed policies EB needs, and the instances'
+least-privilege policy (only what this service uses, on exactly its resources).
+
+``InstancePermissions`` is the service's slice of the estate that decides the policy; the program
+builds it with ``instance_permissions`` so the component never reads the whole estate.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from data.model import Estate, Mail, Service
+
+# The service role runs enhanced health and managed platform updates; the instances are web tier.
+EB_SERVICE_POLICIES = (
+    "arn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkEnhancedHealth",
+    "arn:aws:iam::aws:policy/AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy",
+)
+EB_INSTANCE_POLICIES = ("arn:aws:iam::aws:policy/AWSElasticBeanstalkWebTier",)
+
+
+@dataclass(frozen=True)
+class InstancePermissions:
+    """What the instances of one service touch besides the alert topics and their own secrets."""
+
+    region: str
+    metric_namespaces: tuple[str, ...] = ()  # the CloudWatch namespaces it publishes to
+    mail: Mail | None = None  # the estate's mail domain, when the service sends mail
+    documents_bucket: str | None = None  # the documents bucket, when the service uses it
+
+
+def metric_namespaces(estate: Estate, service: Service) -> list[str]:
+    """The CloudWatch namespaces this service publishes to (its PutMetricData is limited to them)."""
+    namespaces = {alarm.namespace for alarm in service.metric_alarms}
+    if "CLOUDWATCH_NAMESPACE" in service.env:
+        namespaces.add(service.env["CLOUDWATCH_NAMESPACE"])
+    for board in estate.dashboards:
+        if service.name in board.services and board.business_metrics:
+            namespaces.add(board.business_metrics.namespace)
+    return sorted(namespaces)
+
+
+def instance_permissions(estate: Estate, service: Service) -> InstancePermissions:
+    documents = estate.bucket_for("documents")
+    return InstancePermissions(
+        region=estate.region,
+        metric_namespaces=tuple(metric_namespaces(estate, service)),
+        mail=estate.mail if service.uses_mail and estate.mail else None,
+        documents_bucket=documents.name if service.uses_documents and documents else None,
+    )
+
+
+def assume_role_policy(service_principal: str, external_id: str | None = None) -> str:
+    statement: dict = {"Effect": "Allow", "Principal": {"Service": service_principal}, "Action": "sts:AssumeRole"}
+    if external_id:
+        statement["Condition"] = {"StringEquals": {"sts:ExternalId": external_id}}
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, sort_keys=True)
+
+
+def instance_policy_document(
+    permissions: InstancePermissions, account_id: str, topic_arns: list[str], secret_arns: list[str]
+) -> str:
+    """Least privilege for the instances: only what this service uses, on exactly its resources."""
+    region = permissions.region
+    statements: list[dict] = []
+    if permissions.metric_namespaces:
+        statements.append({
+            "Sid": "PublishApplicationMetrics",
+            "Effect": "Allow",
+            "Action": "cloudwatch:PutMetricData",
+            "Resource": "*",  # PutMetricData has no resource type; the namespace condition scopes it
+            "Condition": {"StringEquals": {"cloudwatch:namespace": list(permissions.metric_namespaces)}},
+        })
+    if topic_arns:
+        statements.append({
+            "Sid": "PublishAlerts", "Effect": "Allow", "Action": "sns:Publish", "Resource": sorted(topic_arns),
+        })
+    mail = permissions.mail
+    if mail is not None:
+        statements.append({
+            "Sid": "SendMailFromTheDomain",
+            "Effect": "Allow",
+            "Action": ["ses:SendEmail", "ses:SendRawEmail", "ses:SendTemplatedEmail"],
+            # SES authorises a send against the identity it uses: the sender address's own identity
+            # when that address is verified (noreply@, affret@ are EmailIdentities), else the domain's.
+            "Resource": [
+                f"arn:aws:ses:{region}:{account_id}:configuration-set/{mail.configuration_set}",
+                f"arn:aws:ses:{region}:{account_id}:identity/{mail.domain}",
+                *(f"arn:aws:ses:{region}:{account_id}:identity/{sender}" for sender in sorted(mail.senders)),
+            ],
+            "Condition": {"StringLike": {"ses:FromAddress": sorted(mail.senders)}},
+        })
+    if permissions.documents_bucket:
+        statements.append({
+            "Sid": "ListDocuments", "Effect": "Allow", "Action": "s3:ListBucket",
+            "Resource": f"arn:aws:s3:::{permissions.documents_bucket}",
+        })
+        statements.append({
+            "Sid": "ReadWriteDocuments", "Effect": "Allow",
+            "Action": ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
+            "Resource": f"arn:aws:s3:::{permissions.documents_bucket}/*",
+        })
+    manager = sorted(arn for arn in secret_arns if ":secretsmanager:" in arn)
+    parameters = sorted(arn for arn in secret_arns if ":ssm:" in arn)
+    if manager:
+        statements.append({
+            "Sid": "ReadOwnSecrets", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": manager,
+        })
+    if parameters:
+        statements.append({
+            "Sid": "ReadOwnParameters", "Effect": "Allow", "Action": ["ssm:GetParameter", "ssm:GetParameters"],
+            "Resource": parameters,
+        })
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)

@@ -1,0 +1,33 @@
+"""Elastic Beanstalk option namespaces: where each environment setting lives (the settings table of
+``components/beanstalk/environment.py`` sets them; the policy rules read them back).
+
+Source: https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options-general.html
+"""
+
+from __future__ import annotations
+
+SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options-general.html"
+
+ENVIRONMENT = "aws:elasticbeanstalk:environment"  # EnvironmentType, LoadBalancerType, ServiceRole
+PROCESS_DEFAULT = "aws:elasticbeanstalk:environment:process:default"  # the default process's health check
+APPLICATION_ENVIRONMENT = "aws:elasticbeanstalk:application:environment"  # plain environment variables
+ENVIRONMENT_SECRETS = "aws:elasticbeanstalk:application:environmentsecrets"  # variables from Secrets Manager / SSM ARNs
+HEALTH_REPORTING = "aws:elasticbeanstalk:healthreporting:system"  # SystemType, ConfigDocument
+COMMAND = "aws:elasticbeanstalk:command"  # deployment policy
+CLOUDWATCH_LOGS = "aws:elasticbeanstalk:cloudwatch:logs"  # instance log streaming
+CLOUDWATCH_LOGS_HEALTH = "aws:elasticbeanstalk:cloudwatch:logs:health"  # health event streaming
+MANAGED_ACTIONS = "aws:elasticbeanstalk:managedactions"
+PLATFORM_UPDATE = "aws:elasticbeanstalk:managedactions:platformupdate"
+VPC = "aws:ec2:vpc"
+EC2_INSTANCES = "aws:ec2:instances"
+LAUNCH_CONFIGURATION = "aws:autoscaling:launchconfiguration"
+AUTOSCALING_GROUP = "aws:autoscaling:asg"
+AUTOSCALING_TRIGGER = "aws:autoscaling:trigger"
+ROLLING_UPDATE = "aws:autoscaling:updatepolicy:rollingupdate"
+LOAD_BALANCER = "aws:elbv2:loadbalancer"
+LISTENER_DEFAULT = "aws:elbv2:listener:default"  # the application load balancer's port-80 listener
+
+
+def listener(port: int) -> str:
+    """The namespace of the application load balancer's listener on ``port`` (``aws:elbv2:listener:443``)."""
+    return f"aws:elbv2:listener:{port}"
