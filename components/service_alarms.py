@@ -26,7 +26,7 @@ import pulumi_aws as aws
 from components.alarms import AlarmFactory
 from components.common import type_token
 from components.dashboards import Section, Widget, alarm_status, graph, text, threshold_lines
-from components.healthchecks import health_check_widgets
+from components.healthchecks.check import health_check_widgets
 from data.model import Estate, MetricAlarm, PlatformMetricAlarm, Service
 
 

@@ -12,22 +12,39 @@ pack read it as plain data.
 
 from __future__ import annotations
 
+from components.atlas.alerts import ALERTS as ATLAS_ALERTS  # noqa: F401  (the Atlas-native counterpart, re-exported)
 from components.beanstalk.signals import SIGNALS as BEANSTALK_SIGNALS
+from components.cache.signals import SIGNALS as CACHE_SIGNALS
+from components.cdn.signals import SIGNALS as CDN_SIGNALS
+from components.healthchecks.signals import SIGNALS as HEALTH_CHECK_SIGNALS
+from components.mail.signals import SIGNALS as MAIL_SIGNALS
 from components.signals import SignalTable
-from data.model import ServiceThresholds, StrictModel
+from data.model import Atlas, CacheThresholds, CdnThresholds, Mail, ServiceThresholds, StrictModel
 
 SIGNAL_TABLES: tuple[SignalTable, ...] = (
     BEANSTALK_SIGNALS,
+    HEALTH_CHECK_SIGNALS,
+    CACHE_SIGNALS,
+    MAIL_SIGNALS,
+    CDN_SIGNALS,
 )
 
-# family -> the estate model whose fields the family's ``threshold_key`` names (its defaults live there)
-THRESHOLDS: dict[str, type[StrictModel]] = {
+# family -> the estate model whose fields the family's ``threshold_key`` names (its defaults live there);
+# None for a family whose thresholds are fixed by the metric itself (``Signal.fixed``).
+THRESHOLDS: dict[str, type[StrictModel] | None] = {
     "beanstalk": ServiceThresholds,
+    "route53": None,
+    "cache": CacheThresholds,
+    "mail": Mail,
+    "cdn": CdnThresholds,
 }
+# The Atlas alert table's thresholds live on the estate's ``atlas`` section.
+ATLAS_THRESHOLDS: type[StrictModel] = Atlas
 
 
-def thresholds_model(table: SignalTable) -> type[StrictModel]:
-    """The model holding ``table``'s default thresholds; a table without one is a mistake in this file."""
+def thresholds_model(table: SignalTable) -> type[StrictModel] | None:
+    """The model holding ``table``'s default thresholds (None: every row is fixed); a table missing
+    from ``THRESHOLDS`` is a mistake in this file."""
     try:
         return THRESHOLDS[table.family]
     except KeyError:

@@ -20,11 +20,12 @@ without the Pulumi SDK.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from data.catalogue.cloudwatch import TREAT_MISSING_DATA
 from data.catalogue.metrics import Metric
+from data.model import Threshold
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class Signal:
     treat_missing_data: str = "missing"
     inclusive: bool = False
     region: str | None = None  # None: the metric's own region (see data.catalogue.regions)
-    notes: tuple[str, ...] = field(default=())
+    fixed: Threshold | None = None  # a threshold set by the metric itself (no stack-file key: threshold_key "")
 
     def __post_init__(self) -> None:
         sources = [s for s in (self.metric, self.math, self.insights) if s is not None]
@@ -101,6 +102,8 @@ class Signal:
             raise ValueError(f"signal {self.name}: a metric signal needs a statistic")
         if self.treat_missing_data not in TREAT_MISSING_DATA:
             raise ValueError(f"signal {self.name}: treat_missing_data '{self.treat_missing_data}' is not one of {TREAT_MISSING_DATA}")
+        if (self.fixed is None) == (self.threshold_key == ""):
+            raise ValueError(f"signal {self.name}: give a threshold_key or a fixed threshold, not both")
         if self.datapoints_to_alarm is not None and self.datapoints_to_alarm > self.evaluation_periods:
             raise ValueError(f"signal {self.name}: datapoints_to_alarm exceeds evaluation_periods")
 

@@ -14,21 +14,21 @@ import pulumi_aws as aws
 
 from components.alarms import AlarmFactory
 from components.alerting import AlertRouting, AlertRoutingArgs
-from components.atlas import AtlasDatabase, AtlasDatabaseArgs
+from components.atlas.database import AtlasDatabase, AtlasDatabaseArgs
 from components.budget import CostBudget, CostBudgetArgs
-from components.cache import RedisCache, RedisCacheArgs
+from components.cache.redis import RedisCache, RedisCacheArgs
 from components.cache.monitoring import redis_section
-from components.mail import MailDomain, MailDomainArgs
+from components.mail.domain import MailDomain, MailDomainArgs
 from components.mail.monitoring import ses_section
 from components.storage import Storage, StorageArgs
 from components.beanstalk.environment import BeanstalkService, BeanstalkServiceArgs, BeanstalkSite
 from components.beanstalk.monitoring import BeanstalkMonitoring
 from components.beanstalk.network import ServicesNetwork, ServicesNetworkArgs
-from components.cdn import CdnMonitoring, CdnMonitoringArgs
+from components.cdn.monitoring import CdnMonitoring, CdnMonitoringArgs
 from components.cdn.monitoring import cdn_sections
 from components.common import Regions
 from components.dashboards import DashboardSet, DashboardSetArgs, business_section
-from components.healthchecks import ServiceHealthCheck, ServiceHealthCheckArgs
+from components.healthchecks.check import ServiceHealthCheck, ServiceHealthCheckArgs
 from components.service_alarms import (
     FamilyMonitoring, PlatformAlarms, PlatformAlarmsArgs, ServiceAlarms, ServiceAlarmsArgs, platform_owners,
     platform_section, service_section,

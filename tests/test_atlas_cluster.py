@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from components.atlas import mongodb_uri, srv_host
+from components.atlas.database import mongodb_uri, srv_host
 from data.config import EstateConfigError
 
 A = "mongodbatlas:index/"

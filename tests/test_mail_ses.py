@@ -9,7 +9,7 @@ import json
 import botocore.session
 import pytest
 
-from components.mail import dns_records
+from components.mail.domain import dns_records
 
 NOTIFICATION = "aws:ses/identityNotificationTopic:IdentityNotificationTopic"
 FEEDBACK_ARN = "arn:aws:sns:eu-central-1:123456789012:ses-bounces-complaints"

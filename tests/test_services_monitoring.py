@@ -13,7 +13,7 @@ import pytest
 
 from components.beanstalk import monitoring
 from components.beanstalk.signals import SIGNALS as EB_SIGNALS
-from components.healthchecks import SIGNALS as HEALTH_CHECK_SIGNALS
+from components.healthchecks.signals import SIGNALS as HEALTH_CHECK_SIGNALS
 from components.signals import Signal, SignalTable
 from data.catalogue import beanstalk as eb
 from data.model import Service, ServiceThresholds
@@ -96,7 +96,7 @@ def test_one_dispatch_entry_per_service_kind():
 
 
 SERVICE_MODULES = (
-    "components/beanstalk", "components/service_alarms.py", "components/dashboards.py", "components/healthchecks.py",
+    "components/beanstalk", "components/service_alarms.py", "components/dashboards.py", "components/healthchecks",
     "components/common.py", "infra/program.py", "policies/rules/services.py",
 )
 

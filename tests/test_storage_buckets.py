@@ -83,7 +83,7 @@ def test_backups_rule_is_limited_to_the_mongodb_prefix(prod_render):
 
 
 def test_atlas_snapshot_exports_have_their_own_retention(prod_render):
-    from components.atlas import EXPORT_PREFIX
+    from components.atlas.database import EXPORT_PREFIX
 
     lifecycle = by_bucket(prod_render, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")
     rules = {rule["filter"]["prefix"]: rule for rule in lifecycle[NAMES["backups"]].inputs["rules"]}

@@ -34,8 +34,9 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pulumi_policy import StackValidationPolicy
 
-from components.signal_tables import SIGNAL_TABLES, thresholds_model
+from components.signal_tables import ATLAS_ALERTS, ATLAS_THRESHOLDS, SIGNAL_TABLES, thresholds_model
 from components.signals import Signal
+from data.catalogue.atlas import OPERATORS as ATLAS_OPERATORS
 from data.catalogue.cloudwatch import COMPARISON_OPERATORS, COMPARISON_SYMBOLS
 from data.config import REGION_KEY
 from data.model import Estate, Threshold
@@ -306,29 +307,61 @@ def _level(signal: Signal, threshold: Threshold | None, value: float | None) -> 
     return f"{symbol} {number(value)}{unit}"
 
 
+def _threshold_default(model: type[BaseModel], key: str) -> Threshold | None:
+    """The default of a thresholds field, read from the model (some models, like ``Mail``, have
+    required fields and cannot be built empty)."""
+    if key not in model.model_fields:
+        raise ValueError(f"{model.__name__} has no field {key!r}")
+    return model.model_fields[key].default
+
+
 def signals_table() -> str:
     parts = []
     for signal_table in SIGNAL_TABLES:
         model = thresholds_model(signal_table)
-        defaults = model()
-        places = model_paths(model)
-        if not places:
+        places = model_paths(model) if model is not None else []
+        if model is not None and not places:
             raise ValueError(f"{model.__name__} (thresholds of {signal_table.family}) is no key of the stack file")
         rows = []
         for signal in signal_table:
-            if signal.threshold_key not in model.model_fields:
-                raise ValueError(f"{signal_table.family} {signal.name}: {model.__name__} has no field {signal.threshold_key!r}")
-            threshold = getattr(defaults, signal.threshold_key)
+            if signal.fixed is not None:
+                threshold, key = signal.fixed, "fixed (the metric's own scale)"
+            elif model is None:
+                raise ValueError(f"{signal_table.family} {signal.name}: no thresholds model and no fixed threshold")
+            else:
+                threshold = _threshold_default(model, signal.threshold_key)
+                key = ", ".join(f"`{place}.{signal.threshold_key}`" for place in places)
             rows.append((
                 f"[`{signal.name}`](#{signal.name})", signal.what, _measured(signal), _evaluation(signal),
-                f"`{signal.treat_missing_data}`", ", ".join(f"`{place}.{signal.threshold_key}`" for place in places),
+                f"`{signal.treat_missing_data}`", key,
                 _level(signal, threshold, threshold.warning if threshold else None),
                 _level(signal, threshold, threshold.critical if threshold else None),
             ))
         parts.append(f"**`{signal_table.family}`** (one alarm per level and {signal_table.owner}: "
                      f"`<{signal_table.owner}>-<signal>-<severity>`)\n\n" + table(
             ("Signal", "What", "Measured", "Alarm after", "Missing data", "Stack-file key", "Warning", "Critical"), rows))
+    parts.append(atlas_alerts_table())
     return "\n\n".join(parts)
+
+
+def atlas_alerts_table() -> str:
+    """The Atlas-native alert configurations (not CloudWatch): one per declared level and alert."""
+    rows = []
+    places = model_paths(ATLAS_THRESHOLDS)
+    for alert in ATLAS_ALERTS:
+        threshold = _threshold_default(ATLAS_THRESHOLDS, alert.threshold_key)
+        matchers = ", ".join(f"{field} = {value}" for field, value in alert.matchers) or "the cluster"
+        rows.append((
+            f"[`{alert.name}`](#{alert.name})", alert.what, f"[`{alert.metric.name}`]({alert.source}) ({alert.metric.units})",
+            matchers, ", ".join(f"`{place}.{alert.threshold_key}`" for place in places),
+            _atlas_level(threshold, threshold.warning), _atlas_level(threshold, threshold.critical),
+        ))
+    return ("**`atlas`** (Atlas alert configurations, one per level: `<cluster>-<alert>-<severity>`)\n\n"
+            + table(("Alert", "What", "Atlas metric", "Hosts", "Stack-file key", "Warning", "Critical"), rows))
+
+
+def _atlas_level(threshold: Threshold, value: float | None) -> str:
+    return "none" if value is None else f"`{ATLAS_OPERATORS[threshold.direction]}` {number(value)}"
 
 
 # --------------------------------------------------------------------------------------------------

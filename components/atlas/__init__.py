@@ -5,8 +5,3 @@ The collections' dynamic provider stays in ``components/mongo_indexes.py``: Pulu
 provider by its module path in every stack's state, and deletes/refreshes unpickle the stored one,
 so moving the module would break existing stacks.
 """
-
-from components.atlas.database import AtlasDatabase, AtlasDatabaseArgs, mongodb_uri, srv_host
-from components.atlas.database import EXPORT_PREFIX
-
-__all__ = ["EXPORT_PREFIX", "AtlasDatabase", "AtlasDatabaseArgs", "mongodb_uri", "srv_host"]

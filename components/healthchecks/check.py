@@ -18,27 +18,13 @@ import pulumi_aws as aws
 from components.alarms import AlarmFactory
 from components.common import Tagging, child, type_token
 from components.dashboards import Widget, graph, metric_line
-from components.signals import Signal, SignalTable
+from components.healthchecks.signals import HEALTH_CHECK
 from data.catalogue import route53
 from data.catalogue.regions import metric_region
-from data.model import Estate, Service, Threshold
+from data.model import Estate, Service
 
 REQUEST_INTERVAL_SECONDS = 30  # Route 53 allows 10 or 30
 FAILURE_THRESHOLD = 3  # consecutive failures before a checker calls the endpoint unhealthy
-
-# One row: the endpoint is down when the Minimum of HealthCheckStatus (1 healthy, 0 unhealthy) stays
-# below 1 for two minutes; no data means the checks stopped reporting, which is treated as down.
-SIGNALS = SignalTable("route53", "service", (
-    Signal(
-        "health-check", "", f"Route 53 health check of the service's public /health ({route53.HEALTH_CHECK_STATUS.name}, 1 healthy)", "",
-        metric=route53.HEALTH_CHECK_STATUS, statistic="Minimum", period=60, evaluation_periods=2,
-        treat_missing_data="breaching",
-        notes=("No stack-file key: the threshold is the metric's own 'healthy' value (THRESHOLD).",),
-    ),
-))
-HEALTH_CHECK = SIGNALS.get("health-check")
-THRESHOLD = Threshold(critical=1, direction="below")  # HealthCheckStatus is 1 or 0: below 1 is down
-
 
 @dataclass(frozen=True)
 class ServiceHealthCheckArgs:
@@ -77,7 +63,7 @@ class ServiceHealthCheck(pulumi.ComponentResource):
             opts=child(self),
         )
         (self.alarm,) = args.alarms.signal_alarms(
-            self, service.name, HEALTH_CHECK, THRESHOLD, dimensions={"HealthCheckId": self.health_check.id},
+            self, service.name, HEALTH_CHECK, HEALTH_CHECK.fixed, dimensions={"HealthCheckId": self.health_check.id},
             what=f"Route 53 health check of {service.public_url}{service.health_check.path} ({HEALTH_CHECK.metric.name}, 1 healthy)",
         )
         self.register_outputs({"health_check": self.health_check.id, "alarm": self.alarm.arn})
