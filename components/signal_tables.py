@@ -1,6 +1,6 @@
 """Every family's signal table, and the model whose fields hold each table's default thresholds.
 
-The generated signals table of ``docs/runbooks.md`` (``tools/reference.py``) reads this index: one row
+The generated signals table of ``docs/runbooks.md`` (``tools/reference/signals.py``) reads this index: one row
 per signal, its default warning and critical levels read from the field of ``THRESHOLDS[family]``
 that the row's ``threshold_key`` names, so a default is written once, in the estate model. A family
 adds its table to ``SIGNAL_TABLES`` and its thresholds model to ``THRESHOLDS`` (a test checks that

@@ -1,4 +1,4 @@
-"""The reference tables of the docs are generated from the code (tools/reference.py): the committed
+"""The reference tables of the docs are generated from the code (tools/reference/): the committed
 text equals the generated text, and a change on either side is caught."""
 
 from __future__ import annotations
