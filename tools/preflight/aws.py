@@ -5,8 +5,10 @@ answer sorted into "here it is", "no such thing" (``Missing``) or "this API cann
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
+
+from tools.aws import UNAVAILABLE_CODES, Clients, error_code  # noqa: F401  (Clients: the preflight's clients)
 
 
 class Unavailable(Exception):
@@ -25,54 +27,12 @@ class AwsUnreachable(Exception):
     """No endpoint, no credentials, no region: nothing can be checked."""
 
 
-# Error codes meaning "this API cannot answer here" rather than "the resource is wrong".
-UNAVAILABLE_CODES = {
-    "NotImplemented", "InternalFailure", "InternalError", "InternalServerError", "ServiceUnavailable",
-    "UnknownOperation", "UnknownOperationException", "InvalidAction", "AccessDenied",
-    "AccessDeniedException", "UnauthorizedOperation", "UnrecognizedClientException", "AuthorizationError",
-}
 # Error codes meaning "no such resource" (each API has its own).
 MISSING_CODES = {
     "ResourceNotFoundException", "ParameterNotFound", "NoSuchBucket", "NotFound",
     "InvalidVpcID.NotFound", "InvalidSubnetID.NotFound", "InvalidRouteTableID.NotFound", "NatGatewayNotFound",
     "NoSuchDistribution", "NoSuchMonitoringSubscription", "NotFoundException", "RequestedEntityNotFound",
 }
-
-
-class Clients:
-    """boto3 clients per (service, region), all pointed at ``endpoint_url`` when given (tests: moto).
-
-    ``overrides`` maps (service, region) to a ready client (tests: a botocore ``Stubber`` for answers
-    moto cannot give)."""
-
-    def __init__(self, endpoint_url: str | None = None, session: Any = None,
-                 overrides: Mapping[tuple[str, str], Any] | None = None):
-        self._session = session
-        self._endpoint_url = endpoint_url
-        self._clients: dict[tuple[str, str], Any] = dict(overrides or {})
-
-    def __call__(self, service: str, region: str) -> Any:
-        key = (service, region)
-        if key not in self._clients:
-            import boto3
-            from botocore.config import Config
-
-            if self._session is None:
-                self._session = boto3.session.Session()
-            self._clients[key] = self._session.client(
-                service,
-                region_name=region,
-                endpoint_url=self._endpoint_url,
-                config=Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=5, read_timeout=20),
-            )
-        return self._clients[key]
-
-
-def error_code(error: Exception) -> tuple[str, int]:
-    response = getattr(error, "response", None) or {}
-    code = str(response.get("Error", {}).get("Code", ""))
-    status = int(response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
-    return code, status
 
 
 def call(fn: Callable, *, bare_404_is_missing: bool = False, **kwargs) -> Any:

@@ -7,12 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-# Error codes meaning "this API cannot answer here" rather than "the resource is wrong".
-UNAVAILABLE_CODES = {
-    "NotImplemented", "InternalFailure", "InternalError", "InternalServerError", "ServiceUnavailable",
-    "UnknownOperation", "UnknownOperationException", "InvalidAction", "AccessDenied",
-    "AccessDeniedException", "UnauthorizedOperation", "UnrecognizedClientException",
-}
+from tools.aws import UNAVAILABLE_CODES, Clients, error_code  # noqa: F401  (Clients: verify's clients)
+
 # Error codes meaning "no such resource".
 MISSING_CODES = {
     "NoSuchBucket", "NotFoundException", "NotFound", "ResourceNotFoundException", "NoSuchHealthCheck",
@@ -22,37 +18,6 @@ MISSING_CODES = {
 
 class Unavailable(Exception):
     """The API cannot answer here (not implemented, server error, access denied)."""
-
-
-class Clients:
-    """boto3 clients per (service, region), all pointed at ``endpoint_url`` when given (tests)."""
-
-    def __init__(self, endpoint_url: str | None = None, session: Any = None):
-        import boto3
-
-        self._session = session or boto3.session.Session()
-        self._endpoint_url = endpoint_url
-        self._clients: dict[tuple[str, str], Any] = {}
-
-    def __call__(self, service: str, region: str) -> Any:
-        key = (service, region)
-        if key not in self._clients:
-            from botocore.config import Config
-
-            self._clients[key] = self._session.client(
-                service,
-                region_name=region,
-                endpoint_url=self._endpoint_url,
-                config=Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=5, read_timeout=20),
-            )
-        return self._clients[key]
-
-
-def error_code(error: Exception) -> tuple[str, int]:
-    response = getattr(error, "response", None) or {}
-    code = str(response.get("Error", {}).get("Code", ""))
-    status = int(response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
-    return code, status
 
 
 def call(fn: Callable, **kwargs) -> Any:
