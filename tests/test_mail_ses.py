@@ -116,3 +116,11 @@ def test_reputation_alarms_keep_their_state_without_data(prod_render):
     assert len(alarms) == 4
     for alarm in alarms:
         assert alarm.inputs["treatMissingData"] == "ignore", alarm.inputs["name"]
+
+
+def test_reputation_alarms_fire_at_the_review_levels_inclusive(prod_render):
+    """B-8: SES's procedure sets its alarms "Greater/Equal" 0.05 / 0.001: a rate sitting exactly at SES's review
+    level must page."""
+    for alarm in _reputation_alarms(prod_render):
+        assert alarm.inputs["comparisonOperator"] == "GreaterThanOrEqualToThreshold", alarm.inputs["name"]
+        assert " >= " in alarm.inputs["alarmDescription"]
