@@ -149,3 +149,50 @@ def test_a_node_type_the_catalogue_does_not_know_is_refused(prod_estate):
         "estate.cache.node_type: 'cache.t3.huge' is not an ElastiCache node type the catalogue knows (its vCPUs set the"
         " host CPU alarm); one of cache.m5.12xlarge, ")
     assert "cache.t3.micro" in problem
+
+
+GROUP_ID_RULE = (
+    "is not a valid ElastiCache replication group id: 1-40 letters, digits or hyphens, starting with a letter,"
+    " without two consecutive hyphens or a trailing hyphen"
+)
+
+
+@pytest.mark.parametrize("name", [
+    "r" * 41,                 # 41 characters (the stack file's Name allows 63)
+    "7symphonia-redis",       # starts with a digit
+    "symphonia--redis",       # two consecutive hyphens
+])
+def test_replication_group_id_follows_elasticache_rules(prod_estate, name):
+    """B-11: CreateReplicationGroup ReplicationGroupId: 1-40 alphanumerics or hyphens, a letter first, no '--', no
+    trailing hyphen (a trailing hyphen is already refused by the estate's Name)."""
+    prod_estate["cache"]["name"] = name
+    assert _problems(prod_estate) == [f"estate.cache.name: '{name}' {GROUP_ID_RULE}"]
+
+
+def test_a_40_character_group_id_is_accepted(prod_estate):
+    from data.config import parse_estate
+
+    prod_estate["cache"]["name"] = "r" * 40
+    assert parse_estate(prod_estate, "eu-central-1").cache.name == "r" * 40
+
+
+@pytest.mark.parametrize("window, minutes", [("00:00-00:30", 30), ("23:30-00:15", 45), ("01:00-01:00", 0)])
+def test_snapshot_window_lasts_at_least_60_minutes(prod_estate, window, minutes):
+    """B-11: ElastiCache automatic backups: "The minimum length for the backup window is 60 minutes"."""
+    prod_estate["cache"]["snapshot_window"] = window
+    assert _problems(prod_estate) == [
+        f"estate.cache.snapshot_window: '{window}' lasts {minutes} minutes: ElastiCache's backup window is at least 60 minutes"
+    ]
+
+
+def test_a_window_across_midnight_of_60_minutes_is_accepted(prod_estate):
+    from data.config import parse_estate
+
+    prod_estate["cache"]["snapshot_window"] = "23:30-00:30"
+    assert parse_estate(prod_estate, "eu-central-1").cache.snapshot_window == "23:30-00:30"
+
+
+def test_group_id_and_window_problems_are_reported_in_one_run(prod_estate):
+    prod_estate["cache"]["name"] = "symphonia--redis"
+    prod_estate["cache"]["snapshot_window"] = "00:00-00:30"
+    assert [p.split(":")[0] for p in _problems(prod_estate)] == ["estate.cache.name", "estate.cache.snapshot_window"]

@@ -84,3 +84,19 @@ def vcpus(node_type: str) -> int:
 def watches_host_cpu(node_type: str) -> bool:
     """Whether AWS's guidance has the host's CPUUtilization watched on this node type (2 vCPUs or fewer)."""
     return vcpus(node_type) <= HOST_CPU_MAX_VCPUS
+
+
+# -- Replication group id and backup window (B-11) -----------------------------------------------------
+CREATE_REPLICATION_GROUP_SOURCE = "https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html"
+# ReplicationGroupId: "A name must contain from 1 to 40 alphanumeric characters or hyphens. The first character
+# must be a letter. A name cannot end with a hyphen or contain two consecutive hyphens." (also botocore's
+# elasticache model; the provider's replication_group_id validator says the same). Stored lower-case.
+REPLICATION_GROUP_ID_MAX_LENGTH = 40
+REPLICATION_GROUP_ID_PATTERN = r"^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,39}(?<!-)$"
+BACKUPS_SOURCE = "https://docs.aws.amazon.com/AmazonElastiCache/latest/red-ug/backups-automatic.html"
+# "The minimum length for the backup window is 60 minutes" (BACKUPS_SOURCE). Neither that page, the
+# CreateReplicationGroup reference nor botocore's model says the backup window must not overlap the
+# maintenance window (RDS has such a rule; ElastiCache documents none): not enforced, the estate's defaults
+# keep them apart anyway (00:00-01:00 daily, Sunday 02:00-05:00).
+SNAPSHOT_WINDOW_MIN_MINUTES = 60
+SNAPSHOT_RETENTION_MAX_DAYS = 35
