@@ -18,9 +18,10 @@ import pulumi_aws as aws
 
 from components.alerting import AlertRouting
 from components.common import child, estate_tags, type_token
+from data.catalogue import budgets
 from data.model import Budget, Estate, Severity
 
-NOTIFICATION_TYPES = ("FORECASTED", "ACTUAL")
+NOTIFICATION_TYPES = budgets.NOTIFICATION_TYPES
 
 
 def severity_for(percentage: float) -> Severity:

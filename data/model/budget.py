@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from data.catalogue import budgets
 from data.model.base import Name, StrictModel, format_number
 
 
@@ -15,7 +16,8 @@ class Budget(StrictModel):
     alert_percentages: list[float] = Field(
         default=[80, 100],
         description="Percentages of the limit that notify, forecast and actual (runbook 001: 80 and 100); below 100 to"
-        " the warning topic, from 100 to the critical one. Each above 0, at most 1000.",
+        " the warning topic, from 100 to the critical one. Each above 0, at most 1000; at most 5 (AWS Budgets: 10"
+        " notifications per budget, two per percentage).",
     )
 
     @model_validator(mode="after")
@@ -23,4 +25,12 @@ class Budget(StrictModel):
         for value in self.alert_percentages:
             if not 0 < value <= 1000:
                 raise ValueError(f"alert_percentages: {format_number(value)} must be above 0 and at most 1000")
+        per_percentage = len(budgets.NOTIFICATION_TYPES)
+        count = len(self.alert_percentages) * per_percentage
+        if count > budgets.MAX_NOTIFICATIONS_PER_BUDGET:
+            raise ValueError(
+                f"alert_percentages: {len(self.alert_percentages)} percentages make {count} notifications (forecast and"
+                f" actual each); AWS Budgets allows at most {budgets.MAX_NOTIFICATIONS_PER_BUDGET} per budget: at most"
+                f" {budgets.MAX_NOTIFICATIONS_PER_BUDGET // per_percentage} percentages"
+            )
         return self
