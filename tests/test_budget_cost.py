@@ -87,3 +87,22 @@ def test_budget_notification_limit_matches_the_budgets_api():
 
     model = botocore.session.get_session().get_service_model("budgets")
     assert budgets.MAX_NOTIFICATIONS_PER_BUDGET == model.shape_for("NotificationWithSubscribersList").metadata["max"]
+
+
+def test_the_budget_measures_its_own_estate_by_cost_allocation_tag(prod_render, prod_estate, render_estate_dict):
+    """B-7: prod and DR share the account; a budget without filters measures the whole account, so the DR budget
+    paged on prod's spend. Each estate's budget filters on its own `environment` tag (a cost allocation tag)."""
+    (budget,) = prod_render.of_type("aws:budgets/budget:Budget")
+    assert budget.inputs["costFilters"] == [{"name": "TagKeyValue", "values": ["user:environment$prod"]}]
+    prod_estate["environment"] = "dr"
+    prod_estate["budget"]["name"] = "rt-estate-dr-monthly"
+    (dr,) = render_estate_dict(prod_estate).of_type("aws:budgets/budget:Budget")
+    assert dr.inputs["costFilters"] == [{"name": "TagKeyValue", "values": ["user:environment$dr"]}]
+
+
+def test_an_account_budget_is_declared_as_such(prod_estate, render_estate_dict):
+    prod_estate["budget"]["scope"] = "account"
+    (budget,) = render_estate_dict(prod_estate).of_type("aws:budgets/budget:Budget")
+    assert "costFilters" not in budget.inputs and "filterExpression" not in budget.inputs
+    prod_estate["budget"]["scope"] = "region"
+    assert _problems(prod_estate) == ["estate.budget.scope: Input should be 'estate' or 'account'"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, model_validator
 
 from data.catalogue import budgets
@@ -18,6 +20,15 @@ class Budget(StrictModel):
         description="Percentages of the limit that notify, forecast and actual (runbook 001: 80 and 100); below 100 to"
         " the warning topic, from 100 to the critical one. Each above 0, at most 1000; at most 5 (AWS Budgets: 10"
         " notifications per budget, two per percentage).",
+    )
+
+    scope: Literal["estate", "account"] = Field(
+        default="estate",
+        description="What the budget measures. `estate`: only the cost of resources tagged with this estate's"
+        " `environment` (a cost filter on that tag: prod and DR share the account, and an unfiltered budget measures"
+        " both); the tag must be activated as a cost allocation tag in the Billing console, and untaggable costs"
+        " (Support, taxes, SMS deliveries) stay outside. `account`: the whole account, unfiltered (declare it in one"
+        " stack only).",
     )
 
     @model_validator(mode="after")
