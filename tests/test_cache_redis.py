@@ -196,3 +196,18 @@ def test_group_id_and_window_problems_are_reported_in_one_run(prod_estate):
     prod_estate["cache"]["name"] = "symphonia--redis"
     prod_estate["cache"]["snapshot_window"] = "00:00-00:30"
     assert [p.split(":")[0] for p in _problems(prod_estate)] == ["estate.cache.name", "estate.cache.snapshot_window"]
+
+
+def test_a_generated_auth_token_always_fits_elasticache_auth_rules(prod_render):
+    """ElastiCache AUTH: 16-128 printable characters, specials limited to ! & # $ ^ < > -. The generated token
+    (alphanumerics, SecretRef.generated's range) fits at both ends of the range the model accepts."""
+    import re
+
+    from data.catalogue import elasticache
+    from data.model.base import SecretRef
+
+    bounds = {m.__class__.__name__: m for m in SecretRef.model_fields["generated"].metadata}
+    assert elasticache.AUTH_TOKEN_MIN_LENGTH <= bounds["Ge"].ge and bounds["Le"].le <= elasticache.AUTH_TOKEN_MAX_LENGTH
+    (token,) = [r for r in prod_render.of_type("random:index/randomPassword:RandomPassword") if "symphonia-redis-prod/auth-token" in r.name]
+    assert token.inputs["special"] is False
+    assert re.fullmatch(elasticache.AUTH_TOKEN_PATTERN, "a" * token.inputs["length"])

@@ -100,3 +100,14 @@ BACKUPS_SOURCE = "https://docs.aws.amazon.com/AmazonElastiCache/latest/red-ug/ba
 # keep them apart anyway (00:00-01:00 daily, Sunday 02:00-05:00).
 SNAPSHOT_WINDOW_MIN_MINUTES = 60
 SNAPSHOT_RETENTION_MAX_DAYS = 35
+
+
+# -- AUTH token (§15 of the documentation review) ------------------------------------------------------
+# "Passwords must be at least 16 and a maximum of 128 printable characters"; the only non-alphanumerics
+# allowed are ! & # $ ^ < > - : https://docs.aws.amazon.com/AmazonElastiCache/latest/red-ug/auth.html
+# A generated token (SecretRef.generated, 32-128 alphanumerics) always fits; an operator-set token
+# (secrets_manager / ssm / config) is not visible offline: a preflight matter.
+AUTH_SOURCE = "https://docs.aws.amazon.com/AmazonElastiCache/latest/red-ug/auth.html"
+AUTH_TOKEN_MIN_LENGTH = 16
+AUTH_TOKEN_MAX_LENGTH = 128
+AUTH_TOKEN_PATTERN = r"^[A-Za-z0-9!&#$^<>-]{16,128}$"
