@@ -277,6 +277,8 @@ MUTATIONS = {
         "documents-lifecycle"),
     "storage-cors-https-origins": (
         lambda r: inputs(r, "documents-cors")["corsRules"][0]["allowedOrigins"].append("*"), "documents-cors"),
+    # B-16: S3 refuses an access-log target with Object Lock.
+    "storage-log-target-no-object-lock": (lambda r: inputs(r, "logs-bucket").update(objectLockEnabled=True), "logs-bucket"),
 }
 
 
@@ -481,3 +483,17 @@ def test_backup_policies_and_passwords_count_as_stateful(baseline, type_):
         "protect is not set: a refactoring or `pulumi destroy` deletes it and its data."
     ]
     assert _violations(protected, "estate-stateful-protected") == []
+
+
+def test_log_target_object_lock_is_seen_as_a_separate_configuration_too(baseline):
+    """B-16, second form: the lock set by a BucketObjectLockConfiguration on the logs bucket, not by the bucket's flag."""
+    render = copy.deepcopy(baseline)
+    logs = find(render, "logs-bucket")
+    render["resources"].append({
+        "urn": urn("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", "logs-lock"),
+        "type": "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", "name": "logs-lock", "custom": True,
+        "parent": logs["parent"], "provider": None, "protect": True, "dependencies": [logs["urn"]],
+        "inputs": {"bucket": "[unknown]", "rule": {"defaultRetention": {"mode": "COMPLIANCE", "years": 5}}},
+    })
+    result = run_policies(render, config=CONFIG)
+    assert [(v.policy, v.urn) for v in result.violations] == [("storage-log-target-no-object-lock", logs["urn"])]
