@@ -4,7 +4,9 @@ One ``COST`` budget, amount from the estate, with a FORECASTED and an ACTUAL not
 ``alert_percentages`` value: below 100 % goes to the warning topic (time to look), 100 % and above
 to the critical topic (the month is, or will be, over budget). A forecast warns before the money is
 spent; the actual notification confirms it. Subscribers are the primary region's alert topics, whose
-policy lets AWS Budgets of this account publish (components/alerting.py).
+policy lets AWS Budgets of this account publish (components/alerting.py). An ``estate`` budget
+(the default) counts only the cost tagged with the estate's ``environment``: prod and DR share the
+account (B-7); the tag must be an active cost allocation tag (data/catalogue/budgets.py).
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ import pulumi_aws as aws
 
 from components.alerting import AlertRouting
 from components.common import child, estate_tags, type_token
+from data.catalogue import budgets
 from data.model import Budget, Estate, Severity
 
-NOTIFICATION_TYPES = ("FORECASTED", "ACTUAL")
+NOTIFICATION_TYPES = budgets.NOTIFICATION_TYPES
 
 
 def severity_for(percentage: float) -> Severity:
@@ -38,6 +41,7 @@ class CostBudgetArgs:
 
     budget: Budget
     region: str
+    environment: str  # the value of the estate's `environment` tag, which an `estate` budget filters on
     tags: Callable[..., dict[str, str]]  # estate_tags of the estate, extra tags as keywords
     routing: AlertRouting
 
@@ -45,7 +49,17 @@ class CostBudgetArgs:
     def from_estate(cls, estate: Estate, *, routing: AlertRouting) -> CostBudgetArgs:
         if estate.budget is None:
             raise ValueError("the estate declares no budget")
-        return cls(budget=estate.budget, region=estate.region, tags=partial(estate_tags, estate), routing=routing)
+        return cls(budget=estate.budget, region=estate.region, environment=estate.environment, tags=partial(estate_tags, estate), routing=routing)
+
+
+def cost_filters(budget: Budget, environment: str) -> list[aws.budgets.BudgetCostFilterArgs] | None:
+    """An ``estate`` budget counts only the cost of resources tagged ``environment=<environment>`` (every estate
+    resource carries that tag, components/common.py); an ``account`` budget counts everything."""
+    if budget.scope == "account":
+        return None
+    return [aws.budgets.BudgetCostFilterArgs(
+        name=budgets.TAG_FILTER_NAME, values=[budgets.tag_filter_value("environment", environment)],
+    )]
 
 
 class CostBudget(pulumi.ComponentResource):
@@ -71,6 +85,7 @@ class CostBudget(pulumi.ComponentResource):
             limit_unit="USD",
             time_unit="MONTHLY",
             notifications=notifications,
+            cost_filters=cost_filters(budget, args.environment),
             tags=args.tags(purpose="cost"),
             opts=child(self),
         )

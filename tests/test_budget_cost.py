@@ -57,3 +57,52 @@ def test_other_percentages_and_amounts(prod_estate, render_estate_dict):
 def test_helpers():
     assert amount(1500.0) == "1500" and amount(99.999) == "100.00"
     assert severity_for(99.9) is Severity.warning and severity_for(100) is Severity.critical
+
+
+def _problems(estate: dict) -> list[str]:
+    import pytest
+
+    from data.config import EstateConfigError, parse_estate
+
+    with pytest.raises(EstateConfigError) as caught:
+        parse_estate(estate, "eu-central-1")
+    return caught.value.problems
+
+
+def test_at_most_ten_notifications_per_budget(prod_estate, render_estate_dict):
+    """B-12: AWS Budgets: "A budget can have up to ten notifications" (botocore: NotificationWithSubscribersList
+    max 10); each percentage makes two (forecast and actual), so five percentages at most."""
+    prod_estate["budget"]["alert_percentages"] = [50, 80, 90, 100, 110]
+    (budget,) = render_estate_dict(prod_estate).of_type("aws:budgets/budget:Budget")
+    assert len(budget.inputs["notifications"]) == 10
+    prod_estate["budget"]["alert_percentages"] = [50, 80, 90, 100, 110, 120]
+    assert _problems(prod_estate) == [
+        "estate.budget.alert_percentages: 6 percentages make 12 notifications (forecast and actual each);"
+        " AWS Budgets allows at most 10 per budget: at most 5 percentages"
+    ]
+
+
+def test_budget_notification_limit_matches_the_budgets_api():
+    from data.catalogue import budgets
+
+    model = botocore.session.get_session().get_service_model("budgets")
+    assert budgets.MAX_NOTIFICATIONS_PER_BUDGET == model.shape_for("NotificationWithSubscribersList").metadata["max"]
+
+
+def test_the_budget_measures_its_own_estate_by_cost_allocation_tag(prod_render, prod_estate, render_estate_dict):
+    """B-7: prod and DR share the account; a budget without filters measures the whole account, so the DR budget
+    paged on prod's spend. Each estate's budget filters on its own `environment` tag (a cost allocation tag)."""
+    (budget,) = prod_render.of_type("aws:budgets/budget:Budget")
+    assert budget.inputs["costFilters"] == [{"name": "TagKeyValue", "values": ["user:environment$prod"]}]
+    prod_estate["environment"] = "dr"
+    prod_estate["budget"]["name"] = "rt-estate-dr-monthly"
+    (dr,) = render_estate_dict(prod_estate).of_type("aws:budgets/budget:Budget")
+    assert dr.inputs["costFilters"] == [{"name": "TagKeyValue", "values": ["user:environment$dr"]}]
+
+
+def test_an_account_budget_is_declared_as_such(prod_estate, render_estate_dict):
+    prod_estate["budget"]["scope"] = "account"
+    (budget,) = render_estate_dict(prod_estate).of_type("aws:budgets/budget:Budget")
+    assert "costFilters" not in budget.inputs and "filterExpression" not in budget.inputs
+    prod_estate["budget"]["scope"] = "region"
+    assert _problems(prod_estate) == ["estate.budget.scope: Input should be 'estate' or 'account'"]

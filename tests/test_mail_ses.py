@@ -103,3 +103,24 @@ def test_dns_records_to_publish(tokens):
     assert [(r["name"], r["value"]) for r in dkim] == [(f"{t}._domainkey.symphonia.fr", f"{t}.dkim.amazonses.com") for t in tokens]
     mx = next(r for r in records if r["type"] == "MX")
     assert mx == {"name": "mail.symphonia.fr", "type": "MX", "value": "10 feedback-smtp.eu-central-1.amazonses.com", "purpose": "custom MAIL FROM"}
+
+
+def _reputation_alarms(render):
+    return [a for a in render.of_type("aws:cloudwatch/metricAlarm:MetricAlarm") if a.inputs["name"].startswith("ses-")]
+
+
+def test_reputation_alarms_keep_their_state_without_data(prod_render):
+    """Issue 10 #9: SES's alarm procedure says "Treat missing data as ignore (maintain the alarm state)": a quiet
+    hour must not resolve a page while the account's rate is still high (notBreaching did)."""
+    alarms = _reputation_alarms(prod_render)
+    assert len(alarms) == 4
+    for alarm in alarms:
+        assert alarm.inputs["treatMissingData"] == "ignore", alarm.inputs["name"]
+
+
+def test_reputation_alarms_fire_at_the_review_levels_inclusive(prod_render):
+    """B-8: SES's procedure sets its alarms "Greater/Equal" 0.05 / 0.001: a rate sitting exactly at SES's review
+    level must page."""
+    for alarm in _reputation_alarms(prod_render):
+        assert alarm.inputs["comparisonOperator"] == "GreaterThanOrEqualToThreshold", alarm.inputs["name"]
+        assert " >= " in alarm.inputs["alarmDescription"]

@@ -225,6 +225,10 @@ MUTATIONS = {
     "cache-redis-maintenance-window": (lambda r: inputs(r, "redis").pop("maintenanceWindow"), "redis"),
     "cache-redis-snapshots": (lambda r: inputs(r, "redis").update(snapshotRetentionLimit=0), "redis"),
     "cost-budget-notifications": (lambda r: drop(r, "monthly"), None),
+    # B-12: AWS Budgets refuses an 11th notification (and a second SNS subscriber on one).
+    "cost-budget-notification-limits": (lambda r: inputs(r, "monthly").update(notifications=[
+        {"subscriberSnsTopicArns": ["[unknown]"], "threshold": 10 * i, "notificationType": t}
+        for i in range(1, 7) for t in ("FORECASTED", "ACTUAL")]), "monthly"),
     "cost-sms-spend-limit": (lambda r: drop(r, "sms"), None),
     "estate-stateful-protected": (lambda r: find(r, "documents-bucket").update(protect=False), "documents-bucket"),
     "estate-exemption-unexpired": (None, None),  # needs config: see test_policies_engine.py
@@ -277,6 +281,8 @@ MUTATIONS = {
         "documents-lifecycle"),
     "storage-cors-https-origins": (
         lambda r: inputs(r, "documents-cors")["corsRules"][0]["allowedOrigins"].append("*"), "documents-cors"),
+    # B-16: S3 refuses an access-log target with Object Lock.
+    "storage-log-target-no-object-lock": (lambda r: inputs(r, "logs-bucket").update(objectLockEnabled=True), "logs-bucket"),
 }
 
 
@@ -481,3 +487,25 @@ def test_backup_policies_and_passwords_count_as_stateful(baseline, type_):
         "protect is not set: a refactoring or `pulumi destroy` deletes it and its data."
     ]
     assert _violations(protected, "estate-stateful-protected") == []
+
+
+def test_log_target_object_lock_is_seen_as_a_separate_configuration_too(baseline):
+    """B-16, second form: the lock set by a BucketObjectLockConfiguration on the logs bucket, not by the bucket's flag."""
+    render = copy.deepcopy(baseline)
+    logs = find(render, "logs-bucket")
+    render["resources"].append({
+        "urn": urn("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", "logs-lock"),
+        "type": "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", "name": "logs-lock", "custom": True,
+        "parent": logs["parent"], "provider": None, "protect": True, "dependencies": [logs["urn"]],
+        "inputs": {"bucket": "[unknown]", "rule": {"defaultRetention": {"mode": "COMPLIANCE", "years": 5}}},
+    })
+    result = run_policies(render, config=CONFIG)
+    assert [(v.policy, v.urn) for v in result.violations] == [("storage-log-target-no-object-lock", logs["urn"])]
+
+
+def test_budget_notification_with_two_topics_fails_the_limits_rule(baseline):
+    """B-12, second form: one notification with two SNS subscribers (AWS Budgets: one)."""
+    render = copy.deepcopy(baseline)
+    inputs(render, "monthly")["notifications"][0]["subscriberSnsTopicArns"] = ["arn:a", "arn:b"]
+    result = run_policies(render, config=CONFIG)
+    assert [(v.policy, v.urn) for v in result.violations] == [("cost-budget-notification-limits", find(render, "monthly")["urn"])]

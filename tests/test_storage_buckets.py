@@ -176,3 +176,39 @@ def test_cors_on_another_bucket_is_refused_by_the_model(prod_estate, render_esta
     logs["cors"] = {"allowed_origins": ["https://app.symphonia.fr"], "allowed_methods": ["GET"]}
     with pytest.raises(EstateConfigError):
         render_estate_dict(prod_estate)
+
+
+def _problems(estate: dict) -> list[str]:
+    from data.config import EstateConfigError, parse_estate
+
+    with pytest.raises(EstateConfigError) as caught:
+        parse_estate(estate, "eu-central-1")
+    return caught.value.problems
+
+
+@pytest.mark.parametrize("storage_class", ["STANDARD_IA", "ONEZONE_IA"])
+def test_noncurrent_transition_to_infrequent_access_needs_30_days(prod_estate, storage_class):
+    """B-16: S3 transitions only objects at least 30 days noncurrent to Standard-IA or One Zone-IA (the model checked
+    the rule for current objects only)."""
+    prod_estate["buckets"][0]["lifecycle"][0]["noncurrent"]["transition"] = {"days": 10, "storage_class": storage_class}
+    assert _problems(prod_estate) == [
+        f"estate.buckets[0].lifecycle[0].noncurrent.transition: {storage_class} needs at least 30 noncurrent days"
+        " (S3 minimum), got 10"
+    ]
+
+
+def test_noncurrent_transition_to_glacier_may_come_earlier(prod_estate):
+    from data.config import parse_estate
+
+    prod_estate["buckets"][0]["lifecycle"][0]["noncurrent"]["transition"] = {"days": 10, "storage_class": "GLACIER_IR"}
+    assert parse_estate(prod_estate, "eu-central-1").buckets[0].lifecycle[0].noncurrent.transition.days == 10
+
+
+def test_the_logs_bucket_cannot_have_object_lock(prod_estate):
+    """B-16: S3 server access logging: a bucket with Object Lock cannot be the logs' target bucket."""
+    logs = next(i for i, b in enumerate(prod_estate["buckets"]) if b["purpose"] == "logs")
+    prod_estate["buckets"][logs]["object_lock_years"] = 5
+    assert _problems(prod_estate) == [
+        f"estate.buckets[{logs}].object_lock_years: the logs bucket is the target of S3 server access logs, and a"
+        " target bucket cannot have Object Lock"
+    ]

@@ -10,14 +10,43 @@ from components.alarms import AlarmFactory
 from components.cache.signals import SIGNALS, worst_node
 from components.dashboards import Section, alarm_status
 from components.sections import header, metric_line, signal_graph
+from components.signals import Signal
+from data.catalogue import elasticache
 from data.catalogue.elasticache import member_cluster_ids
 from data.catalogue.regions import metric_region
-from data.model import Cache, Estate
+from data.model import Cache, Estate, Threshold
 
 
 def nodes_of(cache: Cache) -> list[str]:
     """The member clusters of the cache's replication group: the primary and its replicas."""
     return member_cluster_ids(cache.name, cache.replicas + 1)
+
+
+def _per_node_type(value: float, vcpus: int) -> float:
+    return round(value / vcpus, 2)
+
+
+def threshold_of(cache: Cache, signal: Signal) -> Threshold | None:
+    """The levels the row's alarms use on this cache. Host CPU (``cpu``) is declared as a share of one core
+    and divided by the node type's vCPUs (ElastiCache: 90 % / cores); from 4 vCPUs it is not watched (the
+    engine thread's own metric is, as ElastiCache advises)."""
+    threshold = getattr(cache.thresholds, signal.threshold_key)
+    if signal.name != "cpu" or threshold is None:
+        return threshold
+    if not elasticache.watches_host_cpu(cache.node_type):
+        return None
+    vcpus = elasticache.vcpus(cache.node_type)
+    return threshold.model_copy(update={
+        level: _per_node_type(value, vcpus)
+        for level, value in (("warning", threshold.warning), ("critical", threshold.critical)) if value is not None
+    })
+
+
+def _what(cache: Cache, signal: Signal) -> str | None:
+    if signal.name != "cpu":
+        return None
+    vcpus = elasticache.vcpus(cache.node_type)
+    return f"{signal.what}, {cache.node_type} {vcpus} vCPUs (one core's share / {vcpus})"
 
 
 def redis_alarms(parent: pulumi.Resource, factory: AlarmFactory, cache: Cache) -> list[aws.cloudwatch.MetricAlarm]:
@@ -26,7 +55,7 @@ def redis_alarms(parent: pulumi.Resource, factory: AlarmFactory, cache: Cache) -
     alarms: list[aws.cloudwatch.MetricAlarm] = []
     for signal in SIGNALS:
         alarms += factory.signal_alarms(
-            parent, cache.name, worst_node(signal, nodes), getattr(cache.thresholds, signal.threshold_key),
+            parent, cache.name, worst_node(signal, nodes), threshold_of(cache, signal), what=_what(cache, signal),
         )
     return alarms
 
@@ -50,7 +79,7 @@ def redis_section(estate: Estate, board_services: list[str], factory: AlarmFacto
         widgets.append(signal_graph(
             signal, metric_region(signal.namespace, estate.region),
             [metric_line(signal, {dimension: node}, node) for node in nodes],
-            getattr(cache.thresholds, signal.threshold_key),
+            threshold_of(cache, signal),
         ))
     arns = [alarm.arn for alarm in factory.alarms_of(cache.name)]
     if arns:

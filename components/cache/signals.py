@@ -3,7 +3,8 @@ policy rules and generated docs say about it.
 
 Each row names a per-node metric; the cache watches its worst node (``worst_node``): metric math
 ``MAX`` over the member clusters, so a failover does not leave an alarm watching a replica. CPU is
-watched twice: the host's ``CPUUtilization`` (small nodes, 2 vCPUs or fewer) and the engine thread's
+watched twice: the host's ``CPUUtilization`` (small nodes, 2 vCPUs or fewer; its levels are a share of
+one core divided by the node's vCPUs, ``monitoring.threshold_of``) and the engine thread's
 ``EngineCPUUtilization`` (Redis is single-threaded), as ElastiCache's "Which metrics should I monitor?"
 advises. ``volatile-lru`` evicts only keys with a TTL: evictions mean memory is short for the working set.
 """

@@ -35,6 +35,14 @@ REPUTATION_COMPLAINT_RATE = _reputation("Reputation.ComplaintRate", "the account
 BOUNCE_RATE_REVIEW = 0.05  # account placed under review (REVIEW_SOURCE)
 COMPLAINT_RATE_REVIEW = 0.001
 
+# How SES's procedure sets its reputation alarms up (REPUTATION_SOURCE, "Creating reputation monitoring
+# alarms using CloudWatch"): "Treat missing data as ignore (maintain the alarm state)": the rates are only
+# recomputed as mail flows, so a quiet period must neither raise nor resolve an alarm.
+ALARM_TREAT_MISSING_DATA = "ignore"
+# The same procedure's alarms compare "Greater/Equal" to 0.05 (bounce) and 0.001 (complaint): SES's review
+# levels are reached at, not only beyond, those values.
+ALARM_INCLUSIVE = True
+
 # SetIdentityNotificationTopic's NotificationType values that carry feedback (the third, Delivery, does not).
 # Source: https://docs.aws.amazon.com/ses/latest/APIReference/API_SetIdentityNotificationTopic.html
 FEEDBACK_NOTIFICATION_TYPES = ("Bounce", "Complaint")

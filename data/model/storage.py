@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from data.catalogue import s3
 from data.model.base import StrictModel, unique
 
 
@@ -38,6 +39,12 @@ class NoncurrentVersions(StrictModel):
 
     @model_validator(mode="after")
     def _order(self) -> NoncurrentVersions:
+        t = self.transition
+        if t and t.storage_class in s3.INFREQUENT_ACCESS_CLASSES and t.days < s3.INFREQUENT_ACCESS_MIN_DAYS:
+            raise ValueError(
+                f"transition: {t.storage_class} needs at least {s3.INFREQUENT_ACCESS_MIN_DAYS} noncurrent days"
+                f" (S3 minimum), got {t.days}"
+            )
         if self.transition and self.expiration_days <= self.transition.days:
             raise ValueError(
                 f"expiration_days: {self.expiration_days} must come after the transition"
@@ -68,8 +75,11 @@ class LifecycleRule(StrictModel):
         if self.expiration_days is not None and self.transitions and self.expiration_days <= last:
             raise ValueError(f"expiration_days: {self.expiration_days} must come after the last transition ({last} days)")
         for t in self.transitions:
-            if t.storage_class in ("STANDARD_IA", "ONEZONE_IA") and t.days < 30:
-                raise ValueError(f"transitions: {t.storage_class} needs at least 30 days (S3 minimum), got {t.days}")
+            if t.storage_class in s3.INFREQUENT_ACCESS_CLASSES and t.days < s3.INFREQUENT_ACCESS_MIN_DAYS:
+                raise ValueError(
+                    f"transitions: {t.storage_class} needs at least {s3.INFREQUENT_ACCESS_MIN_DAYS} days (S3 minimum),"
+                    f" got {t.days}"
+                )
         return self
 
 
@@ -109,7 +119,8 @@ class Bucket(StrictModel):
     )
     object_lock_years: int | None = Field(
         default=None, ge=1, le=100,
-        description="Object lock in COMPLIANCE mode for that many years (seed 004: audit, 5 years); null: no lock.",
+        description="Object lock in COMPLIANCE mode for that many years (seed 004: audit, 5 years); null: no lock."
+        " Not on the `logs` bucket: S3 refuses an access-log target with Object Lock.",
     )
 
     @model_validator(mode="after")
@@ -129,6 +140,11 @@ class Bucket(StrictModel):
             problems.append("no 'xn--' prefix or '-s3alias' suffix")
         if problems:
             raise ValueError(f"name: '{name}' is not a valid S3 bucket name: {'; '.join(problems)}")
+        if self.purpose == "logs" and self.object_lock_years is not None and not s3.ACCESS_LOG_TARGET_OBJECT_LOCK:
+            raise ValueError(
+                "object_lock_years: the logs bucket is the target of S3 server access logs, and a target bucket cannot"
+                " have Object Lock"
+            )
         if self.cors is not None and self.purpose != "documents":
             raise ValueError("cors: only the documents bucket is read by browsers")
         unique([rule.id for rule in self.lifecycle], "lifecycle rule id")

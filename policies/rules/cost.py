@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .base import get, is_set, items, of_type, stack_rule
+from data.catalogue import budgets as budgets_catalogue
+
+from .base import count, get, is_set, items, of_type, resource_rule, stack_rule
 
 BUDGET = "aws:budgets/budget:Budget"
 SMS_PREFERENCES = "aws:sns/smsPreferences:SmsPreferences"
@@ -27,6 +29,34 @@ def budget_notifications(args, report_violation):
         ]
         if not notified:
             report_violation(f"budget {budget.name} has no notification with a subscriber.", budget.urn)
+
+
+@resource_rule(
+    "cost-budget-notification-limits", area="cost", category="blind-spot",
+    description="A budget has at most 10 notifications, each with at most one SNS topic and 10 email addresses.",
+    runbook="001 § Checklist > AWS SNS: \"Budget alertes configuré\"",
+    remediation="Declare at most 5 budget.alert_percentages (two notifications each); one topic per notification.",
+    types=BUDGET,
+)
+def budget_notification_limits(args, report_violation):
+    # AWS Budgets refuses the budget otherwise, and the estate is left without one (data/catalogue/budgets.py).
+    notifications = items(get(args.props, "notifications"))
+    if len(notifications) > budgets_catalogue.MAX_NOTIFICATIONS_PER_BUDGET:
+        report_violation(
+            f"{len(notifications)} notifications: AWS Budgets allows at most"
+            f" {budgets_catalogue.MAX_NOTIFICATIONS_PER_BUDGET} per budget."
+        )
+    for index, notification in enumerate(notifications):
+        # Counted, not read: the topic ARNs are outputs, unknown during a first preview.
+        topics = count(get(notification, "subscriberSnsTopicArns"))
+        emails = count(get(notification, "subscriberEmailAddresses"))
+        if topics > budgets_catalogue.MAX_SNS_SUBSCRIBERS_PER_NOTIFICATION:
+            report_violation(f"notifications[{index}] has {topics} SNS topics: AWS Budgets allows one.")
+        if emails > budgets_catalogue.MAX_EMAIL_SUBSCRIBERS_PER_NOTIFICATION:
+            report_violation(
+                f"notifications[{index}] has {emails} email addresses: AWS Budgets allows"
+                f" {budgets_catalogue.MAX_EMAIL_SUBSCRIBERS_PER_NOTIFICATION}."
+            )
 
 
 @stack_rule(

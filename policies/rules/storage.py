@@ -24,6 +24,8 @@ LIFECYCLE = (
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
     "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
 )
+OBJECT_LOCK = ("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+               "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2")
 CORS = ("aws:s3/bucketCorsConfiguration:BucketCorsConfiguration", "aws:s3/bucketCorsConfigurationV2:BucketCorsConfigurationV2")
 LOGGING = ("aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2")
 PAB_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
@@ -75,15 +77,10 @@ _companion_rule(
 )
 
 
-@stack_rule(
-    "storage-bucket-access-logging", area="storage", category="hygiene",
-    description="Every S3 bucket logs its access to the logs bucket (the logs bucket itself excepted).",
-    runbook="001 § Checklist > AWS S3: \"Bucket pour les logs (symphonia-logs-prod)\"",
-    remediation="Keep buckets[].access_logging true; components/storage.py adds BucketLogging to the logs bucket.",
-)
-def bucket_access_logging(args, report_violation):
+def _logging_ends(resources) -> tuple[set[str], set[str]]:
+    """The URNs of the buckets that log (sources) and of those receiving the logs (targets)."""
     sources, targets = set(), set()
-    for logging in of_type(args.resources, *LOGGING):
+    for logging in of_type(resources, *LOGGING):
         logged = [d for d in logging.dependencies if d.resource_type in BUCKETS]
         by_property = logging.property_dependencies.get("bucket")
         if by_property is not None:
@@ -92,10 +89,41 @@ def bucket_access_logging(args, report_violation):
             source = {d.urn for d in logged if d.parent is not None and logging.parent is not None and d.parent.urn == logging.parent.urn}
         sources |= source
         targets |= {d.urn for d in logged} - source
+    return sources, targets
+
+
+@stack_rule(
+    "storage-bucket-access-logging", area="storage", category="hygiene",
+    description="Every S3 bucket logs its access to the logs bucket (the logs bucket itself excepted).",
+    runbook="001 § Checklist > AWS S3: \"Bucket pour les logs (symphonia-logs-prod)\"",
+    remediation="Keep buckets[].access_logging true; components/storage.py adds BucketLogging to the logs bucket.",
+)
+def bucket_access_logging(args, report_violation):
+    sources, targets = _logging_ends(args.resources)
     for bucket in of_type(args.resources, *BUCKETS):
         # The bucket receiving the logs does not log into itself (it would loop).
         if bucket.urn not in sources and bucket.urn not in targets:
             report_violation(f"bucket {bucket.name} has no BucketLogging: who read or deleted a document is unknown.", bucket.urn)
+
+
+@stack_rule(
+    "storage-log-target-no-object-lock", area="storage", category="blind-spot",
+    description="The bucket receiving S3 access logs has no Object Lock (S3 cannot deliver logs to such a bucket).",
+    runbook="001 § Checklist > AWS S3: \"Bucket pour les logs (symphonia-logs-prod)\"",
+    remediation="Keep object_lock_years off the logs bucket (the model refuses it); lock the audit bucket instead.",
+)
+def log_target_no_object_lock(args, report_violation):
+    # data/catalogue/s3.py ACCESS_LOGGING_SOURCE: "S3 buckets with S3 Object Lock can't be used as destination
+    # buckets for server access logs".
+    _, targets = _logging_ends(args.resources)
+    for bucket in of_type(args.resources, *BUCKETS):
+        if bucket.urn not in targets:
+            continue
+        locked = truthy(get(bucket.props, "objectLockEnabled", False)) or dependents(args.resources, bucket, *OBJECT_LOCK)
+        if locked:
+            report_violation(
+                f"bucket {bucket.name} receives access logs but has Object Lock: S3 delivers no log to it.", bucket.urn,
+            )
 
 
 @resource_rule(
