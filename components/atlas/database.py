@@ -235,7 +235,7 @@ class AtlasDatabase(pulumi.ComponentResource):
             opts=child(self),
         )
 
-        self.alerts = alert_configurations(self, model, project_id, args.subscriptions)
+        self.alerts = alert_configurations(self, model, project_id, args.subscriptions, self.cluster.connection_strings)
 
         self._uri_secrets: dict[str, tuple[str, Any]] = {}
         self._uris: dict[str, pulumi.Output[str]] = {}

@@ -7,6 +7,9 @@ SNS's format, which Atlas webhooks do not send).
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
 import pulumi
 import pulumi_mongodbatlas as mongodbatlas
 
@@ -33,8 +36,24 @@ def notifications(alert: AtlasAlert, severity: Severity, subscriptions: list[Sub
     return found
 
 
-def alert_configurations(parent: pulumi.Resource, model: Atlas, project_id, subscriptions: list[Subscription]) -> list:
-    """One alert configuration per row and declared level, on the cluster's hosts."""
+def replica_set_name(connection_strings: Any) -> str:
+    """The replica set of a REPLICASET cluster, from the ``replicaSet`` option of its standard
+    connection string (``data.catalogue.atlas.REPLICA_SET_SOURCE``): host alerts match the cluster's
+    hosts by it (``CLUSTER_NAME`` is not a host matcher field). Refuses a string without it rather
+    than declare an alert that matches no host."""
+    value = connection_strings[0] if isinstance(connection_strings, list) and connection_strings else connection_strings
+    standard = (value.get("standard") if isinstance(value, dict) else getattr(value, "standard", None)) or ""
+    names = parse_qs(urlsplit(standard).query).get("replicaSet") or []
+    if len(names) != 1 or not names[0]:
+        raise ValueError(f"the cluster's standard connection string has no replicaSet option: {standard!r}")
+    return names[0]
+
+
+def alert_configurations(parent: pulumi.Resource, model: Atlas, project_id, subscriptions: list[Subscription],
+                         connection_strings: pulumi.Input[Any] = None) -> list:
+    """One alert configuration per row and declared level, on the hosts of the cluster's replica set
+    (``connection_strings``: the cluster's output)."""
+    replica_set = pulumi.Output.from_input(connection_strings).apply(replica_set_name)
     created = []
     for alert in ALERTS:
         threshold = getattr(model, alert.threshold_key)
@@ -47,7 +66,7 @@ def alert_configurations(parent: pulumi.Resource, model: Atlas, project_id, subs
                 severity_override=atlas.SEVERITIES[severity.value],
                 matchers=[
                     mongodbatlas.AlertConfigurationMatcherArgs(field_name=field, operator=atlas.MATCH_EQUALS, value=value_)
-                    for field, value_ in ((atlas.MATCH_CLUSTER, model.cluster), *alert.matchers)
+                    for field, value_ in ((atlas.MATCH_REPLICA_SET, replica_set), *alert.matchers)
                 ],
                 metric_threshold_config=mongodbatlas.AlertConfigurationMetricThresholdConfigArgs(
                     metric_name=alert.metric.name,

@@ -3,8 +3,9 @@
 Atlas alerts are Atlas-native (not CloudWatch): an alert configuration with the event type
 ``OUTSIDE_METRIC_THRESHOLD`` compares one host metric (``metricThreshold.metricName``) with a
 threshold in given ``units``, using ``GREATER_THAN`` or ``LESS_THAN``, on the metric's ``AVERAGE``;
-matchers narrow the hosts (``CLUSTER_NAME``, ``TYPE_NAME``...). Atlas notifies by its own channels
-(email, SMS...), it cannot publish to SNS.
+matchers narrow the hosts: a host metric accepts only the host matcher fields (``HostMatcherField``:
+``TYPE_NAME``, ``REPLICA_SET_NAME``...), not ``CLUSTER_NAME`` (a replica-set field). Atlas notifies by
+its own channels (email, SMS, PagerDuty...), it cannot publish to SNS.
 Admin API (create one alert configuration): https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-creategroupalertconfig
 Alert conditions (what each metric means): https://www.mongodb.com/docs/atlas/reference/alert-conditions/
 """
@@ -21,7 +22,19 @@ MODE_AVERAGE = "AVERAGE"  # metricThreshold.mode: the only mode the API offers
 OPERATORS = {"above": "GREATER_THAN", "below": "LESS_THAN"}  # metricThreshold.operator
 SEVERITIES = {"warning": "WARNING", "critical": "CRITICAL"}  # severityOverride, by the estate's severity
 MATCH_EQUALS = "EQUALS"
-MATCH_CLUSTER = "CLUSTER_NAME"  # matcher fieldName: the hosts of one cluster
+# Admin API spec, schema HostMatcherField (raw-multi-version-api-spec.yml in
+# mongodb/terraform-provider-mongodbatlas, tools/codegen/atlasapispec/): the matcher fields a host alert
+# (OUTSIDE_METRIC_THRESHOLD on a host metric) accepts. CLUSTER_NAME is only in ReplicaSetMatcherField
+# (replica-set events), so a host alert matching it is refused (issue 10 #4).
+MATCHERS_SOURCE = "https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-creategroupalertconfig"
+HOST_MATCHER_FIELDS = ("TYPE_NAME", "HOSTNAME", "PORT", "HOSTNAME_AND_PORT", "REPLICA_SET_NAME", "ATLAS_NODE_TYPE")
+REPLICA_SET_MATCHER_FIELDS = ("REPLICA_SET_NAME", "SHARD_NAME", "CLUSTER_NAME")
+# "This cluster's hosts" for a REPLICASET cluster: the hosts of its replica set. Its name is not the
+# cluster's (Atlas names it atlas-<id>-shard-0); the provider documents it as the replicaSet option of
+# the cluster's connection_strings.standard ("...&replicaSet=atlas-12diht-shard-0"):
+# https://registry.terraform.io/providers/mongodb/mongodbatlas/latest/docs/resources/advanced_cluster
+MATCH_REPLICA_SET = "REPLICA_SET_NAME"
+REPLICA_SET_SOURCE = "https://registry.terraform.io/providers/mongodb/mongodbatlas/latest/docs/resources/advanced_cluster"
 MATCH_HOST_TYPE = "TYPE_NAME"  # matcher fieldName: PRIMARY, SECONDARY...
 SECONDARY = "SECONDARY"
 NOTIFY_EMAIL = "EMAIL"  # notifications[].typeName
