@@ -61,3 +61,35 @@ def test_alert_table_matchers_are_host_matcher_fields():
     for alert in ALERTS:
         for field, _ in alert.matchers:
             assert field in atlas.HOST_MATCHER_FIELDS
+
+
+def test_critical_atlas_alerts_page_through_pagerduty_warning_stays_email(prod_render, prod_stack_file):
+    """#12: Atlas's native PagerDuty notification on every critical configuration, its service key a
+    secret reference (rendered [secret]); warnings notify email only, never the pager."""
+    from data.config import ESTATE_KEY
+
+    declared = prod_stack_file.config[ESTATE_KEY]["atlas"]["pagerduty"]
+    assert set(declared["service_key"]) <= {"secrets_manager", "ssm", "config"}
+    for config in prod_render.of_type(CONFIG):
+        kinds = [n["typeName"] for n in config.inputs["notifications"]]
+        if config.name.endswith("-critical"):
+            (pager,) = [n for n in config.inputs["notifications"] if n["typeName"] == atlas.NOTIFY_PAGER_DUTY]
+            assert pager["serviceKey"] == "[secret]" and "region" not in pager  # provider 4.18: US only
+            assert "intervalMin" not in pager  # PagerDuty owns the repeat interval (Admin API)
+        else:
+            assert set(kinds) == {atlas.NOTIFY_EMAIL}, (config.name, kinds)
+
+
+def test_pagerduty_service_key_is_a_reference_never_plaintext(prod_estate, render_estate_dict):
+    from data.config import EstateConfigError
+    import pytest
+
+    prod_estate["atlas"]["pagerduty"] = {"service_key": "0123456789abcdef0123456789abcdef"}
+    with pytest.raises(EstateConfigError, match=r"atlas\.pagerduty\.service_key"):
+        render_estate_dict(prod_estate)
+    prod_estate["atlas"]["pagerduty"] = {"service_key": {"generated": 32}}
+    with pytest.raises(EstateConfigError, match=r"atlas\.pagerduty\.service_key"):
+        render_estate_dict(prod_estate)
+    prod_estate["atlas"]["pagerduty"] = {"service_key": {"ssm": "/x/pd"}, "region": "EU"}  # not declarable
+    with pytest.raises(EstateConfigError, match=r"atlas\.pagerduty\.region"):
+        render_estate_dict(prod_estate)

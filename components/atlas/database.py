@@ -16,8 +16,10 @@ The runbooks only say "cluster créé", "backup automatique activé", a whitelis
   a generated password (protected: replacing it breaks every running instance); the full ``mongodb+srv://user:pass@host/<db>?retryWrites=true&w=majority``
   URI stored in Secrets Manager for the service's ``MONGODB_URI`` (``uri_secret_arn``);
 - alert configurations at warning and critical on connections (% of the limit, seed 002 80/95),
-  replication lag and disk use, from the alert table (``alerts.py``, ``monitoring.py``): Atlas
-  cannot publish to SNS, so they notify the email and SMS subscribers of that severity;
+  replication lag and disk use, from the alert table (``alerts.py``, ``monitoring.py``), on the
+  hosts of the cluster's replica set: Atlas cannot publish to SNS, so they notify the email and SMS
+  subscribers of that severity, and critical ones page through Atlas's PagerDuty notification
+  (``atlas.pagerduty``);
 - the maintenance window (seed 004 Sunday 02:00): Atlas reads ``hour_of_day`` in the PROJECT's time
   zone, which only a project owner can set (UI, not API): it must be UTC;
 - the collections and indexes of ``atlas.collections`` (runbook 001, TTL indexes included) through
@@ -235,7 +237,10 @@ class AtlasDatabase(pulumi.ComponentResource):
             opts=child(self),
         )
 
-        self.alerts = alert_configurations(self, model, project_id, args.subscriptions, self.cluster.connection_strings)
+        pager_key = (
+            secrets.value("atlas", "PAGERDUTY_SERVICE_KEY", model.pagerduty.service_key) if model.pagerduty is not None else None
+        )
+        self.alerts = alert_configurations(self, model, project_id, args.subscriptions, self.cluster.connection_strings, pager_key)
 
         self._uri_secrets: dict[str, tuple[str, Any]] = {}
         self._uris: dict[str, pulumi.Output[str]] = {}

@@ -39,6 +39,14 @@ MATCH_HOST_TYPE = "TYPE_NAME"  # matcher fieldName: PRIMARY, SECONDARY...
 SECONDARY = "SECONDARY"
 NOTIFY_EMAIL = "EMAIL"  # notifications[].typeName
 NOTIFY_SMS = "SMS"
+# Admin API spec, schema PagerDutyNotification: typeName PAGER_DUTY, serviceKey (required for that
+# type; shown redacted once stored), region US (default) or EU; PagerDuty notifications "don't return"
+# intervalMin (the repeat is configured in PagerDuty), so none is sent (a sent one would never read
+# back the same and diff on every refresh). Provider page: serviceKey "Required for the PAGER_DUTY
+# notifications type".
+NOTIFY_PAGER_DUTY = "PAGER_DUTY"
+PAGER_DUTY_REGIONS = ("US", "EU")  # the API's; pulumi-mongodbatlas 4.18's notification args have no region: US only
+PAGER_DUTY_SOURCE = "https://registry.terraform.io/providers/mongodb/mongodbatlas/latest/docs/resources/alert_configuration"
 
 
 @dataclass(frozen=True)

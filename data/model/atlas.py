@@ -5,9 +5,9 @@ from __future__ import annotations
 import ipaddress
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from data.model.base import Name, StrictModel, Threshold, percent_threshold
+from data.model.base import Name, SecretRef, StrictModel, Threshold, percent_threshold
 
 
 class AtlasIndex(StrictModel):
@@ -74,6 +74,25 @@ class AtlasBackup(StrictModel):
     )
 
 
+class AtlasPagerDuty(StrictModel):
+    """Atlas's native PagerDuty notification (Atlas cannot publish to SNS, so it cannot reach the pager
+    through the alert topics): critical Atlas alerts open a PagerDuty incident. The service must be in
+PagerDuty's US region: the Admin API has a `region` (US default, EU) but pulumi-mongodbatlas 4.18 does
+not expose it (data.catalogue.atlas.PAGER_DUTY_REGIONS)."""
+
+    service_key: SecretRef = Field(
+        description="The PagerDuty service (integration) key Atlas sends to, as a secret reference:"
+        " `{secrets_manager: name}`, `{ssm: name}` or `{config: key}`; never the key itself.",
+    )
+
+    @field_validator("service_key")
+    @classmethod
+    def _operator_set(cls, ref: SecretRef) -> SecretRef:
+        if ref.generated is not None:
+            raise ValueError("a PagerDuty service key is issued by PagerDuty: use secrets_manager, ssm or config, not generated")
+        return ref
+
+
 class Atlas(StrictModel):
     """The MongoDB Atlas project and its dedicated cluster (runbooks 000/001)."""
 
@@ -93,6 +112,11 @@ class Atlas(StrictModel):
         default=AtlasBackup(), description="Cloud backup schedule and retention (runbook 001: \"Backup automatique activé\").",
     )
     collections: list[AtlasCollection] = Field(default=[], description="Collections whose indexes the estate manages.")
+    pagerduty: AtlasPagerDuty | None = Field(
+        default=None,
+        description="Where critical Atlas alerts page (Atlas's PagerDuty notification); null: critical Atlas alerts"
+        " reach only the email and SMS subscribers.",
+    )
     connections_percent: Threshold = Field(
         default=percent_threshold(80, 95),
         description="Atlas alert on connections, percent of the tier's limit (seed 002 DB connections: 80 / 95).",
