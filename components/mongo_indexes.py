@@ -34,18 +34,22 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, ResourceProvider, UpdateResult
 
+from components.atlas.index_handler import (  # noqa: F401  (re-exported: the provider's and tests' names)
+    AUTH_RETRY_SECONDS,
+    PROTECTED_INDEXES,
+    apply_with_retry,
+    default_client,
+    index_name,
+    live_indexes,
+    live_spec,
+    normalise,
+    normalise_all,
+    reconcile,
+)
 from data.model import AtlasCollection, AtlasIndex
-
-PROTECTED_INDEXES = ("_id_",)
-CONNECT_TIMEOUT_MS = 20000
 
 
 # -- the declared index set as plain data ------------------------------------------------------------
-
-
-def index_name(keys: Sequence[Sequence[Any]]) -> str:
-    """MongoDB's default index name: ``field_direction`` joined by underscores."""
-    return "_".join(f"{field}_{int(direction)}" for field, direction in keys)
 
 
 def index_spec(index: AtlasIndex) -> dict[str, Any]:
@@ -57,97 +61,6 @@ def index_spec(index: AtlasIndex) -> dict[str, Any]:
         spec["expireAfterSeconds"] = index.expire_after_seconds
     return spec
 
-
-def normalise(spec: Mapping[str, Any]) -> dict[str, Any]:
-    """One index spec in a canonical form (ints for directions and TTL, booleans, a name)."""
-    keys = [[str(field), int(direction)] for field, direction in spec["keys"]]
-    out: dict[str, Any] = {
-        "name": str(spec.get("name") or index_name(keys)),
-        "keys": keys,
-        "unique": bool(spec.get("unique", False)),
-        "sparse": bool(spec.get("sparse", False)),
-    }
-    ttl = spec.get("expireAfterSeconds")
-    if ttl is not None:
-        out["expireAfterSeconds"] = int(ttl)
-    return out
-
-
-def normalise_all(specs: Sequence[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
-    return sorted((normalise(spec) for spec in specs or []), key=lambda spec: spec["name"])
-
-
-def live_spec(name: str, info: Mapping[str, Any]) -> dict[str, Any]:
-    """``index_information()``'s entry in the same canonical form."""
-    return normalise(
-        {
-            "name": name,
-            "keys": [list(pair) for pair in list(info["key"])],
-            "unique": info.get("unique", False),
-            "sparse": info.get("sparse", False),
-            "expireAfterSeconds": info.get("expireAfterSeconds"),
-        }
-    )
-
-
-# -- reconciliation (pure pymongo calls, testable against mongomock) ----------------------------------
-
-
-def reconcile(client: Any, database: str, collection: str, desired: Sequence[Mapping[str, Any]], managed: Sequence[str]) -> list[str]:
-    """Make the collection's indexes match ``desired``; ``managed`` are the names previously declared.
-    Returns the actions taken (``create <name>``, ``drop <name>``), for logs and tests."""
-    import pymongo
-
-    db = client[database]
-    if collection not in db.list_collection_names():
-        db.create_collection(collection)
-    target = db[collection]
-    live = {name: live_spec(name, info) for name, info in target.index_information().items()}
-    wanted = {spec["name"]: spec for spec in normalise_all(desired)}
-    actions: list[str] = []
-
-    for name in sorted(set(managed) - set(wanted)):
-        if name in live and name not in PROTECTED_INDEXES:
-            target.drop_index(name)
-            actions.append(f"drop {name}")
-    to_create = []
-    for name, spec in wanted.items():
-        current = live.get(name)
-        if current == spec:
-            continue
-        if current is not None:  # same name, other options: MongoDB cannot alter them in place
-            target.drop_index(name)
-            actions.append(f"drop {name}")
-        to_create.append(spec)
-    if to_create:
-        target.create_indexes([_index_model(pymongo, spec) for spec in to_create])
-        actions += [f"create {spec['name']}" for spec in to_create]
-    return actions
-
-
-def live_indexes(client: Any, database: str, collection: str) -> dict[str, dict[str, Any]]:
-    """The collection's indexes in canonical form ({} when the collection does not exist)."""
-    db = client[database]
-    if collection not in db.list_collection_names():
-        return {}
-    return {name: live_spec(name, info) for name, info in db[collection].index_information().items()}
-
-
-def _index_model(pymongo: Any, spec: Mapping[str, Any]) -> Any:
-    options: dict[str, Any] = {"name": spec["name"]}
-    if spec["unique"]:
-        options["unique"] = True
-    if spec["sparse"]:
-        options["sparse"] = True
-    if spec.get("expireAfterSeconds") is not None:
-        options["expireAfterSeconds"] = spec["expireAfterSeconds"]
-    return pymongo.IndexModel([(field, direction) for field, direction in spec["keys"]], **options)
-
-
-def default_client(uri: str) -> Any:
-    import pymongo
-
-    return pymongo.MongoClient(uri, serverSelectionTimeoutMS=CONNECT_TIMEOUT_MS, appname="monitored-estate-indexes")
 
 
 # -- the provider --------------------------------------------------------------------------------------
@@ -209,11 +122,10 @@ class MongoIndexProvider(ResourceProvider):
         return None
 
     def _apply(self, props: Mapping[str, Any], managed: Sequence[str]) -> list[str]:
-        client = self._client(props["uri"])
-        try:
-            return reconcile(client, props["database"], props["collection"], props.get("indexes") or [], managed)
-        finally:
-            client.close()
+        # A new user reaches the cluster some time after Atlas creates it: retry "bad auth" a while.
+        return apply_with_retry(
+            self._client, props["uri"], props["database"], props["collection"], props.get("indexes") or [], managed,
+        )
 
     @staticmethod
     def _outs(props: Mapping[str, Any]) -> dict[str, Any]:

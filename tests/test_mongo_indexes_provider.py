@@ -230,3 +230,98 @@ def test_read_reports_the_live_state_of_the_declared_indexes(server):
     assert read.outs["index_names"] == ["alertTriggered_1", "timestamp_1"]
     assert next(i for i in read.outs["indexes"] if i["name"] == "timestamp_1")["expireAfterSeconds"] == 60
     assert provider.diff("symphonia.monitoring_logs", read.outs, monitoring_logs()).changes is True
+
+
+# -- #2: the database user is applied some time after Atlas creates it ---------------------------------
+
+
+class _AuthFailsFirst:
+    """A client whose first ``failures`` operations fail authentication the way Atlas answers before
+    the new user reaches the cluster (OperationFailure, AtlasError 8000 "bad auth"), then mongomock."""
+
+    calls = 0
+
+    def __init__(self, failures: int):
+        self.failures = failures
+
+    def __call__(self, uri: str):
+        import pymongo.errors
+
+        outer = self
+
+        class Client(_Unclosable):
+            def __getitem__(self, name):
+                _AuthFailsFirst.calls += 1
+                if _AuthFailsFirst.calls <= outer.failures:
+                    raise pymongo.errors.OperationFailure(
+                        "bad auth : Authentication failed.", code=8000,
+                        details={"ok": 0, "errmsg": "bad auth : Authentication failed.", "code": 8000, "codeName": "AtlasError"},
+                    )
+                return super().__getitem__(name)
+
+        return Client(_SERVERS["current"])
+
+
+class _Clock:
+    def __init__(self):
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def time(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def test_authentication_is_retried_until_the_user_reaches_the_cluster(server):
+    from components import mongo_indexes
+
+    clock = _Clock()
+    _AuthFailsFirst.calls = 0
+    actions = mongo_indexes.apply_with_retry(_AuthFailsFirst(3), URI, "symphonia", "monitoring_logs",
+                                             monitoring_logs()["indexes"], [], clock=clock)
+    assert "create timestamp_1" in actions and "timestamp_1" in live(server)
+    assert len(clock.sleeps) == 3 and clock.now <= mongo_indexes.AUTH_RETRY_SECONDS
+
+
+def test_authentication_retry_is_bounded(server):
+    import pymongo.errors
+
+    from components import mongo_indexes
+
+    clock = _Clock()
+    _AuthFailsFirst.calls = 0
+    with pytest.raises(pymongo.errors.OperationFailure, match="bad auth"):
+        mongo_indexes.apply_with_retry(_AuthFailsFirst(10_000), URI, "symphonia", "monitoring_logs",
+                                       monitoring_logs()["indexes"], [], clock=clock)
+    assert mongo_indexes.AUTH_RETRY_SECONDS <= clock.now <= mongo_indexes.AUTH_RETRY_SECONDS + max(clock.sleeps)
+
+
+def test_other_failures_are_not_retried(server):
+    import pymongo.errors
+
+    from components import mongo_indexes
+
+    def denied(uri):
+        class Client(_Unclosable):
+            def __getitem__(self, name):
+                raise pymongo.errors.OperationFailure("not authorized on symphonia to execute command", code=13)
+        return Client(_SERVERS["current"])
+
+    clock = _Clock()
+    with pytest.raises(pymongo.errors.OperationFailure, match="not authorized"):
+        mongo_indexes.apply_with_retry(denied, URI, "symphonia", "monitoring_logs", monitoring_logs()["indexes"], [], clock=clock)
+    assert clock.sleeps == []
+
+
+def test_index_resources_wait_for_their_database_user(prod_render):
+    """#2: the index job depends on the DatabaseUser whose credentials it uses (not only on the
+    cluster and the password): Atlas applies a user to the cluster some time after creating it."""
+    users = {u.urn: u.inputs["roles"][0]["databaseName"] for u in prod_render.of_type("mongodbatlas:index/databaseUser:DatabaseUser")}
+    indexes = [r for r in prod_render.resources if r.name.endswith("-indexes")]
+    assert indexes
+    for resource in indexes:
+        waited = {users[d] for d in resource.dependencies if d in users}
+        assert any(resource.name.startswith(f"symphonia-prod-{db}-") for db in waited), (resource.name, resource.dependencies)

@@ -244,6 +244,7 @@ class AtlasDatabase(pulumi.ComponentResource):
 
         self._uri_secrets: dict[str, tuple[str, Any]] = {}
         self._uris: dict[str, pulumi.Output[str]] = {}
+        self._users: dict[str, atlas.DatabaseUser] = {}
         for service in args.services:
             if service.database:
                 self._user(service, project_id, secrets)
@@ -255,8 +256,10 @@ class AtlasDatabase(pulumi.ComponentResource):
                     f"{model.cluster}-{collection.database}-{collection.name}-indexes",
                     uri=self._uris[collection.database],
                     collection=collection,
-                    # Protected: a rename would otherwise replace it (create new, delete old).
-                    opts=stateful(self, depends_on=[self.cluster]),
+                    # Protected: a rename would otherwise replace it (create new, delete old). After the
+                    # user it connects as (#2): Atlas applies a user to the cluster some time after
+                    # creating it, so the provider also retries "bad auth" for a bounded time.
+                    opts=stateful(self, depends_on=[self.cluster, self._users[collection.database]]),
                 )
             )
         self.register_outputs({"project_id": project_id, "cluster": self.cluster.name})
@@ -310,7 +313,7 @@ class AtlasDatabase(pulumi.ComponentResource):
             f"{service.name}-mongodb-password", length=PASSWORD_LENGTH, special=False,
             opts=stateful(self),  # a replaced password breaks every running instance of the service
         )
-        atlas.DatabaseUser(
+        user = atlas.DatabaseUser(
             f"{service.name}-mongodb-user",
             project_id=project_id,
             username=service.name,
@@ -331,6 +334,7 @@ class AtlasDatabase(pulumi.ComponentResource):
         )
         self._uri_secrets[service.name] = (database, secret)
         self._uris.setdefault(database, uri)
+        self._users.setdefault(database, user)  # the user whose URI the index job connects with
 
     # -- what other components read ----------------------------------------------------------------
 
