@@ -1,37 +1,28 @@
-"""Collections and their indexes, declared as data and applied by a Pulumi dynamic provider (pymongo).
+"""RETIRED: the pymongo dynamic provider that applied the collections' indexes (issue 10 #1).
 
-The Atlas provider cannot declare collections or ordinary indexes (only Atlas Search indexes), and
-runbook 001 creates them by hand in ``mongosh`` (including two TTL indexes). ``CollectionIndexes``
-is one collection's declared index set; its provider:
+It ran where ``pulumi up`` runs (the GitHub-hosted runner of ``.github/workflows/deploy.yml``),
+whose address is not in the Atlas access list, so every index resource timed out. The indexes are
+now applied by the index job inside the VPC (``components/atlas/index_job.py``, logic in
+``components/atlas/index_handler.py``). This module stays, at this path and with this class name,
+because every stack that ever declared a ``CollectionIndexes`` holds the pickled
+``components.mongo_indexes.MongoIndexProvider`` in its state (by reference: module and class name),
+and Pulumi unpickles it for any operation on those resources until they leave the state
+(docs/operations.md, "Migrating a stack off the retired index provider"). So the provider:
 
-- create: creates the collection when missing, then every declared index;
-- diff: a different database or collection replaces the resource; a different index set (keys,
-  ``unique``, ``sparse``, ``expireAfterSeconds``) or connection string updates it;
-- update: reconciles with what the server really has (so it also repairs drift): drops the indexes
-  it managed that are no longer declared, rebuilds a declared index whose options changed, creates
-  the missing ones. Indexes it never declared (created by hand, ``_id_``) are left alone;
-- read (``pulumi refresh``): the declared indexes as the server has them, so drift shows as a diff;
-- delete: drops nothing, neither indexes nor the collection. A delete also runs when the resource
-  is only renamed or replaced (create the new one, then delete the old one): dropping "its" indexes
-  then would drop the unique and TTL indexes the new resource has just applied (same names, same
-  collection). An index on a production collection is removed deliberately by an operator
-  (``db.<collection>.dropIndex("<name>")``, docs/runbooks.md), or by removing it from the declaration
-  while the resource lives (update). The resources are also protected and retained (``stateful``).
+- never connects any more: ``read`` (``pulumi refresh``) returns the stored state as it is, and
+  ``create``/``update`` refuse with the migration's pointer (nothing declares the resource now);
+- ``delete`` forgets the resource and touches nothing on the server, as it always did (the resources
+  were also ``retainOnDelete``): no index is ever dropped by the migration;
+- ``check``/``diff`` keep their behaviour (pure), so an old state still diffs.
 
-Index names are deterministic: MongoDB's own default (``field_1_other_-1``), so an index created by
-hand from the runbook is recognised as the declared one. Numbers cross Pulumi's wire as floats; they
-are normalised back to integers. The connection string is a secret input (and a secret output).
-
-The provider holds no connection or client (only an optional client factory, importable by name)
-so it pickles; every operation opens a client and closes it.
+``index_spec`` (an ``AtlasIndex`` as the job's input) lives here still.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
-import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, ResourceProvider, UpdateResult
 
 from components.atlas.index_handler import (  # noqa: F401  (re-exported: the provider's and tests' names)
@@ -46,7 +37,13 @@ from components.atlas.index_handler import (  # noqa: F401  (re-exported: the pr
     normalise_all,
     reconcile,
 )
-from data.model import AtlasCollection, AtlasIndex
+from data.model import AtlasIndex
+
+RETIRED = (
+    "the CollectionIndexes dynamic provider is retired (it ran outside the Atlas access list): indexes are applied"
+    " by the index job (components/atlas/index_job.py); see docs/operations.md, \"Migrating a stack off the retired"
+    " index provider\""
+)
 
 
 # -- the declared index set as plain data ------------------------------------------------------------
@@ -67,7 +64,7 @@ def index_spec(index: AtlasIndex) -> dict[str, Any]:
 
 
 class MongoIndexProvider(ResourceProvider):
-    """create / diff / update / delete of one collection's declared index set."""
+    """The retired provider, kept so that old states unpickle it: diffs, forgets, never connects."""
 
     def __init__(self, client_factory: Callable[[str], Any] | None = None):
         super().__init__()
@@ -96,36 +93,21 @@ class MongoIndexProvider(ResourceProvider):
         return DiffResult(changes=changed, replaces=replaces, stables=[], delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        self._apply(props, managed=[])
-        return CreateResult(id_=f"{props['database']}.{props['collection']}", outs=self._outs(props))
+        raise RuntimeError(RETIRED)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        managed = [normalise(spec)["name"] for spec in olds.get("indexes") or []]
-        self._apply(news, managed=managed)
-        return UpdateResult(outs=self._outs(news))
+        raise RuntimeError(RETIRED)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """``pulumi refresh``: the declared indexes as the server has them (a missing or altered one
-        shows up as a difference, which the next update repairs)."""
-        client = self._client(props["uri"])
-        try:
-            live = live_indexes(client, props["database"], props["collection"])
-        finally:
-            client.close()
-        managed = {normalise(spec)["name"] for spec in props.get("indexes") or []}
-        return ReadResult(id_=id_, outs=self._outs({**props, "indexes": [live[n] for n in sorted(managed) if n in live]}))
+        """``pulumi refresh`` of an old resource: the stored state, without connecting (the runner is
+        outside the access list; the index job owns the live state now)."""
+        return ReadResult(id_=id_, outs=dict(props))
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         """Forget the resource, touch nothing on the server (see the module docstring: a rename or a
         replacement deletes the old resource after the new one applied the same indexes). It does
         not even connect, so a deleted cluster or a rotated password cannot block it."""
         return None
-
-    def _apply(self, props: Mapping[str, Any], managed: Sequence[str]) -> list[str]:
-        # A new user reaches the cluster some time after Atlas creates it: retry "bad auth" a while.
-        return apply_with_retry(
-            self._client, props["uri"], props["database"], props["collection"], props.get("indexes") or [], managed,
-        )
 
     @staticmethod
     def _outs(props: Mapping[str, Any]) -> dict[str, Any]:
@@ -137,32 +119,3 @@ class MongoIndexProvider(ResourceProvider):
             "indexes": indexes,
             "index_names": [spec["name"] for spec in indexes],
         }
-
-
-class CollectionIndexes(pulumi.dynamic.Resource):
-    """One collection and its declared indexes (type ``pulumi-python:dynamic:Resource``)."""
-
-    index_names: pulumi.Output[list[str]]
-
-    def __init__(
-        self,
-        name: str,
-        uri: pulumi.Input[str],
-        collection: AtlasCollection,
-        opts: pulumi.ResourceOptions | None = None,
-        provider: MongoIndexProvider | None = None,
-    ):
-        props = {
-            "uri": pulumi.Output.secret(uri),
-            "database": collection.database,
-            "collection": collection.name,
-            "indexes": [index_spec(index) for index in collection.indexes],
-            "index_names": None,
-        }
-        secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["uri"])
-        super().__init__(
-            provider or MongoIndexProvider(),
-            name,
-            props,
-            pulumi.ResourceOptions.merge(secret_opts, opts) if opts else secret_opts,
-        )

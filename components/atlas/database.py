@@ -22,9 +22,12 @@ The runbooks only say "cluster créé", "backup automatique activé", a whitelis
   (``atlas.pagerduty``);
 - the maintenance window (seed 004 Sunday 02:00): Atlas reads ``hour_of_day`` in the PROJECT's time
   zone, which only a project owner can set (UI, not API): it must be UTC;
-- the collections and indexes of ``atlas.collections`` (runbook 001, TTL indexes included) through
-  the ``CollectionIndexes`` dynamic provider, connecting as the database's service user; protected
-  and retained, and its delete never drops an index (components/mongo_indexes.py).
+- the collections and indexes of ``atlas.collections`` (runbook 001, TTL indexes included), applied
+  by the index job (``index_job.py``): a Lambda function in the private subnets (behind the NAT, in
+  the access list), one invocation per collection with its specification as input, connecting as the
+  database's service user; a delete never drops an index. The former ``CollectionIndexes`` dynamic
+  provider (``components/mongo_indexes.py``) connected from where ``pulumi up`` runs and is retired
+  (docs/operations.md, migrating a stack).
 """
 
 from __future__ import annotations
@@ -43,9 +46,10 @@ import pulumi_random as random
 
 from components.atlas.monitoring import alert_configurations
 from components.common import child, estate_tags, stateful, type_token
-from components.mongo_indexes import CollectionIndexes
+from components.atlas.index_job import IndexJob
+from components.mongo_indexes import index_spec
 from components.secrets import SecretStore
-from data.model import Atlas, Estate, MaintenanceWindow, Service, Subscription
+from data.model import Atlas, Estate, MaintenanceWindow, Network, Service, Subscription
 
 PROVIDER = "AWS"
 ELECTABLE_NODES = 3
@@ -131,6 +135,7 @@ class AtlasDatabaseArgs:
     tags: Callable[..., dict[str, str]]  # estate_tags of the estate, extra tags as keywords
     secrets: SecretStore
     storage: Any = None  # components.storage.Storage, when the estate has buckets
+    network: Network | None = None  # where the index job runs (private subnets, behind the NAT)
 
     @classmethod
     def from_estate(cls, estate: Estate, *, secrets: SecretStore, storage=None) -> AtlasDatabaseArgs:
@@ -139,7 +144,7 @@ class AtlasDatabaseArgs:
         return cls(
             atlas=estate.atlas, services=list(estate.services), maintenance=estate.maintenance.preferred,
             subscriptions=list(estate.alerting.subscriptions), tags=partial(estate_tags, estate),
-            secrets=secrets, storage=storage,
+            secrets=secrets, storage=storage, network=estate.network,
         )
 
 
@@ -245,23 +250,30 @@ class AtlasDatabase(pulumi.ComponentResource):
         self._uri_secrets: dict[str, tuple[str, Any]] = {}
         self._uris: dict[str, pulumi.Output[str]] = {}
         self._users: dict[str, atlas.DatabaseUser] = {}
+        self._uri_secret_by_db: dict[str, aws.secretsmanager.Secret] = {}
         for service in args.services:
             if service.database:
                 self._user(service, project_id, secrets)
 
-        self.collections: list[CollectionIndexes] = []
-        for collection in model.collections:
-            self.collections.append(
-                CollectionIndexes(
-                    f"{model.cluster}-{collection.database}-{collection.name}-indexes",
-                    uri=self._uris[collection.database],
-                    collection=collection,
-                    # Protected: a rename would otherwise replace it (create new, delete old). After the
-                    # user it connects as (#2): Atlas applies a user to the cluster some time after
-                    # creating it, so the provider also retries "bad auth" for a bounded time.
-                    opts=stateful(self, depends_on=[self.cluster, self._users[collection.database]]),
-                )
+        # The indexes are applied by a job inside the VPC (behind the NAT, in the access list), never
+        # from where `pulumi up` runs (#1); each invocation waits for the user it connects as (#2).
+        self.collections: list[aws.lambda_.Invocation] = []
+        if model.collections:
+            if args.network is None:
+                raise ValueError("atlas.collections needs the estate's network: the index job runs in its private subnets")
+            databases = sorted({c.database for c in model.collections})
+            job = IndexJob(
+                self, f"{model.cluster}-index-job", vpc_id=args.network.vpc_id, subnet_ids=list(args.network.private_subnet_ids),
+                secret_arns=[self._uri_secret_by_db[d].arn for d in databases], tags=args.tags(purpose="atlas-indexes"),
             )
+            for collection in model.collections:
+                self.collections.append(job.apply(
+                    f"{model.cluster}-{collection.database}-{collection.name}-indexes",
+                    database=collection.database, collection=collection.name,
+                    indexes=[index_spec(index) for index in collection.indexes],
+                    uri_secret_arn=self._uri_secret_by_db[collection.database].arn,
+                    depends_on=[self.cluster, self._users[collection.database]],
+                ))
         self.register_outputs({"project_id": project_id, "cluster": self.cluster.name})
 
     # -- parts -------------------------------------------------------------------------------------
@@ -335,6 +347,7 @@ class AtlasDatabase(pulumi.ComponentResource):
         self._uri_secrets[service.name] = (database, secret)
         self._uris.setdefault(database, uri)
         self._users.setdefault(database, user)  # the user whose URI the index job connects with
+        self._uri_secret_by_db.setdefault(database, secret)
 
     # -- what other components read ----------------------------------------------------------------
 

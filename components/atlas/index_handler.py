@@ -159,3 +159,61 @@ def apply_with_retry(
         finally:
             client.close()
         clock.sleep(AUTH_RETRY_INTERVAL_SECONDS)
+
+
+# -- the index job: the Lambda function's entry point ---------------------------------------------------
+
+
+def managed_before(event: Mapping[str, Any]) -> list[str]:
+    """The index names the previous invocation declared on the same collection (pulumi-aws's
+    ``lifecycle_scope: CRUD`` adds ``tf: {action, prev_input}`` to the input): what an update may drop."""
+    previous = (event.get("tf") or {}).get("prev_input") or {}
+    if previous.get("database") != event.get("database") or previous.get("collection") != event.get("collection"):
+        return []
+    return [normalise(spec)["name"] for spec in previous.get("indexes") or []]
+
+
+def handle(event: Mapping[str, Any], *, read_secret: Callable[[str], str], client_factory: Callable[[str], Any],
+           clock: Any = time) -> dict[str, Any]:
+    """One invocation: ``create``/``update`` reconcile the collection with ``indexes`` (an update drops
+    what the previous input declared and this one does not); ``delete`` touches nothing, not even the
+    network: an index on a production collection is dropped by an operator (docs/runbooks.md) or by
+    removing it from the declaration while the collection stays declared, never by a delete (a rename
+    or a replacement deletes the old invocation after the new one applied the same indexes)."""
+    action = (event.get("tf") or {}).get("action", "create")
+    declared = normalise_all(event.get("indexes"))
+    names = [spec["name"] for spec in declared]
+    if action == "delete":
+        return {"action": action, "actions": [], "indexNames": names}
+    for key in ("uriSecretArn", "database", "collection"):
+        if not event.get(key):
+            raise ValueError(f"the index job's input has no {key}")
+    uri = read_secret(event["uriSecretArn"])
+    actions = apply_with_retry(
+        client_factory, uri, event["database"], event["collection"], declared, managed_before(event), clock=clock,
+    )
+    return {"action": action, "actions": actions, "indexNames": names}
+
+
+def read_secret_string(arn: str, *, clock: Any = time) -> str:
+    """The connection string from Secrets Manager (boto3 is in the Lambda runtime). Its value is
+    written by the same deployment: a secret without a current value yet is retried for the same
+    bounded time as authentication."""
+    import boto3
+
+    client = boto3.client("secretsmanager")
+    deadline = clock.time() + AUTH_RETRY_SECONDS
+    while True:
+        try:
+            return client.get_secret_value(SecretId=arn)["SecretString"]
+        except client.exceptions.ResourceNotFoundException:
+            if clock.time() >= deadline:
+                raise
+        clock.sleep(AUTH_RETRY_INTERVAL_SECONDS)
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:  # pragma: no cover - AWS's entry point
+    """The Lambda entry point (``index_handler.handler``); logs the actions, never the URI."""
+    result = handle(event, read_secret=read_secret_string, client_factory=default_client)
+    print({"database": event.get("database"), "collection": event.get("collection"), **result})
+    return result
