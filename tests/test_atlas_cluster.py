@@ -35,7 +35,7 @@ def test_project_and_cluster_with_cloud_backup_protected(prod_render):
     assert project.protect and cluster.protect
 
 
-def test_backup_schedule_with_explicit_retention_and_weekly_export(prod_render):
+def test_backup_schedule_with_explicit_retention_and_export(prod_render):
     (schedule,) = prod_render.of_type(A + "cloudBackupSchedule:CloudBackupSchedule")
     i = schedule.inputs
     assert i["clusterName"] == "symphonia-prod"
@@ -43,7 +43,12 @@ def test_backup_schedule_with_explicit_retention_and_weekly_export(prod_render):
     assert i["policyItemDaily"] == {"frequencyInterval": 1, "retentionUnit": "days", "retentionValue": 7}
     assert i["policyItemWeeklies"] == [{"frequencyInterval": 7, "retentionUnit": "weeks", "retentionValue": 4}]  # Sunday
     assert i["policyItemMonthlies"] == [{"frequencyInterval": 1, "retentionUnit": "months", "retentionValue": 12}]
-    assert i["autoExportEnabled"] is True and i["export"]["frequencyType"] == "weekly"
+    # B-4: the Admin API's AutoExportPolicyView.frequencyType enum is monthly | yearly; the other
+    # sources also list weekly (and daily). monthly is the value every source accepts.
+    from data.catalogue.atlas import EXPORT_FREQUENCY_TYPES
+
+    assert i["autoExportEnabled"] is True and i["export"]["frequencyType"] == "monthly"
+    assert i["export"]["frequencyType"] in EXPORT_FREQUENCY_TYPES
     (bucket,) = prod_render.of_type(A + "cloudBackupSnapshotExportBucket:CloudBackupSnapshotExportBucket")
     assert bucket.inputs["bucketName"] == "rt-backend-backups" and bucket.inputs["cloudProvider"] == "AWS"
     assert bucket.urn in schedule.dependencies

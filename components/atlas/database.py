@@ -6,8 +6,9 @@ The runbooks only say "cluster créé", "backup automatique activé", a whitelis
 - the project and an ``AdvancedCluster`` (replica set of 3 in one AWS region, cloud backup on,
   backups retained if the cluster is ever deleted, Atlas-side termination protection), protected and
   retained on delete in Pulumi too;
-- a backup schedule with explicit retention (``atlas.backup``) and, when asked, a weekly export of
-  snapshots to the backups bucket (runbook 000's weekly dump), through an IAM role Atlas assumes
+- a backup schedule with explicit retention (``atlas.backup``) and, when asked, a monthly export of
+  snapshots to the backups bucket (runbook 000's weekly dump is the weekly snapshot kept in Atlas;
+  monthly is the export frequency every source accepts, B-4), through an IAM role Atlas assumes
   (cloud provider access: the external id Atlas gives, S3 rights on that bucket only); the schedule
   and the export bucket are protected and retained (removing the schedule would silently fall back to
   Atlas's default retention);
@@ -44,18 +45,22 @@ import pulumi_aws as aws
 import pulumi_mongodbatlas as atlas
 import pulumi_random as random
 
+from components.atlas.index_job import IndexJob
 from components.atlas.monitoring import alert_configurations
 from components.common import child, estate_tags, stateful, type_token
-from components.atlas.index_job import IndexJob
 from components.mongo_indexes import index_spec
 from components.secrets import SecretStore
+from data.catalogue import atlas as atlas_facts
 from data.model import Atlas, Estate, MaintenanceWindow, Network, Service, Subscription
 
 PROVIDER = "AWS"
 ELECTABLE_NODES = 3
 URI_OPTIONS = "retryWrites=true&w=majority"
 PASSWORD_LENGTH = 40
-EXPORT_FREQUENCY = "weekly"  # runbook 000: "Backup MongoDB — Hebdomadaire"
+# Runbook 000's weekly "Backup MongoDB" is the weekly snapshot kept in Atlas (policy_item_weeklies);
+# the copy outside Atlas is exported monthly: the only frequency every source accepts (B-4,
+# data.catalogue.atlas.EXPORT_FREQUENCY).
+EXPORT_FREQUENCY = atlas_facts.EXPORT_FREQUENCY
 # Atlas writes exports under this fixed prefix; the backups bucket needs a lifecycle rule for it.
 EXPORT_PREFIX = "exported_snapshots/"
 SNAPSHOT_HOUR_UTC = 1  # before the 02:00 maintenance window

@@ -78,3 +78,23 @@ DISK_PARTITION_SPACE_USED_DATA = AtlasMetric(
     "DISK_PARTITION_SPACE_USED_DATA", "RAW", "Disk space % used on Data Partition is",
     "space used on the data partition, % of its size", note=_PERCENT_UNITS_NOTE,
 )
+
+
+# -- cloud backup ---------------------------------------------------------------------------------------
+
+# Snapshot export (CloudBackupSchedule.export.frequencyType). The sources disagree (review B-4):
+# - Admin API spec, schema AutoExportPolicyView.frequencyType: enum monthly, yearly;
+# - provider page (cloud_backup_schedule): weekly, monthly, yearly, daily (daily through support);
+# - https://www.mongodb.com/docs/atlas/backup/cloud-backup/export/: daily, weekly, monthly or yearly;
+# - Atlas CLI `backups schedule update --exportFrequencyType`: daily, weekly or monthly.
+# `monthly` is in every list, so it is the value declared. Unsettled offline: whether the API really
+# refuses `weekly`. One read settles it (preflight could make it, with the Atlas keys): GET
+# /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule of a cluster whose export was
+# set to weekly in the UI returns export.frequencyType; or a PATCH with weekly on a scratch cluster.
+EXPORT_FREQUENCY_TYPES = ("monthly", "yearly")
+EXPORT_FREQUENCY = "monthly"
+EXPORT_SOURCE = "https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-updatebackupschedule"
+EXPORT_NOTE = (
+    "AutoExportPolicyView.frequencyType is monthly|yearly in the Admin API spec; the export page, the provider and"
+    " the CLI also name weekly. monthly is accepted by every source; weekly is unverified against a live project."
+)

@@ -70,7 +70,8 @@ class AtlasBackup(StrictModel):
     monthly_retention_months: int = Field(default=12, ge=1, le=36, description="Months the monthly snapshots are kept.")
     export_to_backups_bucket: bool = Field(
         default=True,
-        description="Export a snapshot weekly to the `backups` bucket (runbook 000's weekly dump); needs a `backups` bucket.",
+        description="Export a snapshot monthly to the `backups` bucket (runbook 000's weekly dump is the weekly snapshot"
+        " kept in Atlas; monthly is the export frequency every Atlas source accepts); needs a `backups` bucket.",
     )
 
 
