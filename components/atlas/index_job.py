@@ -34,8 +34,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import importlib.util
+import io
 import json
 import os
+import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -77,14 +79,21 @@ def build_archive(destination: Path = ARCHIVE) -> Path:
     entries = [("index_handler.py", HANDLER_FILE)]
     for package in PACKAGES:
         entries += _package_files(package)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    temporary = destination.with_suffix(".tmp")
-    with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for name, path in sorted(entries):
             info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, path.read_bytes(), compresslevel=9)
+    content = buffer.getvalue()
+    if destination.exists() and destination.read_bytes() == content:
+        return destination
+    # Several renders may build at once (tests, a CLI run): each writes its own file, then renames.
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=destination.parent, prefix=".index-job-", suffix=".zip")
+    with os.fdopen(handle, "wb") as out:
+        out.write(content)
     os.replace(temporary, destination)
     return destination
 
