@@ -178,3 +178,59 @@ def test_render_is_deterministic_with_the_index_job(prod_stack_file, prod_render
     again = render_stack(prod_stack_file)
     mine = lambda render: [r.to_dict() for r in render.resources if r.type.startswith(("mongodbatlas:", "aws:lambda/"))]
     assert mine(again) == mine(prod_render)
+
+
+# -- B-9: backup retention ordering; B-17: Atlas lengths ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "backup, fields",
+    [
+        ({"hourly_retention_days": 30, "daily_retention_days": 7}, ["daily_retention_days"]),
+        ({"daily_retention_days": 30, "weekly_retention_weeks": 1}, ["weekly_retention_weeks"]),
+        ({"weekly_retention_weeks": 52, "monthly_retention_months": 1}, ["monthly_retention_months"]),
+        # every problem of the block in one run
+        ({"hourly_retention_days": 30, "daily_retention_days": 20, "weekly_retention_weeks": 2, "monthly_retention_months": 1},
+         ["daily_retention_days", "weekly_retention_weeks"]),
+    ],
+)
+def test_backup_retention_keeps_less_frequent_snapshots_at_least_as_long(prod_estate, render_estate_dict, backup, fields):
+    """Atlas: "for less frequent policy items, a retention greater than or equal to the more frequent
+    ones" (Admin API DiskBackupApiPolicyItem.retentionValue; provider cloud_backup_schedule)."""
+    prod_estate["atlas"]["backup"] = backup
+    with pytest.raises(EstateConfigError) as caught:
+        render_estate_dict(prod_estate)
+    message = str(caught.value)
+    assert "atlas.backup" in message
+    for field in fields:
+        assert field in message
+
+
+def test_backup_retention_equal_levels_pass():
+    from data.model.atlas import AtlasBackup
+
+    AtlasBackup(hourly_retention_days=7, daily_retention_days=7, weekly_retention_weeks=1, monthly_retention_months=1)
+    AtlasBackup(hourly_retention_days=2, daily_retention_days=14, weekly_retention_weeks=5, monthly_retention_months=2)
+
+
+def test_access_list_comment_at_most_80(prod_estate, render_estate_dict):
+    prod_estate["atlas"]["access_list"][0]["comment"] = "x" * 81
+    with pytest.raises(EstateConfigError, match=r"atlas\.access_list\[0\]\.comment"):
+        render_estate_dict(prod_estate)
+
+
+def test_database_user_description_at_most_100():
+    from components.atlas.database import user_description
+    from data.catalogue.atlas import DATABASE_USER_DESCRIPTION_MAX
+
+    short = user_description("tms-sync-eb", "rt-tms-sync")
+    assert short == "tms-sync-eb: readWrite on rt-tms-sync only"
+    longest = user_description("s" * 63, "d" * 64)
+    assert len(longest) <= DATABASE_USER_DESCRIPTION_MAX and "d" * 64 in longest
+
+
+def test_prod_user_descriptions_fit(prod_render):
+    from data.catalogue.atlas import DATABASE_USER_DESCRIPTION_MAX
+
+    for user in prod_render.of_type(A + "databaseUser:DatabaseUser"):
+        assert len(user.inputs["description"]) <= DATABASE_USER_DESCRIPTION_MAX

@@ -85,6 +85,15 @@ def srv_host(connection_strings: Any) -> str | None:
     return srv.split("://", 1)[-1].rstrip("/")
 
 
+def user_description(service: str, database: str) -> str:
+    """The database user's description, within Atlas's 100 characters (B-17): a service name and a
+    database may reach 63 characters each, so the service's name is left out when it would not fit."""
+    full = f"{service}: readWrite on {database} only"
+    if len(full) <= atlas_facts.DATABASE_USER_DESCRIPTION_MAX:
+        return full
+    return f"readWrite on {database} only"[: atlas_facts.DATABASE_USER_DESCRIPTION_MAX]
+
+
 def mongodb_uri(username: str, password: str, host: str | None, database: str) -> str:
     """The URI the services read (runbook 001: the database name is required in it)."""
     return f"mongodb+srv://{quote(username, safe='')}:{quote(password, safe='')}@{host or 'unknown-host'}/{database}?{URI_OPTIONS}"
@@ -338,7 +347,7 @@ class AtlasDatabase(pulumi.ComponentResource):
             auth_database_name="admin",
             roles=[atlas.DatabaseUserRoleArgs(role_name="readWrite", database_name=database)],
             scopes=[atlas.DatabaseUserScopeArgs(name=self.cluster.name, type="CLUSTER")],
-            description=f"{service.name}: readWrite on {database} only",
+            description=user_description(service.name, database),
             opts=child(self),
         )
         uri = pulumi.Output.secret(

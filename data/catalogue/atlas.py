@@ -98,3 +98,21 @@ EXPORT_NOTE = (
     "AutoExportPolicyView.frequencyType is monthly|yearly in the Admin API spec; the export page, the provider and"
     " the CLI also name weekly. monthly is accepted by every source; weekly is unverified against a live project."
 )
+
+# Backup policy retention (Admin API spec, DiskBackupApiPolicyItem.retentionValue: "For less frequent
+# policy items, MongoDB Cloud requires that you specify a value greater than or equal to the value
+# specified for more frequent policy items"; provider page cloud_backup_schedule: weekly at least 7
+# days or 1 week, monthly at least 31 days or 5 weeks or 1 month). Review B-9.
+RETENTION_SOURCE = "https://registry.terraform.io/providers/mongodb/mongodbatlas/latest/docs/resources/cloud_backup_schedule"
+DAYS_PER_WEEK = 7
+DAYS_PER_MONTH = 31  # the provider equates "1 month" with "31 days" (its monthly minimum); unverified beyond that
+RETENTION_NOTE = (
+    "How Atlas compares a retention in months with one in weeks is not documented beyond the monthly"
+    " minimum (31 days, 5 weeks or 1 month); a month is counted as 31 days."
+)
+
+# Lengths (Admin API spec): CloudDatabaseUser.description maxLength 100; NetworkPermissionEntry.comment
+# (an access-list entry) maxLength 80. Review B-17.
+LENGTHS_SOURCE = "https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-createdatabaseuser"
+DATABASE_USER_DESCRIPTION_MAX = 100
+ACCESS_LIST_COMMENT_MAX = 80

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from data.catalogue import atlas as facts
 from data.model.base import Name, SecretRef, StrictModel, Threshold, percent_threshold
 
 
@@ -40,7 +41,9 @@ class AtlasAccessEntry(StrictModel):
         description="The network in CIDR form, at most /16 wide, never 0.0.0.0/0 (runbook 000 problem 2): the NAT"
         " egress addresses, /32.",
     )
-    comment: str = Field(min_length=1, description="Whose address it is.")
+    comment: str = Field(
+        min_length=1, max_length=facts.ACCESS_LIST_COMMENT_MAX, description="Whose address it is (Atlas: at most 80 characters).",
+    )
 
     @model_validator(mode="after")
     def _not_the_world(self) -> AtlasAccessEntry:
@@ -56,7 +59,9 @@ class AtlasAccessEntry(StrictModel):
 
 
 class AtlasBackup(StrictModel):
-    """Snapshot policy (the runbooks give none; ours: hourly 2 days, daily 7, weekly 4, monthly 12)."""
+    """Snapshot policy (the runbooks give none; ours: hourly 2 days, daily 7, weekly 4, monthly 12).
+    Each less frequent level is kept at least as long as the more frequent ones (Atlas refuses
+    otherwise; a week counts 7 days, a month 31)."""
 
     hourly_retention_days: int = Field(
         default=2, ge=1, le=30, description="Days the snapshots taken every 6 hours are kept.",
@@ -73,6 +78,27 @@ class AtlasBackup(StrictModel):
         description="Export a snapshot monthly to the `backups` bucket (runbook 000's weekly dump is the weekly snapshot"
         " kept in Atlas; monthly is the export frequency every Atlas source accepts); needs a `backups` bucket.",
     )
+
+    @model_validator(mode="after")
+    def _less_frequent_kept_longer(self) -> AtlasBackup:
+        """Atlas refuses a less frequent snapshot kept for less time than a more frequent one
+        (data.catalogue.atlas.RETENTION_SOURCE); every such problem is reported at once."""
+        days = {
+            "hourly_retention_days": self.hourly_retention_days,
+            "daily_retention_days": self.daily_retention_days,
+            "weekly_retention_weeks": self.weekly_retention_weeks * facts.DAYS_PER_WEEK,
+            "monthly_retention_months": self.monthly_retention_months * facts.DAYS_PER_MONTH,
+        }
+        names = list(days)
+        problems = [
+            f"{longer}: {days[longer]} days is shorter than {shorter} ({days[shorter]} days); Atlas keeps a less frequent"
+            " snapshot at least as long as a more frequent one"
+            for shorter, longer in zip(names, names[1:])
+            if days[longer] < days[shorter]
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
 
 class AtlasPagerDuty(StrictModel):
