@@ -1,51 +1,52 @@
-"""Collections and their indexes, declared as data and applied by a Pulumi dynamic provider (pymongo).
+"""RETIRED: the pymongo dynamic provider that applied the collections' indexes (issue 10 #1).
 
-The Atlas provider cannot declare collections or ordinary indexes (only Atlas Search indexes), and
-runbook 001 creates them by hand in ``mongosh`` (including two TTL indexes). ``CollectionIndexes``
-is one collection's declared index set; its provider:
+It ran where ``pulumi up`` runs (the GitHub-hosted runner of ``.github/workflows/deploy.yml``),
+whose address is not in the Atlas access list, so every index resource timed out. The indexes are
+now applied by the index job inside the VPC (``components/atlas/index_job.py``, logic in
+``components/atlas/index_handler.py``). This module stays, at this path and with this class name,
+because every stack that ever declared a ``CollectionIndexes`` holds the pickled
+``components.mongo_indexes.MongoIndexProvider`` in its state (by reference: module and class name),
+and Pulumi unpickles it for any operation on those resources until they leave the state
+(docs/operations.md, "Migrating a stack off the retired index provider"). So the provider:
 
-- create: creates the collection when missing, then every declared index;
-- diff: a different database or collection replaces the resource; a different index set (keys,
-  ``unique``, ``sparse``, ``expireAfterSeconds``) or connection string updates it;
-- update: reconciles with what the server really has (so it also repairs drift): drops the indexes
-  it managed that are no longer declared, rebuilds a declared index whose options changed, creates
-  the missing ones. Indexes it never declared (created by hand, ``_id_``) are left alone;
-- read (``pulumi refresh``): the declared indexes as the server has them, so drift shows as a diff;
-- delete: drops nothing, neither indexes nor the collection. A delete also runs when the resource
-  is only renamed or replaced (create the new one, then delete the old one): dropping "its" indexes
-  then would drop the unique and TTL indexes the new resource has just applied (same names, same
-  collection). An index on a production collection is removed deliberately by an operator
-  (``db.<collection>.dropIndex("<name>")``, docs/runbooks.md), or by removing it from the declaration
-  while the resource lives (update). The resources are also protected and retained (``stateful``).
+- never connects any more: ``read`` (``pulumi refresh``) returns the stored state as it is, and
+  ``create``/``update`` refuse with the migration's pointer (nothing declares the resource now);
+- ``delete`` forgets the resource and touches nothing on the server, as it always did (the resources
+  were also ``retainOnDelete``): no index is ever dropped by the migration;
+- ``check``/``diff`` keep their behaviour (pure), so an old state still diffs.
 
-Index names are deterministic: MongoDB's own default (``field_1_other_-1``), so an index created by
-hand from the runbook is recognised as the declared one. Numbers cross Pulumi's wire as floats; they
-are normalised back to integers. The connection string is a secret input (and a secret output).
-
-The provider holds no connection or client (only an optional client factory, importable by name)
-so it pickles; every operation opens a client and closes it.
+``index_spec`` (an ``AtlasIndex`` as the job's input) lives here still.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
-import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, ResourceProvider, UpdateResult
 
-from data.model import AtlasCollection, AtlasIndex
+from components.atlas.index_handler import (  # noqa: F401  (re-exported: the provider's and tests' names)
+    AUTH_RETRY_SECONDS,
+    PROTECTED_INDEXES,
+    apply_with_retry,
+    default_client,
+    index_name,
+    live_indexes,
+    live_spec,
+    normalise,
+    normalise_all,
+    reconcile,
+)
+from data.model import AtlasIndex
 
-PROTECTED_INDEXES = ("_id_",)
-CONNECT_TIMEOUT_MS = 20000
+RETIRED = (
+    "the CollectionIndexes dynamic provider is retired (it ran outside the Atlas access list): indexes are applied"
+    " by the index job (components/atlas/index_job.py); see docs/operations.md, \"Migrating a stack off the retired"
+    " index provider\""
+)
 
 
 # -- the declared index set as plain data ------------------------------------------------------------
-
-
-def index_name(keys: Sequence[Sequence[Any]]) -> str:
-    """MongoDB's default index name: ``field_direction`` joined by underscores."""
-    return "_".join(f"{field}_{int(direction)}" for field, direction in keys)
 
 
 def index_spec(index: AtlasIndex) -> dict[str, Any]:
@@ -58,103 +59,12 @@ def index_spec(index: AtlasIndex) -> dict[str, Any]:
     return spec
 
 
-def normalise(spec: Mapping[str, Any]) -> dict[str, Any]:
-    """One index spec in a canonical form (ints for directions and TTL, booleans, a name)."""
-    keys = [[str(field), int(direction)] for field, direction in spec["keys"]]
-    out: dict[str, Any] = {
-        "name": str(spec.get("name") or index_name(keys)),
-        "keys": keys,
-        "unique": bool(spec.get("unique", False)),
-        "sparse": bool(spec.get("sparse", False)),
-    }
-    ttl = spec.get("expireAfterSeconds")
-    if ttl is not None:
-        out["expireAfterSeconds"] = int(ttl)
-    return out
-
-
-def normalise_all(specs: Sequence[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
-    return sorted((normalise(spec) for spec in specs or []), key=lambda spec: spec["name"])
-
-
-def live_spec(name: str, info: Mapping[str, Any]) -> dict[str, Any]:
-    """``index_information()``'s entry in the same canonical form."""
-    return normalise(
-        {
-            "name": name,
-            "keys": [list(pair) for pair in list(info["key"])],
-            "unique": info.get("unique", False),
-            "sparse": info.get("sparse", False),
-            "expireAfterSeconds": info.get("expireAfterSeconds"),
-        }
-    )
-
-
-# -- reconciliation (pure pymongo calls, testable against mongomock) ----------------------------------
-
-
-def reconcile(client: Any, database: str, collection: str, desired: Sequence[Mapping[str, Any]], managed: Sequence[str]) -> list[str]:
-    """Make the collection's indexes match ``desired``; ``managed`` are the names previously declared.
-    Returns the actions taken (``create <name>``, ``drop <name>``), for logs and tests."""
-    import pymongo
-
-    db = client[database]
-    if collection not in db.list_collection_names():
-        db.create_collection(collection)
-    target = db[collection]
-    live = {name: live_spec(name, info) for name, info in target.index_information().items()}
-    wanted = {spec["name"]: spec for spec in normalise_all(desired)}
-    actions: list[str] = []
-
-    for name in sorted(set(managed) - set(wanted)):
-        if name in live and name not in PROTECTED_INDEXES:
-            target.drop_index(name)
-            actions.append(f"drop {name}")
-    to_create = []
-    for name, spec in wanted.items():
-        current = live.get(name)
-        if current == spec:
-            continue
-        if current is not None:  # same name, other options: MongoDB cannot alter them in place
-            target.drop_index(name)
-            actions.append(f"drop {name}")
-        to_create.append(spec)
-    if to_create:
-        target.create_indexes([_index_model(pymongo, spec) for spec in to_create])
-        actions += [f"create {spec['name']}" for spec in to_create]
-    return actions
-
-
-def live_indexes(client: Any, database: str, collection: str) -> dict[str, dict[str, Any]]:
-    """The collection's indexes in canonical form ({} when the collection does not exist)."""
-    db = client[database]
-    if collection not in db.list_collection_names():
-        return {}
-    return {name: live_spec(name, info) for name, info in db[collection].index_information().items()}
-
-
-def _index_model(pymongo: Any, spec: Mapping[str, Any]) -> Any:
-    options: dict[str, Any] = {"name": spec["name"]}
-    if spec["unique"]:
-        options["unique"] = True
-    if spec["sparse"]:
-        options["sparse"] = True
-    if spec.get("expireAfterSeconds") is not None:
-        options["expireAfterSeconds"] = spec["expireAfterSeconds"]
-    return pymongo.IndexModel([(field, direction) for field, direction in spec["keys"]], **options)
-
-
-def default_client(uri: str) -> Any:
-    import pymongo
-
-    return pymongo.MongoClient(uri, serverSelectionTimeoutMS=CONNECT_TIMEOUT_MS, appname="monitored-estate-indexes")
-
 
 # -- the provider --------------------------------------------------------------------------------------
 
 
 class MongoIndexProvider(ResourceProvider):
-    """create / diff / update / delete of one collection's declared index set."""
+    """The retired provider, kept so that old states unpickle it: diffs, forgets, never connects."""
 
     def __init__(self, client_factory: Callable[[str], Any] | None = None):
         super().__init__()
@@ -183,37 +93,21 @@ class MongoIndexProvider(ResourceProvider):
         return DiffResult(changes=changed, replaces=replaces, stables=[], delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        self._apply(props, managed=[])
-        return CreateResult(id_=f"{props['database']}.{props['collection']}", outs=self._outs(props))
+        raise RuntimeError(RETIRED)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        managed = [normalise(spec)["name"] for spec in olds.get("indexes") or []]
-        self._apply(news, managed=managed)
-        return UpdateResult(outs=self._outs(news))
+        raise RuntimeError(RETIRED)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """``pulumi refresh``: the declared indexes as the server has them (a missing or altered one
-        shows up as a difference, which the next update repairs)."""
-        client = self._client(props["uri"])
-        try:
-            live = live_indexes(client, props["database"], props["collection"])
-        finally:
-            client.close()
-        managed = {normalise(spec)["name"] for spec in props.get("indexes") or []}
-        return ReadResult(id_=id_, outs=self._outs({**props, "indexes": [live[n] for n in sorted(managed) if n in live]}))
+        """``pulumi refresh`` of an old resource: the stored state, without connecting (the runner is
+        outside the access list; the index job owns the live state now)."""
+        return ReadResult(id_=id_, outs=dict(props))
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         """Forget the resource, touch nothing on the server (see the module docstring: a rename or a
         replacement deletes the old resource after the new one applied the same indexes). It does
         not even connect, so a deleted cluster or a rotated password cannot block it."""
         return None
-
-    def _apply(self, props: Mapping[str, Any], managed: Sequence[str]) -> list[str]:
-        client = self._client(props["uri"])
-        try:
-            return reconcile(client, props["database"], props["collection"], props.get("indexes") or [], managed)
-        finally:
-            client.close()
 
     @staticmethod
     def _outs(props: Mapping[str, Any]) -> dict[str, Any]:
@@ -225,32 +119,3 @@ class MongoIndexProvider(ResourceProvider):
             "indexes": indexes,
             "index_names": [spec["name"] for spec in indexes],
         }
-
-
-class CollectionIndexes(pulumi.dynamic.Resource):
-    """One collection and its declared indexes (type ``pulumi-python:dynamic:Resource``)."""
-
-    index_names: pulumi.Output[list[str]]
-
-    def __init__(
-        self,
-        name: str,
-        uri: pulumi.Input[str],
-        collection: AtlasCollection,
-        opts: pulumi.ResourceOptions | None = None,
-        provider: MongoIndexProvider | None = None,
-    ):
-        props = {
-            "uri": pulumi.Output.secret(uri),
-            "database": collection.database,
-            "collection": collection.name,
-            "indexes": [index_spec(index) for index in collection.indexes],
-            "index_names": None,
-        }
-        secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["uri"])
-        super().__init__(
-            provider or MongoIndexProvider(),
-            name,
-            props,
-            pulumi.ResourceOptions.merge(secret_opts, opts) if opts else secret_opts,
-        )

@@ -136,6 +136,7 @@ def _one_service_secrets(secrets: dict, cache_token: dict | None = None) -> dict
     data["services"][0]["secrets"] = secrets
     for service in data["services"][1:]:
         service.pop("secrets", None)
+    data["atlas"].pop("pagerduty", None)  # the Atlas PagerDuty key (issue 10 #12) is another secret reference
     if cache_token is not None:
         data["cache"]["auth_token"] = cache_token
     return data

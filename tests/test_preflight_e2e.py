@@ -119,7 +119,9 @@ def test_an_empty_account_names_every_missing_precondition(moto_endpoint, prod):
     assert any(line.startswith(f"FAIL cloudfront {prod.cdn[0].distribution_id} ") for line in fails)
     # Each failure says what to do.
     assert all("; " in line for line in fails)
-    assert len(fails) == 7 + 2 + 1 + 5 + 1
+    # The Atlas PagerDuty key (issue 10 #12), an SSM parameter.
+    assert any(line.startswith(f"FAIL secret ssm:{prod.atlas.pagerduty.service_key.ssm} ({primary}): does not exist") for line in fails)
+    assert len(fails) == 7 + 1 + 2 + 1 + 5 + 1
     # Free bucket names, the branch, an absent SES identity hold; what moto cannot answer is listed.
     assert "passed: platform 1, bucket 4, ses 1" in out
     assert f"sms SMS sandbox ({primary}): GetSMSSandboxAccountStatus: the API is not available here" in out
@@ -132,7 +134,7 @@ def test_json_lists_every_result(moto_endpoint):
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert report["ok"] is False and report["stack"] == "prod"
-    assert report["summary"]["fail"] == 16
+    assert report["summary"]["fail"] == 17
     statuses = [r["status"] for r in report["results"]]
     assert statuses == sorted(statuses, key=["fail", "not-checkable", "pass"].index)
     assert {r["check"] for r in report["results"]} == {
@@ -180,6 +182,9 @@ def prepare(endpoint: str, estate) -> dict:
         for ref in service.secrets.values():
             if ref.secrets_manager:
                 client("secretsmanager").create_secret(Name=ref.secrets_manager, SecretString=SECRET_VALUE)
+    if estate.atlas is not None and estate.atlas.pagerduty is not None and estate.atlas.pagerduty.service_key.ssm:
+        # The Atlas PagerDuty service key (issue 10 #12), an SSM SecureString.
+        client("ssm").put_parameter(Name=estate.atlas.pagerduty.service_key.ssm, Value=SECRET_VALUE, Type="SecureString")
     for where in regions_of(region):
         client("sns", where).set_sms_attributes(
             attributes={"MonthlySpendLimit": str(estate.alerting.sms.monthly_spend_limit)})
@@ -259,7 +264,7 @@ def test_a_prepared_account_passes(moto_endpoint, prod, tmp_path):
         if r["status"] == "pass":
             passed[r["check"]] = passed.get(r["check"], 0) + 1
     # Every check passes at least once; the counts say what was checked.
-    assert passed == {"platform": 1, "secret": 7, "sms": 2, "certificate": 2, "network": 5, "bucket": 4,
+    assert passed == {"platform": 1, "secret": 8, "sms": 2, "certificate": 2, "network": 5, "bucket": 4,
                       "ses": 1, "atlas": 1, "cloudfront": 1}
     unchecked = sorted((r["check"], r["subject"], r["region"]) for r in report["results"] if r["status"] == "not-checkable")
     assert unchecked == [

@@ -58,12 +58,14 @@ def test_every_protected_data_resource_is_also_retained(options):
 
 def test_atlas_backup_passwords_and_indexes_are_kept(options):
     # A removed schedule loses the retention policy; a replaced password breaks the running services;
-    # an index resource that leaves the program (a rename) must leave the indexes in place.
+    # an index invocation that leaves the program (a rename, a removed collection) must leave the
+    # indexes in place: retained (its delete is never even invoked), not protected (issue 10 #1).
     kept = {
         "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule",
         "mongodbatlas:index/cloudBackupSnapshotExportBucket:CloudBackupSnapshotExportBucket",
-        "pulumi-python:dynamic:Resource",
     }
+    invocations = {key: value for key, value in options.items() if key[0] == "aws:lambda/invocation:Invocation"}
+    assert invocations and all(retain for _, retain in invocations.values())
     found = {key: value for key, value in options.items() if key[0] in kept}
     assert {type_token for type_token, _ in found} == kept
     passwords = {key: value for key, value in options.items() if key[0] == "random:index/randomPassword:RandomPassword"}

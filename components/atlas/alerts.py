@@ -23,7 +23,7 @@ class AtlasAlert:
     metric: AtlasMetric
     threshold_key: str  # field of estate.atlas (stack-file keys keep their names)
     what: str
-    matchers: tuple[tuple[str, str], ...] = ()  # (fieldName, value), EQUALS, on top of the cluster's name
+    matchers: tuple[tuple[str, str], ...] = ()  # (host matcher fieldName, value), EQUALS, on top of the replica set
     interval_min: int = 60  # Atlas repeats an open alert's notification every hour
     delay_min: int = 0
     source: str = atlas.ADMIN_API_SOURCE

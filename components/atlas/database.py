@@ -6,8 +6,9 @@ The runbooks only say "cluster créé", "backup automatique activé", a whitelis
 - the project and an ``AdvancedCluster`` (replica set of 3 in one AWS region, cloud backup on,
   backups retained if the cluster is ever deleted, Atlas-side termination protection), protected and
   retained on delete in Pulumi too;
-- a backup schedule with explicit retention (``atlas.backup``) and, when asked, a weekly export of
-  snapshots to the backups bucket (runbook 000's weekly dump), through an IAM role Atlas assumes
+- a backup schedule with explicit retention (``atlas.backup``) and, when asked, a monthly export of
+  snapshots to the backups bucket (runbook 000's weekly dump is the weekly snapshot kept in Atlas;
+  monthly is the export frequency every source accepts, B-4), through an IAM role Atlas assumes
   (cloud provider access: the external id Atlas gives, S3 rights on that bucket only); the schedule
   and the export bucket are protected and retained (removing the schedule would silently fall back to
   Atlas's default retention);
@@ -16,13 +17,18 @@ The runbooks only say "cluster créé", "backup automatique activé", a whitelis
   a generated password (protected: replacing it breaks every running instance); the full ``mongodb+srv://user:pass@host/<db>?retryWrites=true&w=majority``
   URI stored in Secrets Manager for the service's ``MONGODB_URI`` (``uri_secret_arn``);
 - alert configurations at warning and critical on connections (% of the limit, seed 002 80/95),
-  replication lag and disk use, from the alert table (``alerts.py``, ``monitoring.py``): Atlas
-  cannot publish to SNS, so they notify the email and SMS subscribers of that severity;
+  replication lag and disk use, from the alert table (``alerts.py``, ``monitoring.py``), on the
+  hosts of the cluster's replica set: Atlas cannot publish to SNS, so they notify the email and SMS
+  subscribers of that severity, and critical ones page through Atlas's PagerDuty notification
+  (``atlas.pagerduty``);
 - the maintenance window (seed 004 Sunday 02:00): Atlas reads ``hour_of_day`` in the PROJECT's time
   zone, which only a project owner can set (UI, not API): it must be UTC;
-- the collections and indexes of ``atlas.collections`` (runbook 001, TTL indexes included) through
-  the ``CollectionIndexes`` dynamic provider, connecting as the database's service user; protected
-  and retained, and its delete never drops an index (components/mongo_indexes.py).
+- the collections and indexes of ``atlas.collections`` (runbook 001, TTL indexes included), applied
+  by the index job (``index_job.py``): a Lambda function in the private subnets (behind the NAT, in
+  the access list), one invocation per collection with its specification as input, connecting as the
+  database's service user; a delete never drops an index. The former ``CollectionIndexes`` dynamic
+  provider (``components/mongo_indexes.py``) connected from where ``pulumi up`` runs and is retired
+  (docs/operations.md, migrating a stack).
 """
 
 from __future__ import annotations
@@ -39,17 +45,22 @@ import pulumi_aws as aws
 import pulumi_mongodbatlas as atlas
 import pulumi_random as random
 
+from components.atlas.index_job import IndexJob
 from components.atlas.monitoring import alert_configurations
 from components.common import child, estate_tags, stateful, type_token
-from components.mongo_indexes import CollectionIndexes
+from components.mongo_indexes import index_spec
 from components.secrets import SecretStore
-from data.model import Atlas, Estate, MaintenanceWindow, Service, Subscription
+from data.catalogue import atlas as atlas_facts
+from data.model import Atlas, Estate, MaintenanceWindow, Network, Service, Subscription
 
 PROVIDER = "AWS"
 ELECTABLE_NODES = 3
 URI_OPTIONS = "retryWrites=true&w=majority"
 PASSWORD_LENGTH = 40
-EXPORT_FREQUENCY = "weekly"  # runbook 000: "Backup MongoDB — Hebdomadaire"
+# Runbook 000's weekly "Backup MongoDB" is the weekly snapshot kept in Atlas (policy_item_weeklies);
+# the copy outside Atlas is exported monthly: the only frequency every source accepts (B-4,
+# data.catalogue.atlas.EXPORT_FREQUENCY).
+EXPORT_FREQUENCY = atlas_facts.EXPORT_FREQUENCY
 # Atlas writes exports under this fixed prefix; the backups bucket needs a lifecycle rule for it.
 EXPORT_PREFIX = "exported_snapshots/"
 SNAPSHOT_HOUR_UTC = 1  # before the 02:00 maintenance window
@@ -72,6 +83,15 @@ def srv_host(connection_strings: Any) -> str | None:
     if not srv:
         return None
     return srv.split("://", 1)[-1].rstrip("/")
+
+
+def user_description(service: str, database: str) -> str:
+    """The database user's description, within Atlas's 100 characters (B-17): a service name and a
+    database may reach 63 characters each, so the service's name is left out when it would not fit."""
+    full = f"{service}: readWrite on {database} only"
+    if len(full) <= atlas_facts.DATABASE_USER_DESCRIPTION_MAX:
+        return full
+    return f"readWrite on {database} only"[: atlas_facts.DATABASE_USER_DESCRIPTION_MAX]
 
 
 def mongodb_uri(username: str, password: str, host: str | None, database: str) -> str:
@@ -129,6 +149,7 @@ class AtlasDatabaseArgs:
     tags: Callable[..., dict[str, str]]  # estate_tags of the estate, extra tags as keywords
     secrets: SecretStore
     storage: Any = None  # components.storage.Storage, when the estate has buckets
+    network: Network | None = None  # where the index job runs (private subnets, behind the NAT)
 
     @classmethod
     def from_estate(cls, estate: Estate, *, secrets: SecretStore, storage=None) -> AtlasDatabaseArgs:
@@ -137,7 +158,7 @@ class AtlasDatabaseArgs:
         return cls(
             atlas=estate.atlas, services=list(estate.services), maintenance=estate.maintenance.preferred,
             subscriptions=list(estate.alerting.subscriptions), tags=partial(estate_tags, estate),
-            secrets=secrets, storage=storage,
+            secrets=secrets, storage=storage, network=estate.network,
         )
 
 
@@ -235,25 +256,38 @@ class AtlasDatabase(pulumi.ComponentResource):
             opts=child(self),
         )
 
-        self.alerts = alert_configurations(self, model, project_id, args.subscriptions)
+        pager_key = (
+            secrets.value("atlas", "PAGERDUTY_SERVICE_KEY", model.pagerduty.service_key) if model.pagerduty is not None else None
+        )
+        self.alerts = alert_configurations(self, model, project_id, args.subscriptions, self.cluster.connection_strings, pager_key)
 
         self._uri_secrets: dict[str, tuple[str, Any]] = {}
         self._uris: dict[str, pulumi.Output[str]] = {}
+        self._users: dict[str, atlas.DatabaseUser] = {}
+        self._uri_secret_by_db: dict[str, aws.secretsmanager.Secret] = {}
         for service in args.services:
             if service.database:
                 self._user(service, project_id, secrets)
 
-        self.collections: list[CollectionIndexes] = []
-        for collection in model.collections:
-            self.collections.append(
-                CollectionIndexes(
-                    f"{model.cluster}-{collection.database}-{collection.name}-indexes",
-                    uri=self._uris[collection.database],
-                    collection=collection,
-                    # Protected: a rename would otherwise replace it (create new, delete old).
-                    opts=stateful(self, depends_on=[self.cluster]),
-                )
+        # The indexes are applied by a job inside the VPC (behind the NAT, in the access list), never
+        # from where `pulumi up` runs (#1); each invocation waits for the user it connects as (#2).
+        self.collections: list[aws.lambda_.Invocation] = []
+        if model.collections:
+            if args.network is None:
+                raise ValueError("atlas.collections needs the estate's network: the index job runs in its private subnets")
+            databases = sorted({c.database for c in model.collections})
+            job = IndexJob(
+                self, f"{model.cluster}-index-job", vpc_id=args.network.vpc_id, subnet_ids=list(args.network.private_subnet_ids),
+                secret_arns=[self._uri_secret_by_db[d].arn for d in databases], tags=args.tags(purpose="atlas-indexes"),
             )
+            for collection in model.collections:
+                self.collections.append(job.apply(
+                    f"{model.cluster}-{collection.database}-{collection.name}-indexes",
+                    database=collection.database, collection=collection.name,
+                    indexes=[index_spec(index) for index in collection.indexes],
+                    uri_secret_arn=self._uri_secret_by_db[collection.database].arn,
+                    depends_on=[self.cluster, self._users[collection.database]],
+                ))
         self.register_outputs({"project_id": project_id, "cluster": self.cluster.name})
 
     # -- parts -------------------------------------------------------------------------------------
@@ -305,7 +339,7 @@ class AtlasDatabase(pulumi.ComponentResource):
             f"{service.name}-mongodb-password", length=PASSWORD_LENGTH, special=False,
             opts=stateful(self),  # a replaced password breaks every running instance of the service
         )
-        atlas.DatabaseUser(
+        user = atlas.DatabaseUser(
             f"{service.name}-mongodb-user",
             project_id=project_id,
             username=service.name,
@@ -313,7 +347,7 @@ class AtlasDatabase(pulumi.ComponentResource):
             auth_database_name="admin",
             roles=[atlas.DatabaseUserRoleArgs(role_name="readWrite", database_name=database)],
             scopes=[atlas.DatabaseUserScopeArgs(name=self.cluster.name, type="CLUSTER")],
-            description=f"{service.name}: readWrite on {database} only",
+            description=user_description(service.name, database),
             opts=child(self),
         )
         uri = pulumi.Output.secret(
@@ -326,6 +360,8 @@ class AtlasDatabase(pulumi.ComponentResource):
         )
         self._uri_secrets[service.name] = (database, secret)
         self._uris.setdefault(database, uri)
+        self._users.setdefault(database, user)  # the user whose URI the index job connects with
+        self._uri_secret_by_db.setdefault(database, secret)
 
     # -- what other components read ----------------------------------------------------------------
 

@@ -3,8 +3,9 @@
 Atlas alerts are Atlas-native (not CloudWatch): an alert configuration with the event type
 ``OUTSIDE_METRIC_THRESHOLD`` compares one host metric (``metricThreshold.metricName``) with a
 threshold in given ``units``, using ``GREATER_THAN`` or ``LESS_THAN``, on the metric's ``AVERAGE``;
-matchers narrow the hosts (``CLUSTER_NAME``, ``TYPE_NAME``...). Atlas notifies by its own channels
-(email, SMS...), it cannot publish to SNS.
+matchers narrow the hosts: a host metric accepts only the host matcher fields (``HostMatcherField``:
+``TYPE_NAME``, ``REPLICA_SET_NAME``...), not ``CLUSTER_NAME`` (a replica-set field). Atlas notifies by
+its own channels (email, SMS, PagerDuty...), it cannot publish to SNS.
 Admin API (create one alert configuration): https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-creategroupalertconfig
 Alert conditions (what each metric means): https://www.mongodb.com/docs/atlas/reference/alert-conditions/
 """
@@ -21,11 +22,31 @@ MODE_AVERAGE = "AVERAGE"  # metricThreshold.mode: the only mode the API offers
 OPERATORS = {"above": "GREATER_THAN", "below": "LESS_THAN"}  # metricThreshold.operator
 SEVERITIES = {"warning": "WARNING", "critical": "CRITICAL"}  # severityOverride, by the estate's severity
 MATCH_EQUALS = "EQUALS"
-MATCH_CLUSTER = "CLUSTER_NAME"  # matcher fieldName: the hosts of one cluster
+# Admin API spec, schema HostMatcherField (raw-multi-version-api-spec.yml in
+# mongodb/terraform-provider-mongodbatlas, tools/codegen/atlasapispec/): the matcher fields a host alert
+# (OUTSIDE_METRIC_THRESHOLD on a host metric) accepts. CLUSTER_NAME is only in ReplicaSetMatcherField
+# (replica-set events), so a host alert matching it is refused (issue 10 #4).
+MATCHERS_SOURCE = "https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-creategroupalertconfig"
+HOST_MATCHER_FIELDS = ("TYPE_NAME", "HOSTNAME", "PORT", "HOSTNAME_AND_PORT", "REPLICA_SET_NAME", "ATLAS_NODE_TYPE")
+REPLICA_SET_MATCHER_FIELDS = ("REPLICA_SET_NAME", "SHARD_NAME", "CLUSTER_NAME")
+# "This cluster's hosts" for a REPLICASET cluster: the hosts of its replica set. Its name is not the
+# cluster's (Atlas names it atlas-<id>-shard-0); the provider documents it as the replicaSet option of
+# the cluster's connection_strings.standard ("...&replicaSet=atlas-12diht-shard-0"):
+# https://registry.terraform.io/providers/mongodb/mongodbatlas/latest/docs/resources/advanced_cluster
+MATCH_REPLICA_SET = "REPLICA_SET_NAME"
+REPLICA_SET_SOURCE = "https://registry.terraform.io/providers/mongodb/mongodbatlas/latest/docs/resources/advanced_cluster"
 MATCH_HOST_TYPE = "TYPE_NAME"  # matcher fieldName: PRIMARY, SECONDARY...
 SECONDARY = "SECONDARY"
 NOTIFY_EMAIL = "EMAIL"  # notifications[].typeName
 NOTIFY_SMS = "SMS"
+# Admin API spec, schema PagerDutyNotification: typeName PAGER_DUTY, serviceKey (required for that
+# type; shown redacted once stored), region US (default) or EU; PagerDuty notifications "don't return"
+# intervalMin (the repeat is configured in PagerDuty), so none is sent (a sent one would never read
+# back the same and diff on every refresh). Provider page: serviceKey "Required for the PAGER_DUTY
+# notifications type".
+NOTIFY_PAGER_DUTY = "PAGER_DUTY"
+PAGER_DUTY_REGIONS = ("US", "EU")  # the API's; pulumi-mongodbatlas 4.18's notification args have no region: US only
+PAGER_DUTY_SOURCE = "https://registry.terraform.io/providers/mongodb/mongodbatlas/latest/docs/resources/alert_configuration"
 
 
 @dataclass(frozen=True)
@@ -57,3 +78,41 @@ DISK_PARTITION_SPACE_USED_DATA = AtlasMetric(
     "DISK_PARTITION_SPACE_USED_DATA", "RAW", "Disk space % used on Data Partition is",
     "space used on the data partition, % of its size", note=_PERCENT_UNITS_NOTE,
 )
+
+
+# -- cloud backup ---------------------------------------------------------------------------------------
+
+# Snapshot export (CloudBackupSchedule.export.frequencyType). The sources disagree (review B-4):
+# - Admin API spec, schema AutoExportPolicyView.frequencyType: enum monthly, yearly;
+# - provider page (cloud_backup_schedule): weekly, monthly, yearly, daily (daily through support);
+# - https://www.mongodb.com/docs/atlas/backup/cloud-backup/export/: daily, weekly, monthly or yearly;
+# - Atlas CLI `backups schedule update --exportFrequencyType`: daily, weekly or monthly.
+# `monthly` is in every list, so it is the value declared. Unsettled offline: whether the API really
+# refuses `weekly`. One read settles it (preflight could make it, with the Atlas keys): GET
+# /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule of a cluster whose export was
+# set to weekly in the UI returns export.frequencyType; or a PATCH with weekly on a scratch cluster.
+EXPORT_FREQUENCY_TYPES = ("monthly", "yearly")
+EXPORT_FREQUENCY = "monthly"
+EXPORT_SOURCE = "https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-updatebackupschedule"
+EXPORT_NOTE = (
+    "AutoExportPolicyView.frequencyType is monthly|yearly in the Admin API spec; the export page, the provider and"
+    " the CLI also name weekly. monthly is accepted by every source; weekly is unverified against a live project."
+)
+
+# Backup policy retention (Admin API spec, DiskBackupApiPolicyItem.retentionValue: "For less frequent
+# policy items, MongoDB Cloud requires that you specify a value greater than or equal to the value
+# specified for more frequent policy items"; provider page cloud_backup_schedule: weekly at least 7
+# days or 1 week, monthly at least 31 days or 5 weeks or 1 month). Review B-9.
+RETENTION_SOURCE = "https://registry.terraform.io/providers/mongodb/mongodbatlas/latest/docs/resources/cloud_backup_schedule"
+DAYS_PER_WEEK = 7
+DAYS_PER_MONTH = 31  # the provider equates "1 month" with "31 days" (its monthly minimum); unverified beyond that
+RETENTION_NOTE = (
+    "How Atlas compares a retention in months with one in weeks is not documented beyond the monthly"
+    " minimum (31 days, 5 weeks or 1 month); a month is counted as 31 days."
+)
+
+# Lengths (Admin API spec): CloudDatabaseUser.description maxLength 100; NetworkPermissionEntry.comment
+# (an access-list entry) maxLength 80. Review B-17.
+LENGTHS_SOURCE = "https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-createdatabaseuser"
+DATABASE_USER_DESCRIPTION_MAX = 100
+ACCESS_LIST_COMMENT_MAX = 80

@@ -5,9 +5,10 @@ from __future__ import annotations
 import ipaddress
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from data.model.base import Name, StrictModel, Threshold, percent_threshold
+from data.catalogue import atlas as facts
+from data.model.base import Name, SecretRef, StrictModel, Threshold, percent_threshold
 
 
 class AtlasIndex(StrictModel):
@@ -40,7 +41,9 @@ class AtlasAccessEntry(StrictModel):
         description="The network in CIDR form, at most /16 wide, never 0.0.0.0/0 (runbook 000 problem 2): the NAT"
         " egress addresses, /32.",
     )
-    comment: str = Field(min_length=1, description="Whose address it is.")
+    comment: str = Field(
+        min_length=1, max_length=facts.ACCESS_LIST_COMMENT_MAX, description="Whose address it is (Atlas: at most 80 characters).",
+    )
 
     @model_validator(mode="after")
     def _not_the_world(self) -> AtlasAccessEntry:
@@ -56,7 +59,9 @@ class AtlasAccessEntry(StrictModel):
 
 
 class AtlasBackup(StrictModel):
-    """Snapshot policy (the runbooks give none; ours: hourly 2 days, daily 7, weekly 4, monthly 12)."""
+    """Snapshot policy (the runbooks give none; ours: hourly 2 days, daily 7, weekly 4, monthly 12).
+    Each less frequent level is kept at least as long as the more frequent ones (Atlas refuses
+    otherwise; a week counts 7 days, a month 31)."""
 
     hourly_retention_days: int = Field(
         default=2, ge=1, le=30, description="Days the snapshots taken every 6 hours are kept.",
@@ -70,8 +75,49 @@ class AtlasBackup(StrictModel):
     monthly_retention_months: int = Field(default=12, ge=1, le=36, description="Months the monthly snapshots are kept.")
     export_to_backups_bucket: bool = Field(
         default=True,
-        description="Export a snapshot weekly to the `backups` bucket (runbook 000's weekly dump); needs a `backups` bucket.",
+        description="Export a snapshot monthly to the `backups` bucket (runbook 000's weekly dump is the weekly snapshot"
+        " kept in Atlas; monthly is the export frequency every Atlas source accepts); needs a `backups` bucket.",
     )
+
+    @model_validator(mode="after")
+    def _less_frequent_kept_longer(self) -> AtlasBackup:
+        """Atlas refuses a less frequent snapshot kept for less time than a more frequent one
+        (data.catalogue.atlas.RETENTION_SOURCE); every such problem is reported at once."""
+        days = {
+            "hourly_retention_days": self.hourly_retention_days,
+            "daily_retention_days": self.daily_retention_days,
+            "weekly_retention_weeks": self.weekly_retention_weeks * facts.DAYS_PER_WEEK,
+            "monthly_retention_months": self.monthly_retention_months * facts.DAYS_PER_MONTH,
+        }
+        names = list(days)
+        problems = [
+            f"{longer}: {days[longer]} days is shorter than {shorter} ({days[shorter]} days); Atlas keeps a less frequent"
+            " snapshot at least as long as a more frequent one"
+            for shorter, longer in zip(names, names[1:])
+            if days[longer] < days[shorter]
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+class AtlasPagerDuty(StrictModel):
+    """Atlas's native PagerDuty notification (Atlas cannot publish to SNS, so it cannot reach the pager
+    through the alert topics): critical Atlas alerts open a PagerDuty incident. The service must be in
+PagerDuty's US region: the Admin API has a `region` (US default, EU) but pulumi-mongodbatlas 4.18 does
+not expose it (data.catalogue.atlas.PAGER_DUTY_REGIONS)."""
+
+    service_key: SecretRef = Field(
+        description="The PagerDuty service (integration) key Atlas sends to, as a secret reference:"
+        " `{secrets_manager: name}`, `{ssm: name}` or `{config: key}`; never the key itself.",
+    )
+
+    @field_validator("service_key")
+    @classmethod
+    def _operator_set(cls, ref: SecretRef) -> SecretRef:
+        if ref.generated is not None:
+            raise ValueError("a PagerDuty service key is issued by PagerDuty: use secrets_manager, ssm or config, not generated")
+        return ref
 
 
 class Atlas(StrictModel):
@@ -93,6 +139,11 @@ class Atlas(StrictModel):
         default=AtlasBackup(), description="Cloud backup schedule and retention (runbook 001: \"Backup automatique activé\").",
     )
     collections: list[AtlasCollection] = Field(default=[], description="Collections whose indexes the estate manages.")
+    pagerduty: AtlasPagerDuty | None = Field(
+        default=None,
+        description="Where critical Atlas alerts page (Atlas's PagerDuty notification); null: critical Atlas alerts"
+        " reach only the email and SMS subscribers.",
+    )
     connections_percent: Threshold = Field(
         default=percent_threshold(80, 95),
         description="Atlas alert on connections, percent of the tier's limit (seed 002 DB connections: 80 / 95).",

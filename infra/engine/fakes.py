@@ -121,7 +121,7 @@ def _atlas_cluster(c: FakeContext) -> dict[str, Any]:
         "mongoDbVersion": "8.0.4",
         "connectionStrings": [
             {
-                "standard": f"mongodb://{c.physical.lower()}-shard-00-00.{c.hex(5)}.mongodb.net:27017",
+                "standard": f"mongodb://{c.physical.lower()}-shard-00-00.{c.hex(5)}.mongodb.net:27017/?ssl=true&authSource=admin&replicaSet=atlas-{c.hex(6)}-shard-0",
                 "standardSrv": f"mongodb+srv://{host}",
                 "private": "",
                 "privateSrv": "",

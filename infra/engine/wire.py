@@ -84,10 +84,15 @@ def provider_urn(reference: str) -> str | None:
     return reference.rsplit("::", 1)[0]
 
 
+def _is_asset(value: Any) -> bool:
+    return isinstance(value, dict) and len(value) == 1 and next(iter(value)) in ("asset", "archive")
+
+
 def without_markers(value: Any) -> Any:
-    """Outputs echo inputs; "[secret]"/"[unknown]" markers must not flow back as real values."""
+    """Outputs echo inputs; "[secret]"/"[unknown]" markers and decoded assets/archives (no longer
+    Asset objects the SDK would accept back) must not flow back as real values."""
     if isinstance(value, dict):
-        return {k: without_markers(v) for k, v in value.items() if v not in (SECRET, UNKNOWN)}
+        return {k: without_markers(v) for k, v in value.items() if v not in (SECRET, UNKNOWN) and not _is_asset(v)}
     if isinstance(value, list):
         return [without_markers(v) for v in value]
     return value
