@@ -73,7 +73,7 @@ class ServicesNetwork(pulumi.ComponentResource):
             ingress=[
                 aws.ec2.SecurityGroupIngressArgs(
                     protocol="tcp", from_port=INSTANCE_PROXY_PORT, to_port=INSTANCE_PROXY_PORT,
-                    security_groups=[self.load_balancer.id], description="From the services' load balancers",
+                    security_groups=[self.load_balancer.id], description="From the services load balancers",
                 )
             ],
             egress=everywhere_out,

@@ -84,7 +84,7 @@ class RedisCache(pulumi.ComponentResource):
         self.security_group = aws.ec2.SecurityGroup(
             f"{cache.name}-sg",
             name=f"{cache.name}-sg",
-            description=f"Redis {cache.name}: port {REDIS_PORT} from the services' instances only",
+            description=f"Redis {cache.name}: port {REDIS_PORT} from the services instances only",
             vpc_id=args.network.vpc_id,
             tags=tags,
             opts=child(self),
@@ -97,7 +97,7 @@ class RedisCache(pulumi.ComponentResource):
                 ip_protocol="tcp",
                 from_port=REDIS_PORT,
                 to_port=REDIS_PORT,
-                description="Redis from the services' instances",
+                description="Redis from the services instances",
                 tags=tags,
                 opts=child(self),
             )
