@@ -44,3 +44,12 @@ def test_every_ec2_description_is_in_ec2s_character_set(render):
                         refused.append((resource.name, where, value))
     assert checked >= 5  # the groups, their inline rules and the cache's ingress rule were all read
     assert refused == []
+
+
+def test_health_check_reference_names_fit_the_providers_limit(render):
+    """B-2: the provider allows 27 characters (64 - 26 - 11); DR's subscriptions service name is longer."""
+    from data.catalogue import route53
+
+    names = [c.inputs.get("referenceName") for c in render.of_type("aws:route53/healthCheck:HealthCheck")]
+    assert names and all(isinstance(n, str) and n for n in names)
+    assert [n for n in names if len(n) > route53.REFERENCE_NAME_MAX_LENGTH] == []
