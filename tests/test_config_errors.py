@@ -120,6 +120,19 @@ CASES: list[tuple[str, Callable[[dict], Any], list[str]]] = [
         [f"estate.services[2].env.REDIS_URL: {SECRET_HINT}"],
     ),
     (
+        # Issue 10 #3: the stack file names the runtime; the version is looked up at deploy time.
+        "platform-unknown-runtime",
+        lambda e: e["services"][0].__setitem__("platform", {"runtime": "Node.js 18"}),
+        ["estate.services[0].platform.runtime: 'Node.js 18' is not a supported runtime: expected one of Node.js 20, Node.js 22, Node.js 24"
+         " (Amazon Linux 2023 platform branches)"],
+    ),
+    (
+        "platform-pinned-solution-stack",
+        lambda e: e["services"][1].__setitem__("platform", {"solution_stack": "64bit Amazon Linux 2023 v6.6.7 running Node.js 22"}),
+        ["estate.services[1].platform.solution_stack: a pinned platform version is no longer accepted (AWS retires versions,"
+         " managed updates move past them); declare the runtime instead: runtime: Node.js 22"],
+    ),
+    (
         "several-problems-one-line-each",
         lambda e: (e["alerting"].pop("topic_prefix"), e["buckets"][0].__setitem__("versioning", "sometimes")),
         [

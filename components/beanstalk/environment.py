@@ -190,6 +190,15 @@ def environment_settings(
     ]
 
 
+def newest_solution_stack(service: Service, opts: pulumi.ResourceOptions | None = None) -> pulumi.Output[str]:
+    """The newest solution stack of the service's platform branch, looked up at deploy time (issue 10 #3):
+    AWS retires platform versions and managed updates move past them, so no version is pinned."""
+    invoke_opts = pulumi.InvokeOptions(parent=opts.parent) if opts is not None and opts.parent is not None else None
+    return aws.elasticbeanstalk.get_solution_stack_output(
+        name_regex=service.platform.solution_stack_regex, most_recent=True, opts=invoke_opts,
+    ).name
+
+
 def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
@@ -268,7 +277,7 @@ class BeanstalkService(pulumi.ComponentResource):
             application=self.application.name,
             description=service.description or None,
             tier="WebServer",
-            solution_stack_name=service.platform.solution_stack,
+            solution_stack_name=newest_solution_stack(service, opts=child(self)),
             settings=environment_settings(
                 args, instance_profile=self.instance_profile.name, service_role=self.service_role.arn,
             ),

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from data.catalogue.beanstalk import SUPPORTED_RUNTIMES, runtime_of, solution_stack_regex
 
 from data.model.base import Name, SecretRef, StrictModel, Threshold, check_percentages, format_number, percent_threshold
 from data.secret_patterns import looks_secret
@@ -159,14 +161,51 @@ class PlatformMetricAlarm(MetricAlarm):
 
 
 class Platform(StrictModel):
-    """An Elastic Beanstalk platform branch (Amazon Linux 2023). Node 18 / AL1 options are retired."""
+    """An Elastic Beanstalk platform branch (Amazon Linux 2023) and the instances. Node 18 / AL1 options are retired.
 
-    solution_stack: str = Field(
-        default="64bit Amazon Linux 2023 v6.6.7 running Node.js 22",
-        pattern=r"^64bit Amazon Linux 2023 v\d+\.\d+\.\d+ running Node\.js (20|22|24)$",
-        description="The Elastic Beanstalk solution stack: Amazon Linux 2023 with a supported Node.js (20, 22 or 24);"
-        " runbook 000's Node 18 / Amazon Linux 2 branches are retired.",
+    The stack file names the runtime, not a version: AWS retires platform versions and managed updates
+    move environments past them, so the program looks the newest solution stack of the branch up at
+    deploy time (``data.catalogue.beanstalk``).
+    """
+
+    runtime: str = Field(
+        default="Node.js 22",
+        description="The platform branch's runtime on Amazon Linux 2023: `Node.js 20`, `Node.js 22` or `Node.js 24`;"
+        " the newest solution stack of that branch is looked up at deploy time (runbook 000's Node 18 / Amazon"
+        " Linux 2 branches are retired).",
     )
+
+    solution_stack: str | None = Field(
+        default=None,
+        description="Removed: a pinned solution stack (`64bit Amazon Linux 2023 v6.6.7 running Node.js 22`) is refused;"
+        " declare `runtime` instead.",
+    )
+
+    @model_validator(mode="after")
+    def _no_pinned_version(self) -> Platform:
+        if self.solution_stack is not None:
+            runtime = runtime_of(self.solution_stack) or self.runtime
+            raise ValueError(
+                "solution_stack: a pinned platform version is no longer accepted (AWS retires versions, managed"
+                f" updates move past them); declare the runtime instead: runtime: {runtime}"
+            )
+        return self
+
+    @field_validator("runtime")
+    @classmethod
+    def _supported_runtime(cls, value: str) -> str:
+        if value not in SUPPORTED_RUNTIMES:
+            raise ValueError(
+                f"'{value}' is not a supported runtime: expected one of {', '.join(SUPPORTED_RUNTIMES)}"
+                " (Amazon Linux 2023 platform branches)"
+            )
+        return value
+
+    @property
+    def solution_stack_regex(self) -> str:
+        """The regular expression the deploy-time lookup matches solution stack names with."""
+        return solution_stack_regex(self.runtime)
+
     instance_type: str = Field(
         default="t3.small", pattern=r"^[a-z][a-z0-9-]*\.[a-z0-9]+$", description="The EC2 instance type of the environment.",
     )

@@ -193,7 +193,7 @@ def environment_production_settings(args, report_violation):
     "services-environment-platform", area="services", category="hygiene",
     description="Every Elastic Beanstalk environment runs a supported platform branch (Amazon Linux 2023, Node.js 20+).",
     runbook="000 § Tâches Hebdomadaires: \"Vérifier les versions Node.js et dépendances obsolètes\"",
-    remediation="Use a current 'Amazon Linux 2023 ... running Node.js 20/22/24' solution stack (services[].platform.solution_stack).",
+    remediation="Use a current 'Amazon Linux 2023 ... running Node.js 20/22/24' solution stack (services[].platform.runtime: the newest stack of the branch is looked up at deploy time).",
     parameters={"pattern": {"type": "string", "default": r"^64bit Amazon Linux 2023 v[\d.]+ running Node\.js (20|22|24)$"}},
     types=ENVIRONMENT,
 )
