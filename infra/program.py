@@ -81,6 +81,9 @@ def declare_estate(estate: Estate) -> None:
         secrets=secrets, routing=routing, network=services_network,
         account_id=aws.get_caller_identity_output().account_id, redis_url=redis_url,
         redis_auth_token_arn=data.cache.auth_token_secret_arn if data.cache is not None else None,
+        redis_auth_token_version=(
+            secrets.version(estate.cache.name, "AUTH_TOKEN", estate.cache.auth_token) if data.cache is not None else None
+        ),
         mongodb_uri_arns=mongodb_uri_arns,
     )
     watched = declare_services(estate, alarms, wiring)
@@ -135,6 +138,7 @@ class ServiceWiring:
     account_id: pulumi.Output[str]
     redis_url: pulumi.Input[str] | None = None
     redis_auth_token_arn: pulumi.Input[str] | None = None
+    redis_auth_token_version: pulumi.Resource | None = None  # None when operators set the token
     mongodb_uri_arns: dict[str, pulumi.Input[str]] = field(default_factory=dict)
 
     def secret_arns(self, service: Service) -> dict[str, pulumi.Input[str]]:
@@ -148,6 +152,17 @@ class ServiceWiring:
             arns["REDIS_AUTH_TOKEN"] = self.redis_auth_token_arn
         return arns
 
+    def secret_versions(self, service: Service) -> list[pulumi.Resource]:
+        """The SecretVersions holding the values the service reads at instance bootstrap (issue 10 #7):
+        its generated and config secrets, its MONGODB_URI, the cache's AUTH token. Operator-set and SSM
+        secrets exist before the ``up`` (preflight checks them) and have none."""
+        versions = [self.secrets.version(service.name, key, ref) for key, ref in sorted(service.secrets.items())]
+        if service.database and service.database in self.mongodb_uri_arns:
+            versions.append(self.secrets.version(service.name, "MONGODB_URI"))
+        if service.uses_cache and self.redis_auth_token_arn is not None:
+            versions.append(self.redis_auth_token_version)
+        return [v for v in versions if v is not None]
+
 
 def declare_beanstalk(estate: Estate, service: Service, wiring: ServiceWiring) -> BeanstalkMonitoring:
     """An Elastic Beanstalk application + environment, watched from inside through enhanced health."""
@@ -156,6 +171,7 @@ def declare_beanstalk(estate: Estate, service: Service, wiring: ServiceWiring) -
     )
     eb = BeanstalkService(service.name, BeanstalkServiceArgs.from_estate(
         estate, service, site=site, secret_arns=wiring.secret_arns(service), redis_url=wiring.redis_url,
+        secret_versions=wiring.secret_versions(service),
     ))
     return BeanstalkMonitoring(service, eb.environment_name, eb.autoscaling_group)
 

@@ -11,7 +11,7 @@ publishes are the monitoring's (``monitoring.ENVIRONMENT_METRICS``/``INSTANCE_ME
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -71,15 +71,18 @@ class BeanstalkServiceArgs:
     permissions: InstancePermissions
     secret_arns: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)  # env var -> Secrets Manager / SSM ARN
     redis_url: pulumi.Input[str] | None = None  # given to the services that use the cache only
+    # The SecretVersions holding the values the instances read at bootstrap: the environment waits for them.
+    secret_versions: Sequence[pulumi.Resource] = ()
 
     @classmethod
     def from_estate(
         cls, estate: Estate, service: Service, *, site: BeanstalkSite,
         secret_arns: Mapping[str, pulumi.Input[str]], redis_url: pulumi.Input[str] | None,
+        secret_versions: Sequence[pulumi.Resource] = (),
     ) -> BeanstalkServiceArgs:
         return cls(
             service=service, site=site, permissions=instance_permissions(estate, service), secret_arns=secret_arns,
-            redis_url=redis_url if service.uses_cache else None,
+            redis_url=redis_url if service.uses_cache else None, secret_versions=tuple(secret_versions),
         )
 
 
@@ -282,7 +285,8 @@ class BeanstalkService(pulumi.ComponentResource):
                 args, instance_profile=self.instance_profile.name, service_role=self.service_role.arn,
             ),
             tags=tags,
-            opts=child(self, depends_on=[self.instance_policy]),
+            # EB reads environmentsecrets at instance bootstrap only: the values must exist first (issue 10 #7).
+            opts=child(self, depends_on=[self.instance_policy, *args.secret_versions]),
         )
         self.environment_name = self.environment.name
         self.autoscaling_group = self.environment.autoscaling_groups.apply(lambda groups: groups[0])
