@@ -173,7 +173,7 @@ def declare_beanstalk(estate: Estate, service: Service, wiring: ServiceWiring) -
         estate, service, site=site, secret_arns=wiring.secret_arns(service), redis_url=wiring.redis_url,
         secret_versions=wiring.secret_versions(service),
     ))
-    return BeanstalkMonitoring(service, eb.environment_name, eb.autoscaling_group)
+    return BeanstalkMonitoring(service, eb.environment_name, eb.autoscaling_group, eb.load_balancer)
 
 
 def declare_external(estate: Estate, service: Service, wiring: ServiceWiring) -> None:

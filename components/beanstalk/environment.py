@@ -27,6 +27,7 @@ from components.common import Tagging, child, type_token
 from data.catalogue import beanstalk as eb
 from data.catalogue import beanstalk_options as opt
 from data.catalogue import ec2
+from data.catalogue import elb
 from data.model import Estate, Network, Service
 
 # TLS 1.3 with 1.2 fallback: the current recommended ALB policy.
@@ -290,8 +291,11 @@ class BeanstalkService(pulumi.ComponentResource):
         )
         self.environment_name = self.environment.name
         self.autoscaling_group = self.environment.autoscaling_groups.apply(lambda groups: groups[0])
+        # The ALB's CloudWatch dimension (app/<name>/<id>) from the ARN the environment reports.
+        self.load_balancer = self.environment.load_balancers.apply(lambda balancers: elb.load_balancer_dimension(balancers[0]))
         self.register_outputs({
             "environment": self.environment.name,
             "cname": self.environment.cname,
             "autoscaling_group": self.autoscaling_group,
+            "load_balancer": self.load_balancer,
         })

@@ -79,6 +79,11 @@ class ServiceThresholds(StrictModel):
         default=percent_threshold(2, 5),
         description="5xx responses, percent of requests (seeds 002/004: 2 / 5).",
     )
+    lb_error_rate_5xx: Threshold = Field(
+        default=percent_threshold(2, 5),
+        description="5xx the load balancer returns itself (no healthy target, timeouts), percent of its requests"
+        " (AWS/ApplicationELB HTTPCode_ELB_5XX_Count / RequestCount; seeds 002/004's 5xx ladder: 2 / 5).",
+    )
     latency_p95: Threshold = Field(
         default=percent_threshold(0.5, 2),
         description="95th percentile request latency, seconds, above 0 and at most 60 (seed 004: 0.5 / 2).",
@@ -90,7 +95,7 @@ class ServiceThresholds(StrictModel):
 
     @model_validator(mode="after")
     def _ranges(self) -> ServiceThresholds:
-        for field in ("cpu", "error_rate_5xx", "root_filesystem"):
+        for field in ("cpu", "error_rate_5xx", "lb_error_rate_5xx", "root_filesystem"):
             try:
                 check_percentages(getattr(self, field))
             except ValueError as error:
@@ -102,7 +107,7 @@ class ServiceThresholds(StrictModel):
         for _, value in self.latency_p95.levels():
             if not 0 < value <= 60:
                 raise ValueError(f"latency_p95: {format_number(value)} is out of range: expected seconds, above 0 and at most 60")
-        for field in ("cpu", "health", "error_rate_5xx", "latency_p95", "root_filesystem"):
+        for field in ("cpu", "health", "error_rate_5xx", "lb_error_rate_5xx", "latency_p95", "root_filesystem"):
             if getattr(self, field).direction != "above":
                 raise ValueError(f"{field}: direction must be 'above' (the signal is bad when it rises)")
         return self

@@ -69,7 +69,8 @@ def _beanstalk_environment(c: FakeContext) -> dict[str, Any]:
         "endpointUrl": f"awseb-{c.hex(8)}-{c.hex(10)}.{c.region}.elb.amazonaws.com",
         "autoscalingGroups": [f"awseb-{c.hex(12)}-AWSEBAutoScalingGroup-{c.hex(12).upper()}"],
         "instances": [f"i-{c.hex(17)}"],
-        "loadBalancers": [f"app/awseb-{c.hex(10)}/{c.hex(16)}"],
+        # An application load balancer is named by its ARN (the CloudWatch dimension is its final portion).
+        "loadBalancers": [f"arn:aws:elasticloadbalancing:{c.region}:{ACCOUNT_ID}:loadbalancer/app/awseb-{c.hex(10)}/{c.hex(16)}"],
         "launchConfigurations": [],
         "queues": [],
         "triggers": [],
