@@ -247,3 +247,26 @@ def test_instances_security_group_admits_only_the_load_balancer(prod_render):
     (rule,) = instances.inputs["ingress"]
     assert "cidrBlocks" not in rule or not rule["cidrBlocks"]
     assert rule["securityGroups"] and rule["fromPort"] == rule["toPort"] == 80
+
+
+def _config_document(environment) -> dict:
+    return json.loads(settings_of(environment)[("aws:elasticbeanstalk:healthreporting:system", "ConfigDocument")])
+
+
+def test_authz_declares_that_application_4xx_are_not_degradation(environments):
+    """Issue 10 #11: 401/403 are an authentication API's normal traffic; by default EB counts application
+    4xx against health. The EB rules document turns that off for authz-eb only."""
+    authz = _config_document(environments["authz-eb-prod"])
+    assert authz["Rules"] == {"Environment": {"Application": {"ApplicationRequests4xx": {"Enabled": False}}}}
+    assert authz["CloudWatchMetrics"]["Environment"]  # the metrics are still published beside the rules
+    for name, environment in environments.items():
+        if name != "authz-eb-prod":
+            assert "Rules" not in _config_document(environment), name
+
+
+def test_dr_authz_declares_it_too():
+    from data.config import estate_from_stack_file, load_stack_file
+    from conftest import PROJECT_ROOT
+
+    estate = estate_from_stack_file(load_stack_file(PROJECT_ROOT / "Pulumi.dr.yaml"))
+    assert {s.name for s in estate.services if s.health_ignores_4xx} == {"authz-eb-dr"}

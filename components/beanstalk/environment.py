@@ -87,15 +87,19 @@ class BeanstalkServiceArgs:
         )
 
 
-def health_config_document() -> str:
-    """The enhanced-health ConfigDocument: which metrics EB publishes to CloudWatch (deterministic JSON)."""
-    document = {
+def health_config_document(ignore_application_4xx: bool = False) -> str:
+    """The enhanced-health ConfigDocument: which metrics EB publishes to CloudWatch, and the health rules
+    (application 4xx not counted against health when the service says so) (deterministic JSON)."""
+    document: dict = {
         "CloudWatchMetrics": {
             "Environment": {metric: eb.PUBLISHING_PERIOD for metric in ENVIRONMENT_METRICS},
             "Instance": {metric: eb.PUBLISHING_PERIOD for metric in INSTANCE_METRICS},
         },
         "Version": 1,
     }
+    if ignore_application_4xx:
+        level, source, rule = eb.APPLICATION_4XX_RULE
+        document["Rules"] = {level: {source: {rule: {"Enabled": False}}}}
     return json.dumps(document, sort_keys=True, separators=(",", ":"))
 
 
@@ -139,7 +143,7 @@ def environment_settings(
         # Enhanced health, publishing the metrics the alarms and dashboards use.
         (opt.HEALTH_REPORTING, "SystemType"): "enhanced",
         (opt.HEALTH_REPORTING, "EnhancedHealthAuthEnabled"): "true",
-        (opt.HEALTH_REPORTING, "ConfigDocument"): health_config_document(),
+        (opt.HEALTH_REPORTING, "ConfigDocument"): health_config_document(service.health_ignores_4xx),
         # Instances: IMDSv2 only, gp3 root volume, our instance profile and security group.
         (opt.EC2_INSTANCES, "InstanceTypes"): service.platform.instance_type,
         (opt.LAUNCH_CONFIGURATION, "IamInstanceProfile"): instance_profile,

@@ -49,6 +49,12 @@ INSTANCES = {
 LOAD_AVERAGE_1MIN = _instance("LoadAverage1min", "Count", "instance load average over one minute")
 ROOT_FILESYSTEM_UTIL = _instance("RootFilesystemUtil", "Percent", "percentage of the root filesystem in use")
 
+# Enhanced health rules: by default EB counts application 4xx against the environment's health; the
+# ConfigDocument's ``Rules`` (beside ``CloudWatchMetrics``) can turn that off. The page's example:
+# {"Rules": {"Environment": {"Application": {"ApplicationRequests4xx": {"Enabled": false}}}}, "Version": 1}
+RULES_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/health-enhanced-rules.html"
+APPLICATION_4XX_RULE = ("Environment", "Application", "ApplicationRequests4xx")
+
 # Platform branches. AWS retires platform *versions* (an older version stays available only to accounts
 # that used it recently) and managed updates move environments to newer ones, so the estate names a
 # branch's runtime and the program looks the newest solution stack of the branch up at deploy time.

@@ -276,6 +276,11 @@ class Service(StrictModel):
         description="The Atlas database the service owns: an Atlas user with readWrite on it alone, and `MONGODB_URI`"
         " built from it. One service per database.",
     )
+    health_ignores_4xx: bool = Field(
+        default=False,
+        description="Application 4xx responses are normal traffic, not degradation (an authentication API's 401/403):"
+        " enhanced health stops counting them (EB ConfigDocument `Rules`, ApplicationRequests4xx disabled).",
+    )
     uses_cache: bool = Field(default=False, description="Wire the estate's Redis cache (`REDIS_URL`); needs `cache`.")
     uses_mail: bool = Field(
         default=False, description="Let the instances send mail through the estate's SES domain; needs `mail`.",
