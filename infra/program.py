@@ -24,6 +24,7 @@ from components.storage import Storage, StorageArgs
 from components.beanstalk.environment import BeanstalkService, BeanstalkServiceArgs, BeanstalkSite
 from components.beanstalk.monitoring import BeanstalkMonitoring
 from components.beanstalk.network import ServicesNetwork, ServicesNetworkArgs
+from components.certificate.expiry import CertificateExpiry, CertificateExpiryArgs
 from components.cdn.monitoring import CdnMonitoring, CdnMonitoringArgs
 from components.cdn.monitoring import cdn_sections
 from components.common import Regions
@@ -68,6 +69,10 @@ def declare_estate(estate: Estate) -> None:
         if estate.network else None
     )
     services_security_group = services_network.instances if services_network else None
+    # [services-network] the load balancers' certificate, watched in its region (runbook 000: > 30 days).
+    if estate.network is not None and any(s.kind == "beanstalk" for s in estate.services):
+        owner = f"{estate.organisation}-{estate.environment}-alb-certificate"
+        CertificateExpiry(owner, CertificateExpiryArgs(owner=owner, network=estate.network, alarms=alarms))
     # [data] buckets, cache, mail, atlas, budget: their outputs feed the services below (the cache's
     # URL and AUTH token, each database's MONGODB_URI secret).
     data = declare_data(estate, routing, alarms, secrets, services_security_group)
