@@ -68,14 +68,18 @@ def declare_estate(estate: Estate) -> None:
         ServicesNetwork(f"{estate.organisation}-{estate.environment}-services", ServicesNetworkArgs.from_estate(estate))
         if estate.network else None
     )
-    services_security_group = services_network.instances if services_network else None
+    # The cache admits only the instance groups of the services that use it (issue 10 #13).
+    cache_clients = (
+        {s.name: services_network.instances_of(s.name) for s in estate.services if s.uses_cache and s.kind == "beanstalk"}
+        if services_network else {}
+    )
     # [services-network] the load balancers' certificate, watched in its region (runbook 000: > 30 days).
     if estate.network is not None and any(s.kind == "beanstalk" for s in estate.services):
         owner = f"{estate.organisation}-{estate.environment}-alb-certificate"
         CertificateExpiry(owner, CertificateExpiryArgs(owner=owner, network=estate.network, alarms=alarms))
     # [data] buckets, cache, mail, atlas, budget: their outputs feed the services below (the cache's
     # URL and AUTH token, each database's MONGODB_URI secret).
-    data = declare_data(estate, routing, alarms, secrets, services_security_group)
+    data = declare_data(estate, routing, alarms, secrets, cache_clients)
     redis_url = data.cache.url if data.cache is not None else None
     mongodb_uri_arns = (
         {s.database: data.atlas.uri_secret_arn(s.database) for s in estate.services if s.database}
@@ -110,7 +114,7 @@ class DataResources:
 
 
 def declare_data(
-    estate: Estate, routing: AlertRouting, alarms: AlarmFactory, secrets: SecretStore, services_security_group
+    estate: Estate, routing: AlertRouting, alarms: AlarmFactory, secrets: SecretStore, cache_clients
 ) -> DataResources:
     """Buckets, Redis, SES, Atlas and the cost budget; each is declared when the estate has it."""
     prefix = f"{estate.organisation}-{estate.environment}"
@@ -119,7 +123,7 @@ def declare_data(
         data.storage = Storage(f"{prefix}-storage", StorageArgs.from_estate(estate))
     if estate.cache is not None:
         data.cache = RedisCache(f"{prefix}-cache", RedisCacheArgs.from_estate(
-            estate, secrets=secrets, alarms=alarms, services_security_group=services_security_group))
+            estate, secrets=secrets, alarms=alarms, services_security_groups=cache_clients))
         pulumi.export("redis_url", data.cache.url)
     if estate.mail is not None:
         data.mail = MailDomain(f"{prefix}-mail", MailDomainArgs.from_estate(estate, alarms=alarms))

@@ -243,10 +243,11 @@ def test_application_keeps_enough_versions_and_cleans_up(prod_render):
 
 def test_instances_security_group_admits_only_the_load_balancer(prod_render):
     groups = {g.name: g for g in prod_render.of_type("aws:ec2/securityGroup:SecurityGroup")}
-    instances = groups["rt-technologie-prod-services-instances"]
-    (rule,) = instances.inputs["ingress"]
-    assert "cidrBlocks" not in rule or not rule["cidrBlocks"]
-    assert rule["securityGroups"] and rule["fromPort"] == rule["toPort"] == 80
+    for service in EXPECTED:  # one instance group per service (issue 10 #13)
+        instances = groups[f"rt-technologie-prod-services-{service}-instances"]
+        (rule,) = instances.inputs["ingress"]
+        assert "cidrBlocks" not in rule or not rule["cidrBlocks"]
+        assert rule["securityGroups"] and rule["fromPort"] == rule["toPort"] == 80
 
 
 def _config_document(environment) -> dict:

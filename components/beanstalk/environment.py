@@ -147,7 +147,7 @@ def environment_settings(
         # Instances: IMDSv2 only, gp3 root volume, our instance profile and security group.
         (opt.EC2_INSTANCES, "InstanceTypes"): service.platform.instance_type,
         (opt.LAUNCH_CONFIGURATION, "IamInstanceProfile"): instance_profile,
-        (opt.LAUNCH_CONFIGURATION, "SecurityGroups"): site.security_groups.instances.id,
+        (opt.LAUNCH_CONFIGURATION, "SecurityGroups"): site.security_groups.instances_of(service.name).id,
         (opt.LAUNCH_CONFIGURATION, "DisableIMDSv1"): "true",
         (opt.LAUNCH_CONFIGURATION, "RootVolumeType"): service.platform.root_volume_type,
         (opt.LAUNCH_CONFIGURATION, "RootVolumeSize"): str(service.platform.root_volume_size),
