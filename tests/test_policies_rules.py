@@ -68,6 +68,9 @@ def eb_settings(**overrides) -> list[dict]:
         ("aws:elbv2:listener:443", "Protocol"): "HTTPS",
         ("aws:elbv2:listener:443", "SSLCertificateArns"): "[unknown]",  # an ACM certificate's ARN output
         ("aws:elbv2:listener:default", "ListenerEnabled"): "false",
+        ("aws:autoscaling:asg", "MinSize"): "1",
+        ("aws:elasticbeanstalk:command", "DeploymentPolicy"): "RollingWithAdditionalBatch",
+        ("aws:autoscaling:updatepolicy:rollingupdate", "RollingUpdateType"): "Immutable",
     }
     options.update(overrides)
     return [{"namespace": ns, "name": n, "value": v} for (ns, n), v in sorted(options.items())]
@@ -261,6 +264,10 @@ MUTATIONS = {
     # B-1: the provider refuses an apostrophe in a rule description (prod's preview failed on it).
     "services-ec2-description-characters": (
         lambda r: inputs(r, "redis-from-instances").update(description="Redis from the services' instances"), "redis-from-instances"),
+    # B-5: a one-instance environment deployed Rolling (batch 1) is down for every deployment.
+    "services-environment-deployment-capacity": (lambda r: (
+        set_setting(r, "api-prod", "aws:autoscaling:asg", "MinSize", "1"),
+        set_setting(r, "api-prod", "aws:elasticbeanstalk:command", "DeploymentPolicy", "Rolling")), "api-prod"),
     "services-iam-no-admin": (lambda r: inputs(r, "instances").update(policy=json.dumps(
         {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})), "instances"),
     "services-log-group-retention": (lambda r: inputs(r, "app-logs").pop("retentionInDays"), "app-logs"),

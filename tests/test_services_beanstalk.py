@@ -108,7 +108,8 @@ def test_managed_updates_in_the_sunday_window_and_rolling_deployments(environmen
         assert s[("aws:elasticbeanstalk:managedactions", "PreferredStartTime")] == "Sun:02:00"
         assert s[("aws:elasticbeanstalk:managedactions:platformupdate", "UpdateLevel")] == "minor"
         assert s[("aws:elasticbeanstalk:managedactions:platformupdate", "InstanceRefreshEnabled")] == "true"
-        assert s[("aws:elasticbeanstalk:command", "DeploymentPolicy")] == "Rolling"
+        # Rolling, or with an additional batch below two instances (B-5, see the test below).
+        assert s[("aws:elasticbeanstalk:command", "DeploymentPolicy")] in ("Rolling", "RollingWithAdditionalBatch")
 
 
 def test_autoscaling_on_cpu_with_the_measure_named(environments):
@@ -271,3 +272,17 @@ def test_dr_authz_declares_it_too():
 
     estate = estate_from_stack_file(load_stack_file(PROJECT_ROOT / "Pulumi.dr.yaml"))
     assert {s.name for s in estate.services if s.health_ignores_4xx} == {"authz-eb-dr"}
+
+
+def test_single_instance_capacity_never_takes_its_only_instance_out(environments):
+    """B-5: with Rolling (batch 1) or a Health rolling update, an environment of one instance is taken out
+    of service by every deployment and every instance-replacing change. Below two instances: an
+    additional batch for deployments and immutable configuration updates."""
+    for name, (_, env, low, _high, _port) in EXPECTED.items():
+        settings = settings_of(environments[env])
+        deployment = settings[("aws:elasticbeanstalk:command", "DeploymentPolicy")]
+        update = settings[("aws:autoscaling:updatepolicy:rollingupdate", "RollingUpdateType")]
+        if low < 2:
+            assert (deployment, update) == ("RollingWithAdditionalBatch", "Immutable"), name
+        else:
+            assert (deployment, update) == ("Rolling", "Health"), name

@@ -112,6 +112,7 @@ def environment_settings(
     health = service.health_check
     scaling = service.scaling
     logs = str(service.log_retention_days)
+    rolling_safe = scaling.min >= opt.MIN_INSTANCES_FOR_ROLLING
     options: dict[tuple[str, str], pulumi.Input[str]] = {
         # Load-balanced behind an ALB; instances in private subnets, the ALB in public ones.
         (opt.ENVIRONMENT, "EnvironmentType"): "LoadBalanced",
@@ -161,12 +162,13 @@ def environment_settings(
         (opt.AUTOSCALING_TRIGGER, "LowerThreshold"): _num(scaling.cpu_lower),
         (opt.AUTOSCALING_TRIGGER, "Period"): "5",
         (opt.AUTOSCALING_TRIGGER, "BreachDuration"): "5",
-        # Rolling deployments and rolling configuration updates, one instance at a time.
-        (opt.COMMAND, "DeploymentPolicy"): "Rolling",
+        # Rolling deployments and rolling configuration updates, one instance at a time; below two
+        # instances an additional batch and immutable updates, so the only instance is never taken out (B-5).
+        (opt.COMMAND, "DeploymentPolicy"): "Rolling" if rolling_safe else "RollingWithAdditionalBatch",
         (opt.COMMAND, "BatchSizeType"): "Fixed",
         (opt.COMMAND, "BatchSize"): "1",
         (opt.ROLLING_UPDATE, "RollingUpdateEnabled"): "true",
-        (opt.ROLLING_UPDATE, "RollingUpdateType"): "Health",
+        (opt.ROLLING_UPDATE, "RollingUpdateType"): "Health" if rolling_safe else "Immutable",
         # Logs streamed to CloudWatch Logs, kept after the environment is gone.
         (opt.CLOUDWATCH_LOGS, "StreamLogs"): "true",
         (opt.CLOUDWATCH_LOGS, "DeleteOnTerminate"): "false",

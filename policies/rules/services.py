@@ -291,6 +291,28 @@ def security_group_world_ingress(args, report_violation):
             report_violation(f"ingress from the internet on {protocol} {low}-{high}: only {open_ports} may be open to the world.")
 
 
+@resource_rule(
+    "services-environment-deployment-capacity", area="services", category="blind-spot",
+    description="An Elastic Beanstalk environment that may run a single instance is deployed and updated without taking it out "
+    "of service (RollingWithAdditionalBatch or Immutable deployments, Immutable configuration updates).",
+    runbook="000 § Checklist de Maintenance Mensuelle: \"Uptime > 99.9%\" (every deployment of a one-instance environment "
+    "would be an outage: " + opt.DEPLOYMENT_SOURCE + ")",
+    remediation="Give the service scaling.min >= 2, or deploy with RollingWithAdditionalBatch / Immutable and set "
+    "RollingUpdateType=Immutable (components/beanstalk/environment.py does when scaling.min < 2).",
+    types=ENVIRONMENT,
+)
+def environment_deployment_capacity(args, report_violation):
+    low = known_or_none(lambda: eb_setting(args.props, opt.AUTOSCALING_GROUP, "MinSize"))
+    if not (isinstance(low, str) and low.isdigit()) or int(low) >= opt.MIN_INSTANCES_FOR_ROLLING:
+        return
+    deployment = eb_setting(args.props, opt.COMMAND, "DeploymentPolicy") or "AllAtOnce"  # EB's default
+    if deployment in opt.CAPACITY_REDUCING_DEPLOYMENTS:
+        report_violation(f"MinSize is {low} and DeploymentPolicy is {deployment}: each deployment takes the only instance out of service.")
+    update = eb_setting(args.props, opt.ROLLING_UPDATE, "RollingUpdateType")
+    if truthy(eb_setting(args.props, opt.ROLLING_UPDATE, "RollingUpdateEnabled")) and update in opt.CAPACITY_REDUCING_UPDATES:
+        report_violation(f"MinSize is {low} and RollingUpdateType is {update}: an instance-replacing change takes the only instance down.")
+
+
 def _ec2_descriptions(resource_type: str, props) -> list[tuple[str, object]]:
     """Every EC2 description a security group resource carries, with where it sits."""
     found = [("description", known_or_none(lambda: get(props, "description")))]
