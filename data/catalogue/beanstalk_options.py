@@ -46,3 +46,14 @@ DEPLOYMENT_POLICIES = ("AllAtOnce", "Rolling", "RollingWithAdditionalBatch", "Im
 CAPACITY_REDUCING_DEPLOYMENTS = ("AllAtOnce", "Rolling")
 CAPACITY_REDUCING_UPDATES = ("Health", "Time")
 MIN_INSTANCES_FOR_ROLLING = 2
+
+# Option ranges the estate model enforces (the EB options page, namespaces
+# aws:elasticbeanstalk:environment:process:default and aws:autoscaling:launchconfiguration):
+HEALTH_CHECK_TIMEOUT_RANGE = (1, 60)  # seconds, application load balancer; EB's range, not the ELB API's 2-120
+ROOT_VOLUME_SIZE_MIN = {"gp2": 10, "gp3": 10, "io1": 10}  # GiB (16384 most); magnetic (standard) 8-1024
+ROOT_VOLUME_SIZE_MAX = 16384
+# Environment properties: https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/environments-cfg-softwaresettings.html
+ENVIRONMENT_PROPERTIES_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/environments-cfg-softwaresettings.html"
+ENV_KEY_MAX = 128  # characters
+ENV_VALUE_MAX = 256  # characters
+ENV_TOTAL_MAX = 4096  # bytes, all properties together as key=value

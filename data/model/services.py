@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from data.catalogue import beanstalk_options as eb_options
 from data.catalogue.beanstalk import SUPPORTED_RUNTIMES, runtime_of, solution_stack_regex
 
 from data.model.base import Name, SecretRef, StrictModel, Threshold, check_percentages, format_number, percent_threshold
@@ -25,7 +26,8 @@ class HealthCheck(StrictModel):
         default=30, ge=5, le=300, description="Seconds between the load balancer's checks (ALB range 5-300).",
     )
     timeout: int = Field(
-        default=5, ge=2, le=120, description="Seconds a check may take; below `interval` (ALB range 2-120).",
+        default=5, ge=eb_options.HEALTH_CHECK_TIMEOUT_RANGE[0], le=eb_options.HEALTH_CHECK_TIMEOUT_RANGE[1],
+        description="Seconds a check may take; below `interval` (Elastic Beanstalk's HealthCheckTimeout range 1-60).",
     )
     healthy_threshold: int = Field(
         default=2, ge=2, le=10, description="Consecutive successes that make an instance healthy (ALB range 2-10).",
@@ -206,6 +208,16 @@ class Platform(StrictModel):
             )
         return value
 
+    @model_validator(mode="after")
+    def _root_volume(self) -> Platform:
+        low = eb_options.ROOT_VOLUME_SIZE_MIN[self.root_volume_type]
+        if self.root_volume_size < low:
+            raise ValueError(
+                f"root_volume_size: {self.root_volume_size} GiB is below {low}, the least Elastic Beanstalk accepts"
+                f" for {self.root_volume_type}"
+            )
+        return self
+
     @property
     def solution_stack_regex(self) -> str:
         """The regular expression the deploy-time lookup matches solution stack names with."""
@@ -218,7 +230,8 @@ class Platform(StrictModel):
         default="gp3", description="The instances' root EBS volume type (gp3: cheaper than gp2 at the same baseline).",
     )
     root_volume_size: int = Field(
-        default=10, ge=8, le=16384, description="The instances' root volume, GiB (at least the AMI's 8).",
+        default=10, le=eb_options.ROOT_VOLUME_SIZE_MAX,
+        description="The instances' root volume, GiB: 10 to 16384 for gp2, gp3 and io1 (Elastic Beanstalk's RootVolumeSize).",
     )
 
 
@@ -300,6 +313,18 @@ class Service(StrictModel):
                     f"env.{key}: looks like a secret and must not be plaintext; declare it under"
                     " secrets with secrets_manager, ssm, config or generated"
                 )
+        total = 0
+        for key, value in self.env.items():
+            if len(key) > eb_options.ENV_KEY_MAX:
+                raise ValueError(f"env.{key}: the name is {len(key)} characters; Elastic Beanstalk allows {eb_options.ENV_KEY_MAX}")
+            if len(value) > eb_options.ENV_VALUE_MAX:
+                raise ValueError(f"env.{key}: the value is {len(value)} characters; Elastic Beanstalk allows {eb_options.ENV_VALUE_MAX}")
+            total += len(f"{key}={value}".encode("utf-8"))
+        if total > eb_options.ENV_TOTAL_MAX:
+            raise ValueError(
+                f"env: the environment properties take {total} bytes as key=value; Elastic Beanstalk allows"
+                f" {eb_options.ENV_TOTAL_MAX} in all (the program adds PORT, AWS_REGION and REDIS_URL besides)"
+            )
         for key in self.secrets:
             if key in self.env:
                 raise ValueError(f"secrets.{key}: also declared in env; declare it once")
