@@ -70,11 +70,11 @@ def declare_estate(estate: Estate) -> None:
     )
     # The cache admits only the instance groups of the services that use it (issue 10 #13).
     cache_clients = (
-        {s.name: services_network.instances_of(s.name) for s in estate.services if s.uses_cache and s.kind == "beanstalk"}
+        {s.name: services_network.instances_of(s.name) for s in estate.services if s.uses_cache}
         if services_network else {}
     )
     # [services-network] the load balancers' certificate, watched in its region (runbook 000: > 30 days).
-    if estate.network is not None and any(s.kind == "beanstalk" for s in estate.services):
+    if estate.network is not None:  # the network exists for the load-balanced services
         owner = f"{estate.organisation}-{estate.environment}-alb-certificate"
         CertificateExpiry(owner, CertificateExpiryArgs(owner=owner, network=estate.network, alarms=alarms))
     # [data] buckets, cache, mail, atlas, budget: their outputs feed the services below (the cache's

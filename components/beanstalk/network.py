@@ -31,14 +31,12 @@ class ServicesNetworkArgs:
     network: Network
     owner: str  # "<organisation> <environment>", as the descriptions say it
     tags: Tagging
-    services: tuple[str, ...] = ()  # the Elastic Beanstalk services, each with its instance group
 
     @classmethod
     def from_estate(cls, estate: Estate) -> ServicesNetworkArgs:
         if estate.network is None:
             raise ValueError("the services' security groups need estate.network (its VPC)")
-        return cls(network=estate.network, owner=f"{estate.organisation} {estate.environment}", tags=Tagging.of(estate),
-                   services=tuple(s.name for s in estate.services if s.kind == "beanstalk"))
+        return cls(network=estate.network, owner=f"{estate.organisation} {estate.environment}", tags=Tagging.of(estate))
 
 
 class ServicesNetwork(pulumi.ComponentResource):
@@ -69,8 +67,15 @@ class ServicesNetwork(pulumi.ComponentResource):
             tags=args.tags(Name=f"{name}-alb"),
             opts=child(self),
         )
+        self._args, self._name, self._everywhere_out = args, name, everywhere_out
         self.instance_groups: dict[str, aws.ec2.SecurityGroup] = {}
-        for service in args.services:
+        self.register_outputs({"load_balancer": self.load_balancer.id})
+
+    def instances_of(self, service: str) -> aws.ec2.SecurityGroup:
+        """The instance security group of ``service``, declared the first time it is asked for (by the
+        service's environment, or by a data store that admits it)."""
+        if service not in self.instance_groups:
+            name, args = self._name, self._args
             self.instance_groups[service] = aws.ec2.SecurityGroup(
                 f"{name}-{service}-instances",
                 name=f"{name}-{service}-instances",
@@ -82,15 +87,8 @@ class ServicesNetwork(pulumi.ComponentResource):
                         security_groups=[self.load_balancer.id], description="From the services load balancers",
                     )
                 ],
-                egress=everywhere_out,
+                egress=self._everywhere_out,
                 tags=args.tags(Name=f"{name}-{service}-instances", service=service),
                 opts=child(self),
             )
-        self.register_outputs({
-            "load_balancer": self.load_balancer.id,
-            "instances": {service: group.id for service, group in self.instance_groups.items()},
-        })
-
-    def instances_of(self, service: str) -> aws.ec2.SecurityGroup:
-        """The instance security group of ``service``."""
         return self.instance_groups[service]
