@@ -1,8 +1,16 @@
 """Secret references resolved into Secrets Manager / SSM ARNs (and values where AWS needs them).
 
 The stack file only says where a secret lives (``data.model.SecretRef``); this component declares
-the Secrets Manager containers (protected), stores generated and Pulumi-config secrets in them, and
-hands out ARNs for Elastic Beanstalk's ``environmentsecrets`` namespace. Values stay Pulumi secrets.
+the Secrets Manager containers (protected) of the values the program owns, stores generated and
+Pulumi-config secrets in them, and hands out ARNs for Elastic Beanstalk's ``environmentsecrets``
+namespace. Values stay Pulumi secrets.
+
+Elastic Beanstalk reads ``environmentsecrets`` at instance bootstrap only
+(https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/AWSHowTo.secrets.env-vars.html): a reader must
+depend on the ``SecretVersion`` holding the value (``version``), not only on the container. Secrets
+operators set (``secrets_manager:``) are *referenced* (``aws.secretsmanager.get_secret``): they must
+exist with a value before ``pulumi up`` (``estate preflight`` checks it), and the program never
+creates them empty.
 """
 
 from __future__ import annotations
@@ -42,6 +50,8 @@ class SecretStore(pulumi.ComponentResource):
         self._prefix = args.prefix
         self._secrets: dict[str, aws.secretsmanager.Secret] = {}
         self._values: dict[str, pulumi.Output[str]] = {}
+        self._versions: dict[str, aws.secretsmanager.SecretVersion] = {}  # by secret name
+        self._existing: dict[str, pulumi.Output[str]] = {}  # operator-set secrets' ARNs, by name
         self._caller = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self))
         self.register_outputs({})
 
@@ -56,17 +66,29 @@ class SecretStore(pulumi.ComponentResource):
             return pulumi.Output.format(
                 "arn:aws:ssm:{0}:{1}:parameter/{2}", self._args.region, self._caller.account_id, parameter
             )
+        if ref.secrets_manager is not None:
+            return self._existing_arn(ref.secrets_manager)
         return self._container(owner, key, ref).arn
+
+    def version(self, owner: str, key: str, ref: SecretRef | None = None) -> aws.secretsmanager.SecretVersion | None:
+        """The ``SecretVersion`` holding the value of a secret the program owns (generated, from config,
+        or ``store``d: ``ref`` None), for readers to depend on; None for operator-set and SSM secrets,
+        which exist before the ``up``."""
+        if ref is not None:
+            if ref.secrets_manager is not None or ref.ssm is not None:
+                return None
+            self._container(owner, key, ref)
+        return self._versions.get(self.secret_name(owner, key))
 
     def value(self, owner: str, key: str, ref: SecretRef) -> pulumi.Output[str]:
         """The secret value itself, as a Pulumi secret (for inputs such as an ElastiCache AUTH token)."""
         cache_key = self._cache_key(owner, key, ref)
-        if ref.ssm is None:
+        if ref.ssm is None and ref.secrets_manager is None:
             self._container(owner, key, ref)
         if cache_key not in self._values:
             if ref.secrets_manager is not None:
                 version = aws.secretsmanager.get_secret_version_output(
-                    secret_id=self._secrets[cache_key].id, opts=pulumi.InvokeOutputOptions(parent=self)
+                    secret_id=self._existing_arn(ref.secrets_manager), opts=pulumi.InvokeOutputOptions(parent=self)
                 )
                 self._values[cache_key] = pulumi.Output.secret(version.secret_string)
             elif ref.ssm is not None:
@@ -80,7 +102,7 @@ class SecretStore(pulumi.ComponentResource):
         """Keep a value the program computes (an Atlas URI, a generated password) in Secrets Manager."""
         name = self.secret_name(owner, key)
         secret = self._declare(name, description, owner)
-        aws.secretsmanager.SecretVersion(
+        self._versions[name] = aws.secretsmanager.SecretVersion(
             f"{name}-value",
             secret_id=secret.id,
             secret_string=pulumi.Output.secret(value),
@@ -95,10 +117,7 @@ class SecretStore(pulumi.ComponentResource):
         cache_key = self._cache_key(owner, key, ref)
         if cache_key in self._secrets:
             return self._secrets[cache_key]
-        if ref.secrets_manager is not None:
-            # Value put by operators (aws secretsmanager put-secret-value); the container is ours.
-            secret = self._declare(ref.secrets_manager, f"{key} for {owner}, value set out of band", owner)
-        elif ref.config is not None:
+        if ref.config is not None:
             value = pulumi.Config().require_secret(ref.config)
             secret = self.store(owner, key, value, f"{key} for {owner}, from Pulumi config '{ref.config}'")
         elif ref.generated is not None:
@@ -110,12 +129,20 @@ class SecretStore(pulumi.ComponentResource):
             )
             secret = self.store(owner, key, password.result, f"{key} for {owner}, generated ({ref.generated} characters)")
             self._values[cache_key] = password.result
-        else:  # ssm: nothing to declare
-            raise ValueError("an SSM reference has no Secrets Manager container")
+        else:  # ssm and operator-set secrets: nothing to declare
+            raise ValueError("SSM and operator-set (secrets_manager) references have no container declared here")
         self._secrets[cache_key] = secret
         if ref.config is not None:
             self._values[cache_key] = pulumi.Config().require_secret(ref.config)
         return secret
+
+    def _existing_arn(self, name: str) -> pulumi.Output[str]:
+        """The full ARN (with its random suffix) of a secret operators created and filled."""
+        if name not in self._existing:
+            self._existing[name] = aws.secretsmanager.get_secret_output(
+                name=name, opts=pulumi.InvokeOutputOptions(parent=self)
+            ).arn
+        return self._existing[name]
 
     def _declare(self, name: str, description: str, owner: str) -> aws.secretsmanager.Secret:
         if name not in self._secrets:

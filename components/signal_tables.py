@@ -15,14 +15,16 @@ from __future__ import annotations
 from components.atlas.alerts import ALERTS as ATLAS_ALERTS  # noqa: F401  (the Atlas-native counterpart, re-exported)
 from components.beanstalk.signals import SIGNALS as BEANSTALK_SIGNALS
 from components.cache.signals import SIGNALS as CACHE_SIGNALS
+from components.certificate.signals import SIGNALS as CERTIFICATE_SIGNALS
 from components.cdn.signals import SIGNALS as CDN_SIGNALS
 from components.healthchecks.signals import SIGNALS as HEALTH_CHECK_SIGNALS
 from components.mail.signals import SIGNALS as MAIL_SIGNALS
 from components.signals import SignalTable
-from data.model import Atlas, CacheThresholds, CdnThresholds, Mail, ServiceThresholds, StrictModel
+from data.model import Atlas, CacheThresholds, CdnThresholds, Mail, Network, ServiceThresholds, StrictModel
 
 SIGNAL_TABLES: tuple[SignalTable, ...] = (
     BEANSTALK_SIGNALS,
+    CERTIFICATE_SIGNALS,
     HEALTH_CHECK_SIGNALS,
     CACHE_SIGNALS,
     MAIL_SIGNALS,
@@ -33,6 +35,7 @@ SIGNAL_TABLES: tuple[SignalTable, ...] = (
 # None for a family whose thresholds are fixed by the metric itself (``Signal.fixed``).
 THRESHOLDS: dict[str, type[StrictModel] | None] = {
     "beanstalk": ServiceThresholds,
+    "acm": Network,
     "route53": None,
     "cache": CacheThresholds,
     "mail": Mail,

@@ -24,6 +24,7 @@ from components.storage import Storage, StorageArgs
 from components.beanstalk.environment import BeanstalkService, BeanstalkServiceArgs, BeanstalkSite
 from components.beanstalk.monitoring import BeanstalkMonitoring
 from components.beanstalk.network import ServicesNetwork, ServicesNetworkArgs
+from components.certificate.expiry import CertificateExpiry, CertificateExpiryArgs
 from components.cdn.monitoring import CdnMonitoring, CdnMonitoringArgs
 from components.cdn.monitoring import cdn_sections
 from components.common import Regions
@@ -67,10 +68,18 @@ def declare_estate(estate: Estate) -> None:
         ServicesNetwork(f"{estate.organisation}-{estate.environment}-services", ServicesNetworkArgs.from_estate(estate))
         if estate.network else None
     )
-    services_security_group = services_network.instances if services_network else None
+    # The cache admits only the instance groups of the services that use it (issue 10 #13).
+    cache_clients = (
+        {s.name: services_network.instances_of(s.name) for s in estate.services if s.uses_cache}
+        if services_network else {}
+    )
+    # [services-network] the load balancers' certificate, watched in its region (runbook 000: > 30 days).
+    if estate.network is not None:  # the network exists for the load-balanced services
+        owner = f"{estate.organisation}-{estate.environment}-alb-certificate"
+        CertificateExpiry(owner, CertificateExpiryArgs(owner=owner, network=estate.network, alarms=alarms))
     # [data] buckets, cache, mail, atlas, budget: their outputs feed the services below (the cache's
     # URL and AUTH token, each database's MONGODB_URI secret).
-    data = declare_data(estate, routing, alarms, secrets, services_security_group)
+    data = declare_data(estate, routing, alarms, secrets, cache_clients)
     redis_url = data.cache.url if data.cache is not None else None
     mongodb_uri_arns = (
         {s.database: data.atlas.uri_secret_arn(s.database) for s in estate.services if s.database}
@@ -81,6 +90,9 @@ def declare_estate(estate: Estate) -> None:
         secrets=secrets, routing=routing, network=services_network,
         account_id=aws.get_caller_identity_output().account_id, redis_url=redis_url,
         redis_auth_token_arn=data.cache.auth_token_secret_arn if data.cache is not None else None,
+        redis_auth_token_version=(
+            secrets.version(estate.cache.name, "AUTH_TOKEN", estate.cache.auth_token) if data.cache is not None else None
+        ),
         mongodb_uri_arns=mongodb_uri_arns,
     )
     watched = declare_services(estate, alarms, wiring)
@@ -102,7 +114,7 @@ class DataResources:
 
 
 def declare_data(
-    estate: Estate, routing: AlertRouting, alarms: AlarmFactory, secrets: SecretStore, services_security_group
+    estate: Estate, routing: AlertRouting, alarms: AlarmFactory, secrets: SecretStore, cache_clients
 ) -> DataResources:
     """Buckets, Redis, SES, Atlas and the cost budget; each is declared when the estate has it."""
     prefix = f"{estate.organisation}-{estate.environment}"
@@ -111,7 +123,7 @@ def declare_data(
         data.storage = Storage(f"{prefix}-storage", StorageArgs.from_estate(estate))
     if estate.cache is not None:
         data.cache = RedisCache(f"{prefix}-cache", RedisCacheArgs.from_estate(
-            estate, secrets=secrets, alarms=alarms, services_security_group=services_security_group))
+            estate, secrets=secrets, alarms=alarms, services_security_groups=cache_clients))
         pulumi.export("redis_url", data.cache.url)
     if estate.mail is not None:
         data.mail = MailDomain(f"{prefix}-mail", MailDomainArgs.from_estate(estate, alarms=alarms))
@@ -135,6 +147,7 @@ class ServiceWiring:
     account_id: pulumi.Output[str]
     redis_url: pulumi.Input[str] | None = None
     redis_auth_token_arn: pulumi.Input[str] | None = None
+    redis_auth_token_version: pulumi.Resource | None = None  # None when operators set the token
     mongodb_uri_arns: dict[str, pulumi.Input[str]] = field(default_factory=dict)
 
     def secret_arns(self, service: Service) -> dict[str, pulumi.Input[str]]:
@@ -148,6 +161,17 @@ class ServiceWiring:
             arns["REDIS_AUTH_TOKEN"] = self.redis_auth_token_arn
         return arns
 
+    def secret_versions(self, service: Service) -> list[pulumi.Resource]:
+        """The SecretVersions holding the values the service reads at instance bootstrap (issue 10 #7):
+        its generated and config secrets, its MONGODB_URI, the cache's AUTH token. Operator-set and SSM
+        secrets exist before the ``up`` (preflight checks them) and have none."""
+        versions = [self.secrets.version(service.name, key, ref) for key, ref in sorted(service.secrets.items())]
+        if service.database and service.database in self.mongodb_uri_arns:
+            versions.append(self.secrets.version(service.name, "MONGODB_URI"))
+        if service.uses_cache and self.redis_auth_token_arn is not None:
+            versions.append(self.redis_auth_token_version)
+        return [v for v in versions if v is not None]
+
 
 def declare_beanstalk(estate: Estate, service: Service, wiring: ServiceWiring) -> BeanstalkMonitoring:
     """An Elastic Beanstalk application + environment, watched from inside through enhanced health."""
@@ -156,8 +180,9 @@ def declare_beanstalk(estate: Estate, service: Service, wiring: ServiceWiring) -
     )
     eb = BeanstalkService(service.name, BeanstalkServiceArgs.from_estate(
         estate, service, site=site, secret_arns=wiring.secret_arns(service), redis_url=wiring.redis_url,
+        secret_versions=wiring.secret_versions(service),
     ))
-    return BeanstalkMonitoring(service, eb.environment_name, eb.autoscaling_group)
+    return BeanstalkMonitoring(service, eb.environment_name, eb.autoscaling_group, eb.load_balancer)
 
 
 def declare_external(estate: Estate, service: Service, wiring: ServiceWiring) -> None:

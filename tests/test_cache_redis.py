@@ -58,7 +58,8 @@ def test_private_subnets_and_6379_only_from_the_services_instances(prod_render, 
     (rule,) = rules
     assert (rule.inputs["ipProtocol"], rule.inputs["fromPort"], rule.inputs["toPort"]) == ("tcp", 6379, 6379)
     assert "cidrIpv4" not in rule.inputs and "cidrIpv6" not in rule.inputs
-    instances = prod_render.named("rt-technologie-prod-services-instances", "aws:ec2/securityGroup:SecurityGroup")
+    # Only the services with uses_cache (tms-sync-eb) reach it, each by its own group (issue 10 #13).
+    instances = prod_render.named("rt-technologie-prod-services-tms-sync-eb-instances", "aws:ec2/securityGroup:SecurityGroup")
     assert instances.urn in rule.dependencies
 
 

@@ -68,6 +68,9 @@ def eb_settings(**overrides) -> list[dict]:
         ("aws:elbv2:listener:443", "Protocol"): "HTTPS",
         ("aws:elbv2:listener:443", "SSLCertificateArns"): "[unknown]",  # an ACM certificate's ARN output
         ("aws:elbv2:listener:default", "ListenerEnabled"): "false",
+        ("aws:autoscaling:asg", "MinSize"): "1",
+        ("aws:elasticbeanstalk:command", "DeploymentPolicy"): "RollingWithAdditionalBatch",
+        ("aws:autoscaling:updatepolicy:rollingupdate", "RollingUpdateType"): "Immutable",
     }
     options.update(overrides)
     return [{"namespace": ns, "name": n, "value": v} for (ns, n), v in sorted(options.items())]
@@ -112,7 +115,8 @@ def compliant_render() -> dict:
     b.add("aws:ec2/securityGroup:SecurityGroup", "alb", {"ingress": [
         {"protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrBlocks": ["0.0.0.0/0"]}]})
     b.add("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "redis-from-instances",
-          {"ipProtocol": "tcp", "fromPort": 6379, "toPort": 6379, "referencedSecurityGroupId": "sg-0123"})
+          {"ipProtocol": "tcp", "fromPort": 6379, "toPort": 6379, "referencedSecurityGroupId": "sg-0123",
+           "description": "Redis from the services instances"})
     b.add("aws:iam/rolePolicy:RolePolicy", "instances", {"policy": json.dumps({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": "cloudwatch:PutMetricData", "Resource": "*"}]})})
     b.add("aws:cloudwatch/logGroup:LogGroup", "app-logs", {"retentionInDays": 30})
@@ -261,6 +265,13 @@ MUTATIONS = {
     "services-environment-alarms": (lambda r: drop(r, "api-latency-warning"), "api-prod"),
     "services-security-group-world-ingress": (
         lambda r: inputs(r, "alb")["ingress"].append({"protocol": "tcp", "fromPort": 22, "toPort": 22, "cidrBlocks": ["0.0.0.0/0"]}), "alb"),
+    # B-1: the provider refuses an apostrophe in a rule description (prod's preview failed on it).
+    "services-ec2-description-characters": (
+        lambda r: inputs(r, "redis-from-instances").update(description="Redis from the services' instances"), "redis-from-instances"),
+    # B-5: a one-instance environment deployed Rolling (batch 1) is down for every deployment.
+    "services-environment-deployment-capacity": (lambda r: (
+        set_setting(r, "api-prod", "aws:autoscaling:asg", "MinSize", "1"),
+        set_setting(r, "api-prod", "aws:elasticbeanstalk:command", "DeploymentPolicy", "Rolling")), "api-prod"),
     "services-iam-no-admin": (lambda r: inputs(r, "instances").update(policy=json.dumps(
         {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})), "instances"),
     "services-log-group-retention": (lambda r: inputs(r, "app-logs").pop("retentionInDays"), "app-logs"),

@@ -209,3 +209,32 @@ def test_alarms_are_children_of_the_component_that_asked_for_them(prod_render, a
     for name, alarm in alarms.items():
         parent = by_urn[alarm.parent]
         assert parent.type.startswith("monitored-estate:"), name
+
+
+def test_load_balancer_5xx_are_alarmed_for_every_load_balanced_environment(prod_render, alarms):
+    """Issue 10 #10: 502/503/504 produced by the ALB itself never reach EB's ApplicationRequests5xx.
+    HTTPCode_ELB_5XX_Count over RequestCount, the LoadBalancer dimension from the environment's output."""
+    from infra.engine import fake_outputs
+
+    for service, env in SERVICES.items():
+        environment = _environment(prod_render, env)
+        _, outputs = fake_outputs(environment.type, environment.name, environment.inputs, "eu-central-1")
+        arn = outputs["loadBalancers"][0]
+        expected = arn.split(":loadbalancer/", 1)[1]  # app/<name>/<id>, the ARN's final portion
+        assert expected.startswith("app/") and expected.count("/") == 2
+        for severity, value in (("warning", 2), ("critical", 5)):
+            alarm = alarms[f"{service}-lb-5xx-rate-{severity}"].inputs
+            metrics = {q["id"]: q.get("metric") for q in alarm["metricQueries"]}
+            assert metrics["errors"]["namespace"] == metrics["requests"]["namespace"] == "AWS/ApplicationELB"
+            assert metrics["errors"]["metricName"] == "HTTPCode_ELB_5XX_Count"
+            assert metrics["requests"]["metricName"] == "RequestCount"
+            assert metrics["errors"]["dimensions"] == metrics["requests"]["dimensions"] == {"LoadBalancer": expected}
+            assert alarm["threshold"] == value
+            assert environment.urn in alarms[f"{service}-lb-5xx-rate-{severity}"].dependencies
+
+
+def test_load_balancer_5xx_are_on_the_service_dashboard(prod_render):
+    bodies = {d.inputs["dashboardName"]: d.inputs["dashboardBody"] for d in prod_render.of_type("aws:cloudwatch/dashboard:Dashboard")}
+    for service in SERVICES:
+        [body] = [b for name, b in bodies.items() if name.startswith(service)]
+        assert "HTTPCode_ELB_5XX_Count" in body and "RequestCount" in body and '"LoadBalancer"' in body

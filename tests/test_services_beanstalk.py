@@ -108,7 +108,8 @@ def test_managed_updates_in_the_sunday_window_and_rolling_deployments(environmen
         assert s[("aws:elasticbeanstalk:managedactions", "PreferredStartTime")] == "Sun:02:00"
         assert s[("aws:elasticbeanstalk:managedactions:platformupdate", "UpdateLevel")] == "minor"
         assert s[("aws:elasticbeanstalk:managedactions:platformupdate", "InstanceRefreshEnabled")] == "true"
-        assert s[("aws:elasticbeanstalk:command", "DeploymentPolicy")] == "Rolling"
+        # Rolling, or with an additional batch below two instances (B-5, see the test below).
+        assert s[("aws:elasticbeanstalk:command", "DeploymentPolicy")] in ("Rolling", "RollingWithAdditionalBatch")
 
 
 def test_autoscaling_on_cpu_with_the_measure_named(environments):
@@ -243,7 +244,45 @@ def test_application_keeps_enough_versions_and_cleans_up(prod_render):
 
 def test_instances_security_group_admits_only_the_load_balancer(prod_render):
     groups = {g.name: g for g in prod_render.of_type("aws:ec2/securityGroup:SecurityGroup")}
-    instances = groups["rt-technologie-prod-services-instances"]
-    (rule,) = instances.inputs["ingress"]
-    assert "cidrBlocks" not in rule or not rule["cidrBlocks"]
-    assert rule["securityGroups"] and rule["fromPort"] == rule["toPort"] == 80
+    for service in EXPECTED:  # one instance group per service (issue 10 #13)
+        instances = groups[f"rt-technologie-prod-services-{service}-instances"]
+        (rule,) = instances.inputs["ingress"]
+        assert "cidrBlocks" not in rule or not rule["cidrBlocks"]
+        assert rule["securityGroups"] and rule["fromPort"] == rule["toPort"] == 80
+
+
+def _config_document(environment) -> dict:
+    return json.loads(settings_of(environment)[("aws:elasticbeanstalk:healthreporting:system", "ConfigDocument")])
+
+
+def test_authz_declares_that_application_4xx_are_not_degradation(environments):
+    """Issue 10 #11: 401/403 are an authentication API's normal traffic; by default EB counts application
+    4xx against health. The EB rules document turns that off for authz-eb only."""
+    authz = _config_document(environments["authz-eb-prod"])
+    assert authz["Rules"] == {"Environment": {"Application": {"ApplicationRequests4xx": {"Enabled": False}}}}
+    assert authz["CloudWatchMetrics"]["Environment"]  # the metrics are still published beside the rules
+    for name, environment in environments.items():
+        if name != "authz-eb-prod":
+            assert "Rules" not in _config_document(environment), name
+
+
+def test_dr_authz_declares_it_too():
+    from data.config import estate_from_stack_file, load_stack_file
+    from conftest import PROJECT_ROOT
+
+    estate = estate_from_stack_file(load_stack_file(PROJECT_ROOT / "Pulumi.dr.yaml"))
+    assert {s.name for s in estate.services if s.health_ignores_4xx} == {"authz-eb-dr"}
+
+
+def test_single_instance_capacity_never_takes_its_only_instance_out(environments):
+    """B-5: with Rolling (batch 1) or a Health rolling update, an environment of one instance is taken out
+    of service by every deployment and every instance-replacing change. Below two instances: an
+    additional batch for deployments and immutable configuration updates."""
+    for name, (_, env, low, _high, _port) in EXPECTED.items():
+        settings = settings_of(environments[env])
+        deployment = settings[("aws:elasticbeanstalk:command", "DeploymentPolicy")]
+        update = settings[("aws:autoscaling:updatepolicy:rollingupdate", "RollingUpdateType")]
+        if low < 2:
+            assert (deployment, update) == ("RollingWithAdditionalBatch", "Immutable"), name
+        else:
+            assert (deployment, update) == ("Rolling", "Health"), name

@@ -155,7 +155,7 @@ def deploy(estate, render, clients: Clients) -> None:
             eb.create_application(ApplicationName=service.application_name)
             applications.add(service.application_name)
         eb.create_environment(ApplicationName=service.application_name, EnvironmentName=service.environment_name,
-                              SolutionStackName=service.platform.solution_stack)
+                              SolutionStackName=f"64bit Amazon Linux 2023 v6.6.0 running {service.platform.runtime}")
     if estate.cache is not None:
         clients("elasticache", primary).create_replication_group(
             ReplicationGroupId=estate.cache.name, ReplicationGroupDescription="redis", Engine="redis",

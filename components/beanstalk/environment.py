@@ -11,7 +11,7 @@ publishes are the monitoring's (``monitoring.ENVIRONMENT_METRICS``/``INSTANCE_ME
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -27,6 +27,7 @@ from components.common import Tagging, child, type_token
 from data.catalogue import beanstalk as eb
 from data.catalogue import beanstalk_options as opt
 from data.catalogue import ec2
+from data.catalogue import elb
 from data.model import Estate, Network, Service
 
 # TLS 1.3 with 1.2 fallback: the current recommended ALB policy.
@@ -71,27 +72,34 @@ class BeanstalkServiceArgs:
     permissions: InstancePermissions
     secret_arns: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)  # env var -> Secrets Manager / SSM ARN
     redis_url: pulumi.Input[str] | None = None  # given to the services that use the cache only
+    # The SecretVersions holding the values the instances read at bootstrap: the environment waits for them.
+    secret_versions: Sequence[pulumi.Resource] = ()
 
     @classmethod
     def from_estate(
         cls, estate: Estate, service: Service, *, site: BeanstalkSite,
         secret_arns: Mapping[str, pulumi.Input[str]], redis_url: pulumi.Input[str] | None,
+        secret_versions: Sequence[pulumi.Resource] = (),
     ) -> BeanstalkServiceArgs:
         return cls(
             service=service, site=site, permissions=instance_permissions(estate, service), secret_arns=secret_arns,
-            redis_url=redis_url if service.uses_cache else None,
+            redis_url=redis_url if service.uses_cache else None, secret_versions=tuple(secret_versions),
         )
 
 
-def health_config_document() -> str:
-    """The enhanced-health ConfigDocument: which metrics EB publishes to CloudWatch (deterministic JSON)."""
-    document = {
+def health_config_document(ignore_application_4xx: bool = False) -> str:
+    """The enhanced-health ConfigDocument: which metrics EB publishes to CloudWatch, and the health rules
+    (application 4xx not counted against health when the service says so) (deterministic JSON)."""
+    document: dict = {
         "CloudWatchMetrics": {
             "Environment": {metric: eb.PUBLISHING_PERIOD for metric in ENVIRONMENT_METRICS},
             "Instance": {metric: eb.PUBLISHING_PERIOD for metric in INSTANCE_METRICS},
         },
         "Version": 1,
     }
+    if ignore_application_4xx:
+        level, source, rule = eb.APPLICATION_4XX_RULE
+        document["Rules"] = {level: {source: {rule: {"Enabled": False}}}}
     return json.dumps(document, sort_keys=True, separators=(",", ":"))
 
 
@@ -104,6 +112,7 @@ def environment_settings(
     health = service.health_check
     scaling = service.scaling
     logs = str(service.log_retention_days)
+    rolling_safe = scaling.min >= opt.MIN_INSTANCES_FOR_ROLLING
     options: dict[tuple[str, str], pulumi.Input[str]] = {
         # Load-balanced behind an ALB; instances in private subnets, the ALB in public ones.
         (opt.ENVIRONMENT, "EnvironmentType"): "LoadBalanced",
@@ -135,11 +144,11 @@ def environment_settings(
         # Enhanced health, publishing the metrics the alarms and dashboards use.
         (opt.HEALTH_REPORTING, "SystemType"): "enhanced",
         (opt.HEALTH_REPORTING, "EnhancedHealthAuthEnabled"): "true",
-        (opt.HEALTH_REPORTING, "ConfigDocument"): health_config_document(),
+        (opt.HEALTH_REPORTING, "ConfigDocument"): health_config_document(service.health_ignores_4xx),
         # Instances: IMDSv2 only, gp3 root volume, our instance profile and security group.
         (opt.EC2_INSTANCES, "InstanceTypes"): service.platform.instance_type,
         (opt.LAUNCH_CONFIGURATION, "IamInstanceProfile"): instance_profile,
-        (opt.LAUNCH_CONFIGURATION, "SecurityGroups"): site.security_groups.instances.id,
+        (opt.LAUNCH_CONFIGURATION, "SecurityGroups"): site.security_groups.instances_of(service.name).id,
         (opt.LAUNCH_CONFIGURATION, "DisableIMDSv1"): "true",
         (opt.LAUNCH_CONFIGURATION, "RootVolumeType"): service.platform.root_volume_type,
         (opt.LAUNCH_CONFIGURATION, "RootVolumeSize"): str(service.platform.root_volume_size),
@@ -153,12 +162,13 @@ def environment_settings(
         (opt.AUTOSCALING_TRIGGER, "LowerThreshold"): _num(scaling.cpu_lower),
         (opt.AUTOSCALING_TRIGGER, "Period"): "5",
         (opt.AUTOSCALING_TRIGGER, "BreachDuration"): "5",
-        # Rolling deployments and rolling configuration updates, one instance at a time.
-        (opt.COMMAND, "DeploymentPolicy"): "Rolling",
+        # Rolling deployments and rolling configuration updates, one instance at a time; below two
+        # instances an additional batch and immutable updates, so the only instance is never taken out (B-5).
+        (opt.COMMAND, "DeploymentPolicy"): "Rolling" if rolling_safe else "RollingWithAdditionalBatch",
         (opt.COMMAND, "BatchSizeType"): "Fixed",
         (opt.COMMAND, "BatchSize"): "1",
         (opt.ROLLING_UPDATE, "RollingUpdateEnabled"): "true",
-        (opt.ROLLING_UPDATE, "RollingUpdateType"): "Health",
+        (opt.ROLLING_UPDATE, "RollingUpdateType"): "Health" if rolling_safe else "Immutable",
         # Logs streamed to CloudWatch Logs, kept after the environment is gone.
         (opt.CLOUDWATCH_LOGS, "StreamLogs"): "true",
         (opt.CLOUDWATCH_LOGS, "DeleteOnTerminate"): "false",
@@ -188,6 +198,15 @@ def environment_settings(
         aws.elasticbeanstalk.EnvironmentSettingArgs(namespace=namespace, name=name, value=value)
         for (namespace, name), value in sorted(options.items())
     ]
+
+
+def newest_solution_stack(service: Service, opts: pulumi.ResourceOptions | None = None) -> pulumi.Output[str]:
+    """The newest solution stack of the service's platform branch, looked up at deploy time (issue 10 #3):
+    AWS retires platform versions and managed updates move past them, so no version is pinned."""
+    invoke_opts = pulumi.InvokeOptions(parent=opts.parent) if opts is not None and opts.parent is not None else None
+    return aws.elasticbeanstalk.get_solution_stack_output(
+        name_regex=service.platform.solution_stack_regex, most_recent=True, opts=invoke_opts,
+    ).name
 
 
 def _num(value: float) -> str:
@@ -268,17 +287,21 @@ class BeanstalkService(pulumi.ComponentResource):
             application=self.application.name,
             description=service.description or None,
             tier="WebServer",
-            solution_stack_name=service.platform.solution_stack,
+            solution_stack_name=newest_solution_stack(service, opts=child(self)),
             settings=environment_settings(
                 args, instance_profile=self.instance_profile.name, service_role=self.service_role.arn,
             ),
             tags=tags,
-            opts=child(self, depends_on=[self.instance_policy]),
+            # EB reads environmentsecrets at instance bootstrap only: the values must exist first (issue 10 #7).
+            opts=child(self, depends_on=[self.instance_policy, *args.secret_versions]),
         )
         self.environment_name = self.environment.name
         self.autoscaling_group = self.environment.autoscaling_groups.apply(lambda groups: groups[0])
+        # The ALB's CloudWatch dimension (app/<name>/<id>) from the ARN the environment reports.
+        self.load_balancer = self.environment.load_balancers.apply(lambda balancers: elb.load_balancer_dimension(balancers[0]))
         self.register_outputs({
             "environment": self.environment.name,
             "cname": self.environment.cname,
             "autoscaling_group": self.autoscaling_group,
+            "load_balancer": self.load_balancer,
         })

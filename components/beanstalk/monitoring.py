@@ -91,6 +91,12 @@ PANELS = (
         InputLine("5xx-rate", "errors", {"label": "5xx"}),
         SignalLine("5xx-rate", {"label": "5xx rate (%)", **RIGHT}),
     ), annotate="5xx-rate", annotation_axis="right", stat="Sum"),
+    # What the load balancer answers itself (502/503/504 with no healthy target) never reaches EB's counts.
+    Panel("Load balancer requests and 5xx", (
+        InputLine("lb-5xx-rate", "requests", {"label": "Requests (ALB)"}),
+        InputLine("lb-5xx-rate", "errors", {"label": "5xx from the ALB"}),
+        SignalLine("lb-5xx-rate", {"label": "ALB 5xx rate (%)", **RIGHT}),
+    ), annotate="lb-5xx-rate", annotation_axis="right", stat="Sum"),
     Panel("Latency (s)", (
         Line(eb.APPLICATION_LATENCY["P50"], {"label": "p50"}),
         SignalLine("latency-p95", {"label": "p95"}),
@@ -186,6 +192,7 @@ class BeanstalkMonitoring:
     service: Service
     environment_name: pulumi.Input[str] | None = None
     autoscaling_group: pulumi.Input[str] | None = None
+    load_balancer: pulumi.Input[str] | None = None  # the ALB's LoadBalancer dimension (app/<name>/<id>)
     table: SignalTable = SIGNALS
     panels: tuple[Panel, ...] = PANELS
 
@@ -198,7 +205,8 @@ class BeanstalkMonitoring:
 
     def alarms(self, parent: pulumi.Resource, factory: AlarmFactory) -> list[aws.cloudwatch.MetricAlarm]:
         """Every row's alarms, in the table's order, as children of ``parent``."""
-        dimensions = {"AutoScalingGroupName": self.autoscaling_group, "EnvironmentName": self.environment_name}
+        dimensions = {"AutoScalingGroupName": self.autoscaling_group, "EnvironmentName": self.environment_name,
+                      "LoadBalancer": self.load_balancer}
         alarms: list[aws.cloudwatch.MetricAlarm] = []
         for signal in self.table:
             alarms += factory.signal_alarms(
@@ -214,7 +222,8 @@ class BeanstalkMonitoring:
         """The panels, then a graph for each row no panel draws."""
         drawn = {name for panel in self.panels for name in panel.signals}
         panels = [*self.panels, *(own_panel(signal) for signal in self.table if signal.name not in drawn)]
-        dimensions = {"EnvironmentName": self.service.environment_name, "AutoScalingGroupName": self.autoscaling_group}
+        dimensions = {"EnvironmentName": self.service.environment_name, "AutoScalingGroupName": self.autoscaling_group,
+                      "LoadBalancer": self.load_balancer}
         widgets = []
         for panel in panels:
             threshold = self._threshold(self.table.get(panel.annotate)) if panel.annotate else None

@@ -1,8 +1,10 @@
-"""The services' network: the security groups every Elastic Beanstalk service of the estate shares.
+"""The services' network: the load balancers' security group, and one instance group per service.
 
 The load balancers admit HTTPS from the internet (their port-80 listener is disabled, see
-``environment``); the instances admit the proxy port from the load balancers only. Data stores
-(Redis) admit their port from ``instances`` by security group id, never by CIDR.
+``environment``); each service's instances admit the proxy port from the load balancers only. Data
+stores (Redis) admit their port from the groups of the services that use them (``instances_of``), by
+security group id, never by CIDR: one service's instances cannot reach a store another service uses
+(issue 10 #13).
 """
 
 from __future__ import annotations
@@ -65,19 +67,28 @@ class ServicesNetwork(pulumi.ComponentResource):
             tags=args.tags(Name=f"{name}-alb"),
             opts=child(self),
         )
-        self.instances = aws.ec2.SecurityGroup(
-            f"{name}-instances",
-            name=f"{name}-instances",
-            description=f"Instances of the {args.owner} services",
-            vpc_id=args.network.vpc_id,
-            ingress=[
-                aws.ec2.SecurityGroupIngressArgs(
-                    protocol="tcp", from_port=INSTANCE_PROXY_PORT, to_port=INSTANCE_PROXY_PORT,
-                    security_groups=[self.load_balancer.id], description="From the services' load balancers",
-                )
-            ],
-            egress=everywhere_out,
-            tags=args.tags(Name=f"{name}-instances"),
-            opts=child(self),
-        )
-        self.register_outputs({"load_balancer": self.load_balancer.id, "instances": self.instances.id})
+        self._args, self._name, self._everywhere_out = args, name, everywhere_out
+        self.instance_groups: dict[str, aws.ec2.SecurityGroup] = {}
+        self.register_outputs({"load_balancer": self.load_balancer.id})
+
+    def instances_of(self, service: str) -> aws.ec2.SecurityGroup:
+        """The instance security group of ``service``, declared the first time it is asked for (by the
+        service's environment, or by a data store that admits it)."""
+        if service not in self.instance_groups:
+            name, args = self._name, self._args
+            self.instance_groups[service] = aws.ec2.SecurityGroup(
+                f"{name}-{service}-instances",
+                name=f"{name}-{service}-instances",
+                description=f"Instances of {service} ({args.owner})",
+                vpc_id=args.network.vpc_id,
+                ingress=[
+                    aws.ec2.SecurityGroupIngressArgs(
+                        protocol="tcp", from_port=INSTANCE_PROXY_PORT, to_port=INSTANCE_PROXY_PORT,
+                        security_groups=[self.load_balancer.id], description="From the services load balancers",
+                    )
+                ],
+                egress=self._everywhere_out,
+                tags=args.tags(Name=f"{name}-{service}-instances", service=service),
+                opts=child(self),
+            )
+        return self.instance_groups[service]

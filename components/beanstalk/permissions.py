@@ -17,7 +17,12 @@ EB_SERVICE_POLICIES = (
     "arn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkEnhancedHealth",
     "arn:aws:iam::aws:policy/AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy",
 )
-EB_INSTANCE_POLICIES = ("arn:aws:iam::aws:policy/AWSElasticBeanstalkWebTier",)
+# No managed policy for the instances (issue 10 #13): AWSElasticBeanstalkWebTier lets them read and write
+# every ``elasticbeanstalk-*`` bucket, i.e. every application's bundles; the EB instance-profile page
+# recommends a custom profile. ``instance_policy_document`` grants what the web tier needs on this
+# service's own resources: the account's EB bucket of the region, its log groups, its health reporting.
+EB_INSTANCE_POLICIES: tuple[str, ...] = ()
+INSTANCE_PROFILE_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/iam-instanceprofile.html"
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,8 @@ class InstancePermissions:
     """What the instances of one service touch besides the alert topics and their own secrets."""
 
     region: str
+    application: str = ""  # the EB application and environment names: health reporting and log groups
+    environment: str = ""
     metric_namespaces: tuple[str, ...] = ()  # the CloudWatch namespaces it publishes to
     mail: Mail | None = None  # the estate's mail domain, when the service sends mail
     documents_bucket: str | None = None  # the documents bucket, when the service uses it
@@ -45,6 +52,8 @@ def instance_permissions(estate: Estate, service: Service) -> InstancePermission
     documents = estate.bucket_for("documents")
     return InstancePermissions(
         region=estate.region,
+        application=service.application_name,
+        environment=service.environment_name,
         metric_namespaces=tuple(metric_namespaces(estate, service)),
         mail=estate.mail if service.uses_mail and estate.mail else None,
         documents_bucket=documents.name if service.uses_documents and documents else None,
@@ -63,7 +72,28 @@ def instance_policy_document(
 ) -> str:
     """Least privilege for the instances: only what this service uses, on exactly its resources."""
     region = permissions.region
-    statements: list[dict] = []
+    bucket = f"arn:aws:s3:::elasticbeanstalk-{region}-{account_id}"
+    statements: list[dict] = [
+        {   # The web tier's S3 access, on the account's own EB bucket of the region only (application
+            # versions, environment resources, log bundles), not every elasticbeanstalk-* bucket.
+            "Sid": "ElasticBeanstalkBucket", "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:ListBucket", "s3:PutObject", "s3:GetBucketLocation"],
+            "Resource": [bucket, f"{bucket}/*"],
+        },
+        {   # Enhanced health authorisation (EnhancedHealthAuthEnabled): the agent reports for its environment.
+            "Sid": "ReportEnhancedHealth", "Effect": "Allow", "Action": "elasticbeanstalk:PutInstanceStatistics",
+            "Resource": [
+                f"arn:aws:elasticbeanstalk:{region}:{account_id}:application/{permissions.application}",
+                f"arn:aws:elasticbeanstalk:{region}:{account_id}:environment/{permissions.application}/{permissions.environment}",
+            ],
+        },
+        {   # Log streaming (StreamLogs): the environment's own log groups.
+            "Sid": "StreamOwnLogs", "Effect": "Allow",
+            "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams",
+                       "logs:PutLogEvents", "logs:PutRetentionPolicy"],
+            "Resource": f"arn:aws:logs:{region}:{account_id}:log-group:/aws/elasticbeanstalk/{permissions.environment}/*",
+        },
+    ]
     if permissions.metric_namespaces:
         statements.append({
             "Sid": "PublishApplicationMetrics",

@@ -8,6 +8,9 @@ Corrections of the runbooks (docs/seed-decisions.md):
   the comparison is inclusive (seed 000's ``LessThanThreshold 15`` fires when the environment is healthy).
 - The 5xx rate is metric math over the request counts; ``IF(requests > 0, ..., 0)`` is the documented
   three-argument IF, so no traffic reads as 0 %, not as an error.
+- EB counts 5xx from the instances' web-server logs, so 502/503/504 the load balancer produces itself
+  (no healthy target, timeouts) are invisible to ``5xx-rate``: ``lb-5xx-rate`` watches the
+  application load balancer's own ``HTTPCode_ELB_5XX_Count`` over its ``RequestCount`` (issue 10 #10).
 - RootFilesystemUtil is an instance metric (instances come and go): a Metrics Insights MAX over the
   environment's instances (alarms may not use SEARCH; they may use Metrics Insights).
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 from components.signals import MathInput, MetricMath, MetricsInsights, Signal, SignalTable
 from data.catalogue import beanstalk as eb
 from data.catalogue import ec2
+from data.catalogue import elb
 
 ERRORS, REQUESTS = eb.APPLICATION_REQUESTS["5xx"], eb.APPLICATION_REQUESTS_TOTAL
 ERROR_RATE = MetricMath(
@@ -24,6 +28,14 @@ ERROR_RATE = MetricMath(
     inputs=(
         MathInput("errors", ERRORS, "Sum"),  # first: the quantity watched (the policy rules read it)
         MathInput("requests", REQUESTS, "Sum"),
+    ),
+)
+LB_ERRORS, LB_REQUESTS = elb.ELB_5XX_COUNT, elb.REQUEST_COUNT
+LB_ERROR_RATE = MetricMath(
+    id="lbrate", expression="IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)", label="Load balancer 5xx rate (%)",
+    inputs=(
+        MathInput("errors", LB_ERRORS, "Sum"),
+        MathInput("requests", LB_REQUESTS, "Sum"),
     ),
 )
 FULLEST_ROOT_FILESYSTEM = MetricsInsights(
@@ -46,6 +58,11 @@ SIGNALS = SignalTable("beanstalk", "service", (
         "5xx-rate", "error_rate_5xx",
         f"5xx responses as a percentage of requests (100 * {ERRORS.name} / {REQUESTS.name})", "%",
         math=ERROR_RATE, period=300, evaluation_periods=2, treat_missing_data="notBreaching",
+    ),
+    Signal(
+        "lb-5xx-rate", "lb_error_rate_5xx",
+        f"5xx the load balancer returns itself, as a percentage of its requests (100 * {LB_ERRORS.name} / {LB_REQUESTS.name})", "%",
+        math=LB_ERROR_RATE, period=300, evaluation_periods=2, treat_missing_data="notBreaching",
     ),
     Signal(
         "latency-p95", "latency_p95", f"95th percentile of request latency ({eb.APPLICATION_LATENCY['P95'].name})", "s",

@@ -5,8 +5,8 @@ exist (``symphonia-redis.cache.amazonaws.com``; real endpoints carry a generated
 
 - a replication group (one primary + ``replicas`` read replicas; automatic failover and Multi-AZ
   when there is a replica), in-transit and at-rest encryption, an AUTH token from the secret store;
-- a subnet group on the private subnets and a security group admitting 6379 only from the services'
-  instance security group (no egress rule: Redis never opens connections);
+- a subnet group on the private subnets and a security group admitting 6379 only from the instance
+  security groups of the services that use the cache (``uses_cache``) (no egress rule: Redis never opens connections);
 - the estate's maintenance window (seed 004: Sunday 02:00-05:00 UTC) unless the cache names its own,
   daily snapshots kept ``snapshot_retention_days``, a final snapshot if the group is ever deleted;
 - alarms through the alarm factory on the worst node, from the signal table (``signals.py``,
@@ -19,8 +19,8 @@ with a TTL, which is how the services use the cache (``REDIS_TTL``); evictions a
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import partial
 
 import pulumi
@@ -46,11 +46,11 @@ class RedisCacheArgs:
     tags: Callable[..., dict[str, str]]  # estate_tags of the estate, extra tags as keywords
     secrets: SecretStore
     alarms: AlarmFactory
-    services_security_group: aws.ec2.SecurityGroup | None = None  # admitted on REDIS_PORT
+    services_security_groups: Mapping[str, aws.ec2.SecurityGroup] = field(default_factory=dict)  # service -> group admitted on REDIS_PORT
 
     @classmethod
     def from_estate(cls, estate: Estate, *, secrets: SecretStore, alarms: AlarmFactory,
-                    services_security_group: aws.ec2.SecurityGroup | None = None) -> RedisCacheArgs:
+                    services_security_groups: Mapping[str, aws.ec2.SecurityGroup] | None = None) -> RedisCacheArgs:
         cache = estate.cache
         if cache is None:
             raise ValueError("the estate declares no cache")
@@ -61,7 +61,7 @@ class RedisCacheArgs:
             maintenance_window=(cache.maintenance_window or estate.maintenance.preferred).window,
             description=f"Redis cache of the {estate.organisation} {estate.environment} services",
             tags=partial(estate_tags, estate), secrets=secrets, alarms=alarms,
-            services_security_group=services_security_group,
+            services_security_groups=dict(services_security_groups or {}),
         )
 
 
@@ -84,20 +84,20 @@ class RedisCache(pulumi.ComponentResource):
         self.security_group = aws.ec2.SecurityGroup(
             f"{cache.name}-sg",
             name=f"{cache.name}-sg",
-            description=f"Redis {cache.name}: port {REDIS_PORT} from the services' instances only",
+            description=f"Redis {cache.name}: port {REDIS_PORT} from the services instances only",
             vpc_id=args.network.vpc_id,
             tags=tags,
             opts=child(self),
         )
-        if args.services_security_group is not None:
+        for service, group in sorted(args.services_security_groups.items()):
             aws.vpc.SecurityGroupIngressRule(
-                f"{cache.name}-from-services",
+                f"{cache.name}-from-{service}",
                 security_group_id=self.security_group.id,
-                referenced_security_group_id=args.services_security_group.id,
+                referenced_security_group_id=group.id,
                 ip_protocol="tcp",
                 from_port=REDIS_PORT,
                 to_port=REDIS_PORT,
-                description="Redis from the services' instances",
+                description=f"Redis from the {service} instances",
                 tags=tags,
                 opts=child(self),
             )

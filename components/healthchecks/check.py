@@ -58,7 +58,7 @@ class ServiceHealthCheck(pulumi.ComponentResource):
             failure_threshold=FAILURE_THRESHOLD,
             measure_latency=True,
             enable_sni=True,
-            reference_name=service.name[:28],
+            reference_name=service.name[: route53.REFERENCE_NAME_MAX_LENGTH],
             tags=args.tags(service=service.name, Name=f"{service.name}-health"),
             opts=child(self),
         )

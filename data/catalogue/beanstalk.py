@@ -9,6 +9,8 @@ Source: https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/health-enhanced-c
 
 from __future__ import annotations
 
+import re
+
 from data.catalogue.metrics import Metric
 
 NAMESPACE = "AWS/ElasticBeanstalk"
@@ -46,3 +48,38 @@ INSTANCES = {
 }
 LOAD_AVERAGE_1MIN = _instance("LoadAverage1min", "Count", "instance load average over one minute")
 ROOT_FILESYSTEM_UTIL = _instance("RootFilesystemUtil", "Percent", "percentage of the root filesystem in use")
+
+# Enhanced health rules: by default EB counts application 4xx against the environment's health; the
+# ConfigDocument's ``Rules`` (beside ``CloudWatchMetrics``) can turn that off. The page's example:
+# {"Rules": {"Environment": {"Application": {"ApplicationRequests4xx": {"Enabled": false}}}}, "Version": 1}
+RULES_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/health-enhanced-rules.html"
+APPLICATION_4XX_RULE = ("Environment", "Application", "ApplicationRequests4xx")
+
+# Platform branches. AWS retires platform *versions* (an older version stays available only to accounts
+# that used it recently) and managed updates move environments to newer ones, so the estate names a
+# branch's runtime and the program looks the newest solution stack of the branch up at deploy time.
+# Solution stack names: "64bit Amazon Linux 2023 v<version> running Node.js <major>" (the platform
+# history page lists them; v6.10.0 was current for Node.js 20, 22 and 24 on 2026-03-31).
+# Environment secrets (``environmentsecrets``) need a platform released on or after 2025-03-26: every
+# version the lookup can return today is newer.
+PLATFORMS_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/platforms/platforms-supported.html#platforms-supported.nodejs"
+PLATFORM_HISTORY_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/platforms/platform-history-nodejs.html"
+PLATFORM_OS = "64bit Amazon Linux 2023"
+SUPPORTED_RUNTIMES = ("Node.js 20", "Node.js 22", "Node.js 24")
+ENVIRONMENT_SECRETS_MIN_PLATFORM_DATE = "2025-03-26"  # https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/AWSHowTo.secrets.env-vars.html
+
+
+def solution_stack_regex(runtime: str) -> str:
+    """The ``name_regex`` that finds the solution stacks of ``runtime``'s Amazon Linux 2023 branch."""
+    # Only the dot needs escaping in these names; the provider filters with Go's RE2 (no "\\ " escape).
+    return f"^{_dots(PLATFORM_OS)} v[0-9.]+ running {_dots(runtime)}$"
+
+
+def _dots(text: str) -> str:
+    return text.replace(".", "\\.")
+
+
+def runtime_of(solution_stack: str) -> str | None:
+    """The runtime a solution stack name runs (``Node.js 22``), or None when it is not an AL2023 stack."""
+    found = re.match(rf"^{_dots(PLATFORM_OS)} v[0-9.]+ running (.+)$", solution_stack)
+    return found.group(1) if found else None

@@ -31,3 +31,29 @@ LISTENER_DEFAULT = "aws:elbv2:listener:default"  # the application load balancer
 def listener(port: int) -> str:
     """The namespace of the application load balancer's listener on ``port`` (``aws:elbv2:listener:443``)."""
     return f"aws:elbv2:listener:{port}"
+
+
+# Deployments (aws:elasticbeanstalk:command DeploymentPolicy) and configuration updates
+# (aws:autoscaling:updatepolicy:rollingupdate RollingUpdateType). With Rolling, "each batch is taken
+# out of service during the deployment phase"; RollingWithAdditionalBatch launches a new batch first
+# and Immutable replaces instances in a new group, so capacity never drops. MinInstancesInService
+# defaults to min(MinSize, MaxSize - 1): 0 for a 1..1 environment, so a Health/Time rolling update takes
+# its only instance down too.
+DEPLOYMENT_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/using-features.rolling-version-deploy.html"
+ROLLING_UPDATE_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/using-features.rollingupdates.html"
+DEPLOYMENT_POLICIES = ("AllAtOnce", "Rolling", "RollingWithAdditionalBatch", "Immutable", "TrafficSplitting")
+# Policies that take serving instances out of service (fine only with at least two instances).
+CAPACITY_REDUCING_DEPLOYMENTS = ("AllAtOnce", "Rolling")
+CAPACITY_REDUCING_UPDATES = ("Health", "Time")
+MIN_INSTANCES_FOR_ROLLING = 2
+
+# Option ranges the estate model enforces (the EB options page, namespaces
+# aws:elasticbeanstalk:environment:process:default and aws:autoscaling:launchconfiguration):
+HEALTH_CHECK_TIMEOUT_RANGE = (1, 60)  # seconds, application load balancer; EB's range, not the ELB API's 2-120
+ROOT_VOLUME_SIZE_MIN = {"gp2": 10, "gp3": 10, "io1": 10}  # GiB (16384 most); magnetic (standard) 8-1024
+ROOT_VOLUME_SIZE_MAX = 16384
+# Environment properties: https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/environments-cfg-softwaresettings.html
+ENVIRONMENT_PROPERTIES_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/environments-cfg-softwaresettings.html"
+ENV_KEY_MAX = 128  # characters
+ENV_VALUE_MAX = 256  # characters
+ENV_TOTAL_MAX = 4096  # bytes, all properties together as key=value

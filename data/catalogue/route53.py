@@ -25,3 +25,12 @@ HEALTH_CHECK_PERCENTAGE_HEALTHY = Metric(
     NAMESPACE, "HealthCheckPercentageHealthy", "Percent", HEALTH_CHECK, PUBLISHING_PERIOD, SOURCE,
     description="percentage of the Route 53 health checkers that consider the endpoint healthy",
 )
+
+# ``reference_name`` of a health check: the provider pulumi-aws wraps builds the CallerReference from
+# it plus a unique suffix and allows 64 - 26 - 11 = 27 characters (``StringLenBetween(0, 64 - 26 - 11)``
+# in terraform-provider-aws internal/service/route53/health_check.go; ``UniqueIDSuffixLength = 26`` in
+# terraform-plugin-sdk helper/id). A longer name fails ``pulumi preview`` (the validator runs in Check).
+# Route 53's own CallerReference limit (1-64 characters) is the API page's.
+REFERENCE_NAME_MAX_LENGTH = 27
+REFERENCE_NAME_SOURCE = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/route53/health_check.go"
+CALLER_REFERENCE_SOURCE = "https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateHealthCheck.html"

@@ -59,8 +59,8 @@ Name = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*[a-z0-9]$", min_length=
 class SecretRef(StrictModel):
     """Where a secret value lives. Exactly one source; the value itself is never in the stack file.
 
-    - ``secrets_manager``: a Secrets Manager secret of that name, declared (and protected) by the
-      program, its value put by operators out of band (``aws secretsmanager put-secret-value``).
+    - ``secrets_manager``: an existing Secrets Manager secret of that name, created with its value by
+      operators before ``pulumi up`` (``estate preflight`` checks it); the program references it.
     - ``ssm``: an existing SSM SecureString parameter of that name.
     - ``config``: a Pulumi secret config key (``pulumi config set --secret <key>``), stored by the
       program into a Secrets Manager secret so services read it the same way.
@@ -70,8 +70,8 @@ class SecretRef(StrictModel):
 
     secrets_manager: str | None = Field(
         default=None, pattern=r"^[A-Za-z0-9/_+=.@-]{1,512}$",
-        description="Name of a Secrets Manager secret the program declares (and protects); operators put its"
-        " value out of band (`aws secretsmanager put-secret-value`).",
+        description="Name of an existing Secrets Manager secret, created with its value by operators before"
+        " `pulumi up` (`aws secretsmanager create-secret`; `estate preflight` checks it); the program references it.",
     )
     ssm: str | None = Field(
         default=None, pattern=r"^/?[A-Za-z0-9/_.-]{1,2048}$",

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from data.model.base import StrictModel
+from data.model.base import StrictModel, Threshold
 
 
 class Network(StrictModel):
@@ -22,4 +22,9 @@ class Network(StrictModel):
     certificate_arn: str = Field(
         pattern=r"^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}$",
         description="The ACM certificate of the HTTPS listeners on 443 (seed 003: HTTPS forced).",
+    )
+    certificate_expiry_days: Threshold | None = Field(
+        default=Threshold(warning=30, critical=7, direction="below"),
+        description="Days before `certificate_arn` expires under which the alarms fire (AWS/CertificateManager"
+        " DaysToExpiry; runbook 000's monthly check: more than 30 days; critical: one week); null: not watched.",
     )

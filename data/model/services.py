@@ -6,7 +6,10 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from data.catalogue import beanstalk_options as eb_options
+from data.catalogue.beanstalk import SUPPORTED_RUNTIMES, runtime_of, solution_stack_regex
 
 from data.model.base import Name, SecretRef, StrictModel, Threshold, check_percentages, format_number, percent_threshold
 from data.secret_patterns import looks_secret
@@ -23,7 +26,8 @@ class HealthCheck(StrictModel):
         default=30, ge=5, le=300, description="Seconds between the load balancer's checks (ALB range 5-300).",
     )
     timeout: int = Field(
-        default=5, ge=2, le=120, description="Seconds a check may take; below `interval` (ALB range 2-120).",
+        default=5, ge=eb_options.HEALTH_CHECK_TIMEOUT_RANGE[0], le=eb_options.HEALTH_CHECK_TIMEOUT_RANGE[1],
+        description="Seconds a check may take; below `interval` (Elastic Beanstalk's HealthCheckTimeout range 1-60).",
     )
     healthy_threshold: int = Field(
         default=2, ge=2, le=10, description="Consecutive successes that make an instance healthy (ALB range 2-10).",
@@ -77,6 +81,11 @@ class ServiceThresholds(StrictModel):
         default=percent_threshold(2, 5),
         description="5xx responses, percent of requests (seeds 002/004: 2 / 5).",
     )
+    lb_error_rate_5xx: Threshold = Field(
+        default=percent_threshold(2, 5),
+        description="5xx the load balancer returns itself (no healthy target, timeouts), percent of its requests"
+        " (AWS/ApplicationELB HTTPCode_ELB_5XX_Count / RequestCount; seeds 002/004's 5xx ladder: 2 / 5).",
+    )
     latency_p95: Threshold = Field(
         default=percent_threshold(0.5, 2),
         description="95th percentile request latency, seconds, above 0 and at most 60 (seed 004: 0.5 / 2).",
@@ -88,7 +97,7 @@ class ServiceThresholds(StrictModel):
 
     @model_validator(mode="after")
     def _ranges(self) -> ServiceThresholds:
-        for field in ("cpu", "error_rate_5xx", "root_filesystem"):
+        for field in ("cpu", "error_rate_5xx", "lb_error_rate_5xx", "root_filesystem"):
             try:
                 check_percentages(getattr(self, field))
             except ValueError as error:
@@ -100,7 +109,7 @@ class ServiceThresholds(StrictModel):
         for _, value in self.latency_p95.levels():
             if not 0 < value <= 60:
                 raise ValueError(f"latency_p95: {format_number(value)} is out of range: expected seconds, above 0 and at most 60")
-        for field in ("cpu", "health", "error_rate_5xx", "latency_p95", "root_filesystem"):
+        for field in ("cpu", "health", "error_rate_5xx", "lb_error_rate_5xx", "latency_p95", "root_filesystem"):
             if getattr(self, field).direction != "above":
                 raise ValueError(f"{field}: direction must be 'above' (the signal is bad when it rises)")
         return self
@@ -159,14 +168,61 @@ class PlatformMetricAlarm(MetricAlarm):
 
 
 class Platform(StrictModel):
-    """An Elastic Beanstalk platform branch (Amazon Linux 2023). Node 18 / AL1 options are retired."""
+    """An Elastic Beanstalk platform branch (Amazon Linux 2023) and the instances. Node 18 / AL1 options are retired.
 
-    solution_stack: str = Field(
-        default="64bit Amazon Linux 2023 v6.6.7 running Node.js 22",
-        pattern=r"^64bit Amazon Linux 2023 v\d+\.\d+\.\d+ running Node\.js (20|22|24)$",
-        description="The Elastic Beanstalk solution stack: Amazon Linux 2023 with a supported Node.js (20, 22 or 24);"
-        " runbook 000's Node 18 / Amazon Linux 2 branches are retired.",
+    The stack file names the runtime, not a version: AWS retires platform versions and managed updates
+    move environments past them, so the program looks the newest solution stack of the branch up at
+    deploy time (``data.catalogue.beanstalk``).
+    """
+
+    runtime: str = Field(
+        default="Node.js 22",
+        description="The platform branch's runtime on Amazon Linux 2023: `Node.js 20`, `Node.js 22` or `Node.js 24`;"
+        " the newest solution stack of that branch is looked up at deploy time (runbook 000's Node 18 / Amazon"
+        " Linux 2 branches are retired).",
     )
+
+    solution_stack: str | None = Field(
+        default=None,
+        description="Removed: a pinned solution stack (`64bit Amazon Linux 2023 v6.6.7 running Node.js 22`) is refused;"
+        " declare `runtime` instead.",
+    )
+
+    @model_validator(mode="after")
+    def _no_pinned_version(self) -> Platform:
+        if self.solution_stack is not None:
+            runtime = runtime_of(self.solution_stack) or self.runtime
+            raise ValueError(
+                "solution_stack: a pinned platform version is no longer accepted (AWS retires versions, managed"
+                f" updates move past them); declare the runtime instead: runtime: {runtime}"
+            )
+        return self
+
+    @field_validator("runtime")
+    @classmethod
+    def _supported_runtime(cls, value: str) -> str:
+        if value not in SUPPORTED_RUNTIMES:
+            raise ValueError(
+                f"'{value}' is not a supported runtime: expected one of {', '.join(SUPPORTED_RUNTIMES)}"
+                " (Amazon Linux 2023 platform branches)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _root_volume(self) -> Platform:
+        low = eb_options.ROOT_VOLUME_SIZE_MIN[self.root_volume_type]
+        if self.root_volume_size < low:
+            raise ValueError(
+                f"root_volume_size: {self.root_volume_size} GiB is below {low}, the least Elastic Beanstalk accepts"
+                f" for {self.root_volume_type}"
+            )
+        return self
+
+    @property
+    def solution_stack_regex(self) -> str:
+        """The regular expression the deploy-time lookup matches solution stack names with."""
+        return solution_stack_regex(self.runtime)
+
     instance_type: str = Field(
         default="t3.small", pattern=r"^[a-z][a-z0-9-]*\.[a-z0-9]+$", description="The EC2 instance type of the environment.",
     )
@@ -174,7 +230,8 @@ class Platform(StrictModel):
         default="gp3", description="The instances' root EBS volume type (gp3: cheaper than gp2 at the same baseline).",
     )
     root_volume_size: int = Field(
-        default=10, ge=8, le=16384, description="The instances' root volume, GiB (at least the AMI's 8).",
+        default=10, le=eb_options.ROOT_VOLUME_SIZE_MAX,
+        description="The instances' root volume, GiB: 10 to 16384 for gp2, gp3 and io1 (Elastic Beanstalk's RootVolumeSize).",
     )
 
 
@@ -232,6 +289,11 @@ class Service(StrictModel):
         description="The Atlas database the service owns: an Atlas user with readWrite on it alone, and `MONGODB_URI`"
         " built from it. One service per database.",
     )
+    health_ignores_4xx: bool = Field(
+        default=False,
+        description="Application 4xx responses are normal traffic, not degradation (an authentication API's 401/403):"
+        " enhanced health stops counting them (EB ConfigDocument `Rules`, ApplicationRequests4xx disabled).",
+    )
     uses_cache: bool = Field(default=False, description="Wire the estate's Redis cache (`REDIS_URL`); needs `cache`.")
     uses_mail: bool = Field(
         default=False, description="Let the instances send mail through the estate's SES domain; needs `mail`.",
@@ -251,6 +313,18 @@ class Service(StrictModel):
                     f"env.{key}: looks like a secret and must not be plaintext; declare it under"
                     " secrets with secrets_manager, ssm, config or generated"
                 )
+        total = 0
+        for key, value in self.env.items():
+            if len(key) > eb_options.ENV_KEY_MAX:
+                raise ValueError(f"env.{key}: the name is {len(key)} characters; Elastic Beanstalk allows {eb_options.ENV_KEY_MAX}")
+            if len(value) > eb_options.ENV_VALUE_MAX:
+                raise ValueError(f"env.{key}: the value is {len(value)} characters; Elastic Beanstalk allows {eb_options.ENV_VALUE_MAX}")
+            total += len(f"{key}={value}".encode("utf-8"))
+        if total > eb_options.ENV_TOTAL_MAX:
+            raise ValueError(
+                f"env: the environment properties take {total} bytes as key=value; Elastic Beanstalk allows"
+                f" {eb_options.ENV_TOTAL_MAX} in all (the program adds PORT, AWS_REGION and REDIS_URL besides)"
+            )
         for key in self.secrets:
             if key in self.env:
                 raise ValueError(f"secrets.{key}: also declared in env; declare it once")

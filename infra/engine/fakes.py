@@ -69,7 +69,8 @@ def _beanstalk_environment(c: FakeContext) -> dict[str, Any]:
         "endpointUrl": f"awseb-{c.hex(8)}-{c.hex(10)}.{c.region}.elb.amazonaws.com",
         "autoscalingGroups": [f"awseb-{c.hex(12)}-AWSEBAutoScalingGroup-{c.hex(12).upper()}"],
         "instances": [f"i-{c.hex(17)}"],
-        "loadBalancers": [f"app/awseb-{c.hex(10)}/{c.hex(16)}"],
+        # An application load balancer is named by its ARN (the CloudWatch dimension is its final portion).
+        "loadBalancers": [f"arn:aws:elasticloadbalancing:{c.region}:{ACCOUNT_ID}:loadbalancer/app/awseb-{c.hex(10)}/{c.hex(16)}"],
         "launchConfigurations": [],
         "queues": [],
         "triggers": [],
@@ -248,6 +249,26 @@ def _policy_document(args: Mapping[str, Any]) -> dict[str, Any]:
     return {"id": _hex(document, length=10), "json": document, "minifiedJson": document}
 
 
+# The newest Node.js stacks on Amazon Linux 2023 when this was written (2026-03-31, the platform history
+# page, data.catalogue.beanstalk.PLATFORM_HISTORY_SOURCE): what the lookup would answer for each branch.
+CURRENT_PLATFORM_VERSION = "6.10.0"
+
+
+def _solution_stack(args: Mapping[str, Any]) -> dict[str, Any]:
+    """The newest stack matching ``nameRegex`` among the current AL2023 Node.js stacks; none matching is
+    the provider's error ("no matching Elastic Beanstalk solution stack found")."""
+    import re
+
+    stacks = [f"64bit Amazon Linux 2023 v{CURRENT_PLATFORM_VERSION} running Node.js {major}" for major in (20, 22, 24)]
+    pattern = str(args.get("nameRegex") or "")
+    found = [stack for stack in stacks if re.search(pattern, stack)]
+    if not found:
+        raise ValueError(f"no matching Elastic Beanstalk solution stack found for {pattern!r}")
+    if len(found) > 1 and not args.get("mostRecent"):
+        raise ValueError("several solution stacks match; set most_recent")
+    return {"id": found[0], "name": found[0], "nameRegex": pattern, "mostRecent": bool(args.get("mostRecent"))}
+
+
 INVOKES: dict[str, Callable[[Mapping[str, Any], str], dict[str, Any]]] = {
     "aws:index/getCallerIdentity:getCallerIdentity": lambda a, r: {
         "accountId": ACCOUNT_ID, "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/offline", "userId": "AIDAOFFLINE", "id": ACCOUNT_ID,
@@ -265,7 +286,7 @@ INVOKES: dict[str, Callable[[Mapping[str, Any], str], dict[str, Any]]] = {
         "arn": f"arn:aws:ssm:{r}:{ACCOUNT_ID}:parameter/{str(a.get('name', '')).lstrip('/')}",
     },
     "aws:elasticbeanstalk/getHostedZone:getHostedZone": lambda a, r: {"id": "Z1U9ULNL0V5AJ3", "region": r},
-    "aws:elasticbeanstalk/getSolutionStack:getSolutionStack": lambda a, r: {"id": "stack", "name": "64bit Amazon Linux 2023 v6.6.7 running Node.js 22"},
+    "aws:elasticbeanstalk/getSolutionStack:getSolutionStack": lambda a, r: _solution_stack(a),
     "aws:elb/getServiceAccount:getServiceAccount": lambda a, r: {"id": "054676820928", "arn": "arn:aws:iam::054676820928:root"},
     "aws:kms/getKey:getKey": lambda a, r: {"id": str(a.get("keyId")), "arn": f"arn:aws:kms:{r}:{ACCOUNT_ID}:key/{_hex(str(a.get('keyId')), length=32)}", "keyId": str(a.get("keyId"))},
 }

@@ -8,6 +8,7 @@ import re
 from components.beanstalk.signals import SIGNALS as EB_SIGNALS
 from data.catalogue import beanstalk as eb
 from data.catalogue import beanstalk_options as opt
+from data.catalogue import ec2
 from data.catalogue import elb
 
 from .alerting import METRIC_ALARM
@@ -29,6 +30,7 @@ ENVIRONMENT = "aws:elasticbeanstalk/environment:Environment"
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
 INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 IAM_POLICY_TYPES = (
     "aws:iam/policy:Policy",
     "aws:iam/rolePolicy:RolePolicy",
@@ -191,7 +193,7 @@ def environment_production_settings(args, report_violation):
     "services-environment-platform", area="services", category="hygiene",
     description="Every Elastic Beanstalk environment runs a supported platform branch (Amazon Linux 2023, Node.js 20+).",
     runbook="000 § Tâches Hebdomadaires: \"Vérifier les versions Node.js et dépendances obsolètes\"",
-    remediation="Use a current 'Amazon Linux 2023 ... running Node.js 20/22/24' solution stack (services[].platform.solution_stack).",
+    remediation="Use a current 'Amazon Linux 2023 ... running Node.js 20/22/24' solution stack (services[].platform.runtime: the newest stack of the branch is looked up at deploy time).",
     parameters={"pattern": {"type": "string", "default": r"^64bit Amazon Linux 2023 v[\d.]+ running Node\.js (20|22|24)$"}},
     types=ENVIRONMENT,
 )
@@ -287,6 +289,59 @@ def security_group_world_ingress(args, report_violation):
         single = low is not None and low == high and int(low) in open_ports and protocol in ("tcp", "6")
         if not single:
             report_violation(f"ingress from the internet on {protocol} {low}-{high}: only {open_ports} may be open to the world.")
+
+
+@resource_rule(
+    "services-environment-deployment-capacity", area="services", category="blind-spot",
+    description="An Elastic Beanstalk environment that may run a single instance is deployed and updated without taking it out "
+    "of service (RollingWithAdditionalBatch or Immutable deployments, Immutable configuration updates).",
+    runbook="000 § Checklist de Maintenance Mensuelle: \"Uptime > 99.9%\" (every deployment of a one-instance environment "
+    "would be an outage: " + opt.DEPLOYMENT_SOURCE + ")",
+    remediation="Give the service scaling.min >= 2, or deploy with RollingWithAdditionalBatch / Immutable and set "
+    "RollingUpdateType=Immutable (components/beanstalk/environment.py does when scaling.min < 2).",
+    types=ENVIRONMENT,
+)
+def environment_deployment_capacity(args, report_violation):
+    low = known_or_none(lambda: eb_setting(args.props, opt.AUTOSCALING_GROUP, "MinSize"))
+    if not (isinstance(low, str) and low.isdigit()) or int(low) >= opt.MIN_INSTANCES_FOR_ROLLING:
+        return
+    deployment = eb_setting(args.props, opt.COMMAND, "DeploymentPolicy") or "AllAtOnce"  # EB's default
+    if deployment in opt.CAPACITY_REDUCING_DEPLOYMENTS:
+        report_violation(f"MinSize is {low} and DeploymentPolicy is {deployment}: each deployment takes the only instance out of service.")
+    update = eb_setting(args.props, opt.ROLLING_UPDATE, "RollingUpdateType")
+    if truthy(eb_setting(args.props, opt.ROLLING_UPDATE, "RollingUpdateEnabled")) and update in opt.CAPACITY_REDUCING_UPDATES:
+        report_violation(f"MinSize is {low} and RollingUpdateType is {update}: an instance-replacing change takes the only instance down.")
+
+
+def _ec2_descriptions(resource_type: str, props) -> list[tuple[str, object]]:
+    """Every EC2 description a security group resource carries, with where it sits."""
+    found = [("description", known_or_none(lambda: get(props, "description")))]
+    if resource_type == SECURITY_GROUP:
+        for direction in ("ingress", "egress"):
+            for index, rule in enumerate(items(known_or_none(lambda: get(props, direction)))):
+                found.append((f"{direction}[{index}].description", known_or_none(lambda: get(rule, "description"))))
+    return found
+
+
+@resource_rule(
+    "services-ec2-description-characters", area="services", category="security",
+    description=f"Every security group and security group rule description uses EC2's character set "
+    f"({ec2.DESCRIPTION_CHARACTERS}; no apostrophe) within {ec2.DESCRIPTION_MAX_LENGTH} characters.",
+    runbook="000 § Tâches Mensuelles: \"Revoir les règles de sécurité (Security Groups, IAM)\" (groups that exist at all: "
+    "EC2 refuses the group otherwise, " + ec2.SECURITY_GROUP_SOURCE + ")",
+    remediation="Reword the description with letters, digits, spaces and ._-:/()#,@[]+=&;{}!$* only (write "
+    "'the services load balancers', not the possessive).",
+    types=(SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE, EGRESS_RULE),
+)
+def ec2_description_characters(args, report_violation):
+    for where, value in _ec2_descriptions(args.resource_type, args.props):
+        if not isinstance(value, str):
+            continue
+        if not re.match(ec2.DESCRIPTION_PATTERN, value):
+            bad = sorted({c for c in value if not re.match(ec2.DESCRIPTION_PATTERN, c)})
+            report_violation(f"{where} {value!r} has character(s) {''.join(bad)!r} outside EC2's set: the provider or EC2 refuses it.")
+        if len(value) > ec2.DESCRIPTION_MAX_LENGTH:
+            report_violation(f"{where} is {len(value)} characters, more than EC2's {ec2.DESCRIPTION_MAX_LENGTH}.")
 
 
 def _statements(document) -> list:
