@@ -136,6 +136,10 @@ def _one_service_secrets(secrets: dict, cache_token: dict | None = None) -> dict
     data["services"][0]["secrets"] = secrets
     for service in data["services"][1:]:
         service.pop("secrets", None)
+    # Only this service's secrets: the webhooks' references (issue 10 #6) are left out.
+    for subscription in data["alerting"]["subscriptions"]:
+        if subscription["protocol"] == "https":
+            subscription["endpoint"] = "https://status.example.com/alerts"
     if cache_token is not None:
         data["cache"]["auth_token"] = cache_token
     return data

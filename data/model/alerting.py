@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from data.model.base import SEVERITIES_BY_URGENCY, Name, Severity, StrictModel, unique
+from data.catalogue.sns import url_credential
+from data.model.base import SEVERITIES_BY_URGENCY, Name, SecretRef, Severity, StrictModel, unique
 
 
 class Subscription(StrictModel):
@@ -15,9 +16,12 @@ class Subscription(StrictModel):
 
     name: Name = Field(description="The subscriber's name, unique in the list (it names the SNS subscriptions).")
     protocol: Literal["email", "sms", "https"] = Field(description="How SNS delivers: email, SMS, or an HTTPS webhook.")
-    endpoint: str = Field(
+    endpoint: str | SecretRef = Field(
         description="Where: an email address, a phone number in E.164 form (`+33612345678`) or an `https://` URL,"
-        " matching `protocol`.",
+        " matching `protocol`; or a secret reference (`{secrets_manager: name}` of an existing secret, `{ssm: name}`,"
+        " `{config: key}`) whose value is that address, rendered as a Pulumi secret. A webhook URL that carries a"
+        " credential (PagerDuty integration URL, Slack/Teams/chat hook path, token in the query string) must be a"
+        " reference: plaintext is refused (data/catalogue/sns.py).",
     )
     severities: list[Severity] = Field(
         min_length=1,
@@ -27,6 +31,10 @@ class Subscription(StrictModel):
 
     @model_validator(mode="after")
     def _endpoint_matches_protocol(self) -> Subscription:
+        if isinstance(self.endpoint, SecretRef):
+            if self.endpoint.generated is not None:
+                raise ValueError("endpoint: a subscriber's address cannot be generated; use secrets_manager, ssm or config")
+            return self
         checks = {
             "email": (r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", "an email address"),
             "sms": (r"^\+[1-9]\d{6,14}$", "a phone number in E.164 form (+33612345678)"),
@@ -35,7 +43,18 @@ class Subscription(StrictModel):
         pattern, expected = checks[self.protocol]
         if not re.match(pattern, self.endpoint, re.IGNORECASE):
             raise ValueError(f"endpoint: '{self.endpoint}' must be {expected} for protocol {self.protocol}")
+        credential = url_credential(self.endpoint) if self.protocol == "https" else None
+        if credential:
+            # The URL itself is not repeated: it is the credential.
+            raise ValueError(
+                f"endpoint: this URL carries a credential ({credential}) and must not be plaintext; give a secret"
+                " reference instead ({secrets_manager: name}, {ssm: name} or {config: key})"
+            )
         return self
+
+    @property
+    def endpoint_is_secret(self) -> bool:
+        return isinstance(self.endpoint, SecretRef)
 
 
 class SmsPreferences(StrictModel):
