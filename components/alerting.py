@@ -104,15 +104,20 @@ class AlertRouting(pulumi.ComponentResource):
                     if severity in subscription.severities:
                         self._subscribe(topic, topic_name, region, subscription, region_opts)
 
-        # Account-level SMS settings are per region; SMS alerts are sent from the primary region's topics
-        # (the global-metrics region's topics carry the same subscriptions and share the SMS quota).
+        # SMS preferences (spend limit, message type) are regional (data/catalogue/sns.py): every region whose
+        # topics have an SMS subscriber gets its own, and a region without one gets none (issue 10 #5). The
+        # account's spend quota in each of them (1 USD by default) must allow the limit: `estate preflight`.
         sms = alerting.sms
-        self.sms_preferences = aws.sns.SmsPreferences(
-            f"{alerting.topic_prefix}-sms-preferences",
-            monthly_spend_limit=sms.monthly_spend_limit,
-            default_sms_type=sms.default_sms_type,
-            opts=child(self, regions.options(regions.primary)),
-        )
+        self.sms_preferences: dict[str, aws.sns.SmsPreferences] = {}
+        if any(subscription.protocol == "sms" for subscription in alerting.subscriptions):
+            for region in regions.all:
+                name = f"{alerting.topic_prefix}-sms-preferences"
+                self.sms_preferences[region] = aws.sns.SmsPreferences(
+                    name if region == regions.primary else f"{name}-{region}",
+                    monthly_spend_limit=sms.monthly_spend_limit,
+                    default_sms_type=sms.default_sms_type,
+                    opts=child(self, regions.options(region)),
+                )
         self.register_outputs(
             {f"{region}/{sev.value}": topic.arn for (region, sev), topic in sorted(self._topics.items(), key=_key)}
         )

@@ -79,14 +79,6 @@ def test_topic_policies_let_cloudwatch_of_this_account_publish(prod_render):
         assert prod_render.region_of(policy) == policy.inputs["arn"].split(":")[3]
 
 
-def test_sms_preferences_once_in_the_primary_region(prod_render):
-    (sms,) = prod_render.of_type(SMS)
-    assert sms.inputs["monthlySpendLimit"] == 50
-    assert sms.inputs["defaultSmsType"] == "Transactional"
-    assert prod_render.region_of(sms) == "eu-central-1"
-    assert sms.provider is None or "us-east-1" not in sms.provider
-
-
 def test_alert_and_feedback_topics_share_one_topic_policy_builder(prod_render):
     # components/common.py topic_policy_document builds both: same account statement, one publish
     # statement per publisher service, each limited to this account.
@@ -108,3 +100,19 @@ def test_alert_and_feedback_topics_share_one_topic_policy_builder(prod_render):
     assert set(by_sid(feedback)) == {"SesFeedbackPublish", "AccountManagesTopic"}
     assert by_sid(alerts)["AccountManagesTopic"]["Action"] == [*TOPIC_MANAGEMENT_ACTIONS, "sns:Publish"]
     assert by_sid(feedback)["AccountManagesTopic"]["Action"] == list(TOPIC_MANAGEMENT_ACTIONS)
+
+
+def test_sms_preferences_in_every_region_with_sms_subscribers(prod_render):
+    """Issue 10 #5: SMS preferences are regional; the us-east-1 topics carry SMS subscriptions too."""
+    sms_regions = {prod_render.region_of(s) for s in prod_render.of_type(SUBSCRIPTION) if s.inputs["protocol"] == "sms"}
+    assert sms_regions == set(REGIONS)
+    preferences = {prod_render.region_of(p): p for p in prod_render.of_type(SMS)}
+    assert set(preferences) == sms_regions
+    for region, sms in preferences.items():
+        assert sms.inputs["monthlySpendLimit"] == 50 and sms.inputs["defaultSmsType"] == "Transactional", region
+
+
+def test_no_sms_preferences_without_sms_subscribers(prod_estate, render_estate_dict):
+    prod_estate["alerting"]["subscriptions"] = [s for s in prod_estate["alerting"]["subscriptions"] if s["protocol"] != "sms"]
+    render = render_estate_dict(prod_estate)
+    assert render.of_type(SMS) == []

@@ -208,6 +208,8 @@ MUTATIONS = {
         provider=None, dependencies=[urn("aws:sns/topic:Topic", "alerts-critical-eu-central-1")]), "cdn-5xx-critical"),
     "alerting-alarm-topic-region": (lambda r: retarget(r, "api-cpu-critical", "alerts-critical-us-east-1"), "api-cpu-critical"),
     "alerting-alarm-severity-routing": (lambda r: retarget(r, "api-cpu-critical", "alerts-warning-eu-central-1"), "api-cpu-critical"),
+    # Issue 10 #5: an SMS subscriber on a us-east-1 topic, SMS preferences only in the default region.
+    "alerting-sms-preferences-per-region": (lambda r: find(r, "alerts-critical-sms").update(provider=US_EAST), "alerts-critical-sms"),
     "alerting-topic-subscribed": (lambda r: drop(r, "alerts-warning-us-east-1-email"), "alerts-warning-us-east-1"),
     # Seed 000's "authz-eb-degraded-health": LessThanThreshold 15 fires while the environment is Ok.
     "alerting-alarm-health-direction": (

@@ -62,7 +62,7 @@ class SmsPreferences(StrictModel):
 
     monthly_spend_limit: int = Field(
         default=50, ge=1, le=10000,
-        description="The account's SMS spend cap, USD a month (runbook 001: 50).",
+        description="The SMS spend cap, USD a month, in each region with SMS subscribers (runbook 001: 50).",
     )
     default_sms_type: Literal["Transactional", "Promotional"] = Field(
         default="Transactional",
@@ -83,7 +83,9 @@ class Alerting(StrictModel):
     )
     sms: SmsPreferences = Field(
         default=SmsPreferences(),
-        description="The account's SMS preferences (runbook 001: 50 USD a month, transactional).",
+        description="The account's SMS preferences (runbook 001: 50 USD a month, transactional), set in every region"
+        " whose topics have an SMS subscriber (SMS settings are regional); the account's spend quota there must"
+        " allow the limit (1 USD by default: `estate preflight` checks it).",
     )
 
     @model_validator(mode="after")

@@ -236,3 +236,29 @@ def alarm_metric_exists(args, report_violation):
             instead = WHERE_INSTEAD.get((namespace, metric))
             hint = f"; use {instead}" if instead else ""
             report_violation(f"{namespace} publishes no metric {metric}: the alarm would stay INSUFFICIENT_DATA{hint}.")
+
+
+SMS_PREFERENCES = "aws:sns/smsPreferences:SmsPreferences"
+
+
+@stack_rule(
+    "alerting-sms-preferences-per-region", area="alerting", category="blind-spot",
+    description="Every region with an SMS subscription has its own SMS preferences (SMS settings and spend quotas are regional).",
+    runbook="001 § Checklist > AWS SNS: \"Permissions SMS configurées\" (runbook 001 set MonthlySpendLimit=50 in one region only)",
+    remediation="Declare aws.sns.SmsPreferences on the provider of each region whose topics have SMS subscribers "
+    "(components/alerting.py does); raise the account's SMS spend quota there (estate preflight checks it).",
+)
+def sms_preferences_per_region(args, report_violation):
+    preferences = {provider_region(p) for p in of_type(args.resources, SMS_PREFERENCES)}
+    if not preferences:
+        return  # no preferences anywhere: cost-sms-spend-limit reports it once for the stack
+    for subscription in of_type(args.resources, TOPIC_SUBSCRIPTION):
+        if get(subscription.props, "protocol") != "sms":
+            continue
+        region = provider_region(subscription)
+        if region not in preferences:
+            report_violation(
+                f"SMS subscription {subscription.name} is in {region or 'the default region'}, which has no SmsPreferences: "
+                "its SMS go out under the region's defaults (a 1 USD monthly spend quota, promotional type) and stop when it is spent.",
+                subscription.urn,
+            )
