@@ -483,3 +483,66 @@ def test_backup_policies_and_passwords_count_as_stateful(baseline, type_):
         "protect is not set: a refactoring or `pulumi destroy` deletes it and its data."
     ]
     assert _violations(protected, "estate-stateful-protected") == []
+
+
+# Issue 10 #14: the seed's CloudFront alarm (us-east-1) acting on arn:aws:sns:eu-central-1:...:rt-backend-alerts,
+# in every form it can be written: a literal ARN (no topic dependency), a wrong-region dependency, and mixed.
+SEED_ARN = "arn:aws:sns:eu-central-1:123456789012:rt-backend-alerts"
+OUR_US_EAST_ARN = "arn:aws:sns:us-east-1:123456789012:alerts-critical-us-east-1"
+
+
+def _literal_only(r, key="alarmActions"):
+    resource = find(r, "cdn-5xx-critical")
+    resource["dependencies"] = []
+    resource["inputs"][key] = [SEED_ARN]
+    if key != "alarmActions":
+        resource["inputs"]["alarmActions"] = [OUR_US_EAST_ARN]
+
+
+def _mixed(r, key):
+    inputs(r, "cdn-5xx-critical")[key] = ["[unknown]", SEED_ARN]  # its own topic (dependency) and the seed's
+
+
+TOPIC_REGION_FORMS = {
+    "literal ARN in alarmActions": lambda r: _literal_only(r),
+    "literal ARN in okActions": lambda r: _literal_only(r, "okActions"),
+    "literal ARN in insufficientDataActions": lambda r: _literal_only(r, "insufficientDataActions"),
+    "wrong-region topic dependency": lambda r: retarget(r, "cdn-5xx-critical", "alerts-critical-eu-central-1"),
+    "mixed: right dependency, literal ARN in alarmActions": lambda r: _mixed(r, "alarmActions"),
+    "mixed: right dependency, literal ARN in okActions": lambda r: _mixed(r, "okActions"),
+}
+
+
+@pytest.mark.parametrize("form", sorted(TOPIC_REGION_FORMS))
+def test_alarm_topic_region_reads_values_and_dependencies(baseline, form):
+    render = copy.deepcopy(baseline)
+    TOPIC_REGION_FORMS[form](render)
+    messages = _violations(render, "alerting-alarm-topic-region")
+    assert messages and all("cdn-5xx-critical" in m for m in messages), messages
+
+
+def test_a_literal_arn_of_the_alarms_own_region_passes(baseline):
+    render = copy.deepcopy(baseline)
+    resource = find(render, "cdn-5xx-critical")
+    resource["dependencies"] = []
+    resource["inputs"].update(alarmActions=[OUR_US_EAST_ARN], okActions=[OUR_US_EAST_ARN])
+    assert _violations(render, "alerting-alarm-topic-region") == []
+    assert _violations(render, "alerting-alarm-severity-routing") == []
+
+
+def test_severity_routing_reads_literal_arns(baseline):
+    render = copy.deepcopy(baseline)
+    resource = find(render, "api-cpu-critical")
+    resource["inputs"]["okActions"] = ["arn:aws:sns:eu-central-1:123456789012:alerts-warning-eu-central-1"]
+    messages = _violations(render, "alerting-alarm-severity-routing")
+    assert messages and "warning" in messages[0]
+
+
+def test_topic_subscribed_reads_a_literal_topic_arn(baseline):
+    render = copy.deepcopy(baseline)
+    subscription = find(render, "alerts-warning-us-east-1-email")
+    subscription["dependencies"] = []
+    subscription["inputs"]["topic"] = "arn:aws:sns:us-east-1:123456789012:alerts-warning-us-east-1"
+    assert _violations(render, "alerting-topic-subscribed") == []
+    subscription["inputs"]["topic"] = "arn:aws:sns:eu-central-1:123456789012:alerts-warning-us-east-1"  # another region's
+    assert len(_violations(render, "alerting-topic-subscribed")) == 1
