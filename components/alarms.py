@@ -27,7 +27,7 @@ import pulumi_aws as aws
 
 from components.common import child, estate_tags
 from data.catalogue.cloudwatch import (
-    ALARM_DESCRIPTION_MAX_LENGTH, COMPARISON_OPERATORS, COMPARISON_SYMBOLS, TREAT_MISSING_DATA,
+    ALARM_DESCRIPTION_MAX_LENGTH, COMPARISON_OPERATORS, COMPARISON_SYMBOLS, TREAT_MISSING_DATA, alarm_window_problem,
 )
 from components.signals import Signal
 from data.catalogue.regions import metric_region
@@ -143,6 +143,9 @@ class AlarmFactory:
             raise ValueError(f"treat_missing_data '{treat_missing_data}' is not one of {', '.join(TREAT_MISSING_DATA)}")
         if datapoints > evaluation_periods:
             raise ValueError(f"datapoints_to_alarm ({datapoints}) exceeds evaluation_periods ({evaluation_periods})")
+        window = alarm_window_problem(period, evaluation_periods)
+        if window:
+            raise ValueError(window)
         if metric_queries is not None:
             if namespace or metric_name or statistic or extended_statistic or dimensions:
                 raise ValueError("give metric_queries or a single metric, not both")

@@ -28,6 +28,18 @@ COMPARISON_SYMBOLS = {
 # PutMetricAlarm TreatMissingData: a plain string in the API model; these four are the documented values.
 TREAT_MISSING_DATA = ("breaching", "notBreaching", "ignore", "missing")
 ALARM_DESCRIPTION_MAX_LENGTH = 1024  # PutMetricAlarm AlarmDescription: 0 to 1024 characters
+# Quotas: "the maximum value, calculated by multiplying the alarm period by the number of evaluation
+# periods used, is one day (86,400 seconds)" (QUOTAS).
+ALARM_MAX_EVALUATION_SECONDS = 86_400
+
+
+def alarm_window_problem(period: int, evaluation_periods: int) -> str | None:
+    """Why CloudWatch would refuse this alarm window, or None."""
+    window = period * evaluation_periods
+    if window > ALARM_MAX_EVALUATION_SECONDS:
+        return (f"period ({period}) x evaluation_periods ({evaluation_periods}) = {window} s; CloudWatch allows at most"
+                f" {ALARM_MAX_EVALUATION_SECONDS} s (one day)")
+    return None
 
 # Dashboards (body structure and quotas).
 DASHBOARD_GRID_COLUMNS = 24  # widget x runs 0 to 23, width 1 to 24

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from data.catalogue.cloudwatch import alarm_window_problem
 from data.model.base import Name, SecretRef, StrictModel, Threshold, check_percentages, format_number, percent_threshold
 from data.secret_patterns import looks_secret
 
@@ -144,6 +145,8 @@ class MetricAlarm(StrictModel):
     def _period(self) -> MetricAlarm:
         if self.period not in (10, 20, 30) and self.period % 60:
             raise ValueError(f"period ({self.period}) must be 10, 20, 30 or a multiple of 60 seconds")
+        if window := alarm_window_problem(self.period, self.evaluation_periods):  # review B-10
+            raise ValueError(f"evaluation_periods: {window}")
         return self
 
 
