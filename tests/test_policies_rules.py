@@ -73,6 +73,16 @@ def eb_settings(**overrides) -> list[dict]:
     return [{"namespace": ns, "name": n, "value": v} for (ns, n), v in sorted(options.items())]
 
 
+def dashboard_body(metrics_per_widget: list[int]) -> str:
+    """A dashboard body whose metric widgets read that many metrics each (one math expression besides)."""
+    widgets = []
+    for i, n in enumerate(metrics_per_widget):
+        rows = [["AWS/EC2", "CPUUtilization", "InstanceId", f"i-{i:04d}{j:04d}", {"visible": False}] for j in range(n)]
+        rows.append([{"expression": "MAX(METRICS())", "id": "worst"}])
+        widgets.append({"type": "metric", "x": 0, "y": 6 * i, "width": 24, "height": 6, "properties": {"metrics": rows}})
+    return json.dumps({"widgets": widgets})
+
+
 def compliant_render() -> dict:
     b = Builder()
     b.add("pulumi:providers:aws", "us-east-1", {"region": "us-east-1"}, custom=True)
@@ -109,6 +119,7 @@ def compliant_render() -> dict:
     b.add("aws:cloudwatch/metricAlarm:MetricAlarm", "cdn-5xx-critical", {
         "alarmActions": ["[unknown]"], "okActions": ["[unknown]"], "tags": {"severity": "critical"},
         "namespace": "AWS/CloudFront", "metricName": "5xxErrorRate"}, deps=[topics[("us-east-1", "critical")]], provider=US_EAST)
+    b.add("aws:cloudwatch/dashboard:Dashboard", "overview", {"dashboardName": "Overview", "dashboardBody": dashboard_body([2, 3])})
     b.add("aws:ec2/securityGroup:SecurityGroup", "alb", {"ingress": [
         {"protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrBlocks": ["0.0.0.0/0"]}]})
     b.add("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "redis-from-instances",
@@ -210,6 +221,8 @@ MUTATIONS = {
     "alerting-alarm-severity-routing": (lambda r: retarget(r, "api-cpu-critical", "alerts-warning-eu-central-1"), "api-cpu-critical"),
     # Issue 10 #5: an SMS subscriber on a us-east-1 topic, SMS preferences only in the default region.
     "alerting-sms-preferences-per-region": (lambda r: find(r, "alerts-critical-sms").update(provider=US_EAST), "alerts-critical-sms"),
+    # Review B-15: 501 metrics in one widget (CloudWatch quotas: at most 500).
+    "alerting-dashboard-metric-limits": (lambda r: inputs(r, "overview").update(dashboardBody=dashboard_body([2, 501])), "overview"),
     "alerting-topic-subscribed": (lambda r: drop(r, "alerts-warning-us-east-1-email"), "alerts-warning-us-east-1"),
     # Seed 000's "authz-eb-degraded-health": LessThanThreshold 15 fires while the environment is Ok.
     "alerting-alarm-health-direction": (
@@ -546,3 +559,31 @@ def test_topic_subscribed_reads_a_literal_topic_arn(baseline):
     assert _violations(render, "alerting-topic-subscribed") == []
     subscription["inputs"]["topic"] = "arn:aws:sns:eu-central-1:123456789012:alerts-warning-us-east-1"  # another region's
     assert len(_violations(render, "alerting-topic-subscribed")) == 1
+
+
+
+@pytest.mark.parametrize("counts, expected", [
+    ([500, 500], None),
+    ([501], "widget 0 reads 501 metrics"),
+    ([500] * 5 + [1], "2501 metrics"),
+])
+def test_dashboard_metric_limits(baseline, counts, expected):
+    render = copy.deepcopy(baseline)
+    inputs(render, "overview").update(dashboardBody=dashboard_body(counts))
+    messages = _violations(render, "alerting-dashboard-metric-limits")
+    if expected is None:
+        assert messages == []
+    else:
+        assert len(messages) == 1 and expected in messages[0], messages
+
+
+def test_prod_dashboards_are_read_by_the_dashboard_limits_rule(prod_render):
+    """The rule reads real bodies: prod's widgets have metrics to count, and all are within the quotas."""
+    import json as _json
+
+    from policies.rules.alerting import _widget_metric_counts
+
+    bodies = [_json.loads(d.inputs["dashboardBody"]) for d in prod_render.of_type("aws:cloudwatch/dashboard:Dashboard")]
+    counts = [n for body in bodies for n in _widget_metric_counts(body)]
+    assert bodies and max(counts) > 0
+    assert max(counts) <= 500 and all(sum(_widget_metric_counts(b)) <= 2500 for b in bodies)

@@ -45,4 +45,6 @@ def alarm_window_problem(period: int, evaluation_periods: int) -> str | None:
 DASHBOARD_GRID_COLUMNS = 24  # widget x runs 0 to 23, width 1 to 24
 DASHBOARD_MAX_WIDGETS = 500
 DASHBOARD_MAX_METRICS = 2500  # metrics across all graphs of one dashboard
+# Quotas: "Up to 500 metrics per dashboard widget" (math inputs included), review B-15.
+DASHBOARD_MAX_METRICS_PER_WIDGET = 500
 ALARM_WIDGET_MAX_ALARMS = 100  # an alarm status widget shows at most 100 alarms

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from data.catalogue import beanstalk, ec2
+import json
+
+from data.catalogue import beanstalk, cloudwatch, ec2
 from data.catalogue.regions import GLOBAL_METRIC_NAMESPACES, GLOBAL_METRICS_REGION
 from data.model import SEVERITIES_BY_URGENCY
 
@@ -308,3 +310,44 @@ def sms_preferences_per_region(args, report_violation):
                 "its SMS go out under the region's defaults (a 1 USD monthly spend quota, promotional type) and stop when it is spent.",
                 subscription.urn,
             )
+
+
+DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
+
+
+def _widget_metric_counts(body) -> list[int]:
+    """Metrics each widget of a dashboard body reads: every metric row (hidden math inputs included, as the
+    quota counts them); expression rows are not metrics. A Metrics Insights query's metrics are not countable
+    offline (the query scans up to its own limit)."""
+    counts = []
+    for widget in body.get("widgets") or []:
+        rows = (widget.get("properties") or {}).get("metrics") or []
+        counts.append(sum(1 for row in rows if isinstance(row, list) and row and isinstance(row[0], str)))
+    return counts
+
+
+@resource_rule(
+    "alerting-dashboard-metric-limits", area="alerting", category="blind-spot",
+    description=f"Dashboards stay within CloudWatch's quotas: at most {cloudwatch.DASHBOARD_MAX_METRICS_PER_WIDGET} metrics per widget, "
+    f"{cloudwatch.DASHBOARD_MAX_METRICS} per dashboard and {cloudwatch.DASHBOARD_MAX_WIDGETS} widgets.",
+    runbook="001 § Checklist > AWS CloudWatch: \"Dashboard créé\" (PutDashboard refuses a body beyond the quotas)",
+    remediation="Split the graph (components/dashboards.py paginates dashboards; a widget's lines must be split by the section that draws it).",
+    types=DASHBOARD,
+)
+def dashboard_metric_limits(args, report_violation):
+    raw = known_or_none(lambda: get(args.props, "dashboardBody"))
+    if not isinstance(raw, str):
+        return
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        report_violation("dashboardBody is not JSON: PutDashboard refuses it.")
+        return
+    counts = _widget_metric_counts(body)
+    for i, n in enumerate(counts):
+        if n > cloudwatch.DASHBOARD_MAX_METRICS_PER_WIDGET:
+            report_violation(f"widget {i} reads {n} metrics; CloudWatch allows {cloudwatch.DASHBOARD_MAX_METRICS_PER_WIDGET} per widget ({cloudwatch.QUOTAS}).")
+    if sum(counts) > cloudwatch.DASHBOARD_MAX_METRICS:
+        report_violation(f"the dashboard reads {sum(counts)} metrics; CloudWatch allows {cloudwatch.DASHBOARD_MAX_METRICS} per dashboard ({cloudwatch.QUOTAS}).")
+    if len(counts) > cloudwatch.DASHBOARD_MAX_WIDGETS:
+        report_violation(f"the dashboard has {len(counts)} widgets; CloudWatch allows {cloudwatch.DASHBOARD_MAX_WIDGETS} ({cloudwatch.DASHBOARD_BODY}).")
