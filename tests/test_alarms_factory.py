@@ -123,6 +123,10 @@ def test_direction_and_inclusive_choose_the_comparison():
         (dict(namespace="N", metric_name="M", statistic="Sum", evaluation_periods=1, datapoints_to_alarm=2), "exceeds"),
         # Review B-10: period x evaluation periods at most one day (CloudWatch quotas).
         (dict(namespace="N", metric_name="M", statistic="Sum", period=3600, evaluation_periods=25), "86400"),
+        # Review §15: a metric-math alarm reads at most 10 metrics; an expression is at most 1024 characters.
+        (dict(metric_queries=[{"id": f"m{i}", "metric": {"namespace": "N", "metricName": "M", "period": 60, "stat": "Sum"}}
+                              for i in range(11)] + [{"id": "e", "expression": "MAX(METRICS())", "returnData": True}]), "10 metrics"),
+        (dict(metric_queries=[{"id": "e", "expression": "1" + "+1" * 512, "returnData": True}]), "1024"),
     ],
 )
 def test_the_factory_refuses_inconsistent_alarms(kwargs, message):

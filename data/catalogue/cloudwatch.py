@@ -31,6 +31,12 @@ ALARM_DESCRIPTION_MAX_LENGTH = 1024  # PutMetricAlarm AlarmDescription: 0 to 102
 # Quotas: "the maximum value, calculated by multiplying the alarm period by the number of evaluation
 # periods used, is one day (86,400 seconds)" (QUOTAS).
 ALARM_MAX_EVALUATION_SECONDS = 86_400
+# Quotas: a metric-math alarm can use at most 10 metrics (QUOTAS).
+ALARM_MAX_METRICS = 10
+# The provider's validator for metric_query.expression is 1 to 1024 characters (the API model allows 2048):
+# terraform-provider-aws internal/service/cloudwatch/metric_alarm.go, which pulumi-aws runs at preview.
+ALARM_EXPRESSION_MAX_LENGTH = 1024
+ALARM_EXPRESSION_SOURCE = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/cloudwatch/metric_alarm.go"
 
 
 def alarm_window_problem(period: int, evaluation_periods: int) -> str | None:
