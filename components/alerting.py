@@ -111,6 +111,8 @@ class AlertRouting(pulumi.ComponentResource):
         self.sms_preferences: dict[str, aws.sns.SmsPreferences] = {}
         if any(subscription.protocol == "sms" for subscription in alerting.subscriptions):
             for region in regions.all:
+                if region in sms.external_regions:  # another stack of the account declares this region's
+                    continue
                 name = f"{alerting.topic_prefix}-sms-preferences"
                 self.sms_preferences[region] = aws.sns.SmsPreferences(
                     name if region == regions.primary else f"{name}-{region}",

@@ -116,3 +116,35 @@ def test_no_sms_preferences_without_sms_subscribers(prod_estate, render_estate_d
     prod_estate["alerting"]["subscriptions"] = [s for s in prod_estate["alerting"]["subscriptions"] if s["protocol"] != "sms"]
     render = render_estate_dict(prod_estate)
     assert render.of_type(SMS) == []
+
+
+def _stack_estates():
+    from pathlib import Path
+
+    from data.config import estate_from_stack_file, load_stack_file
+
+    root = Path(__file__).resolve().parent.parent
+    return {path.name: estate_from_stack_file(load_stack_file(path)) for path in sorted(root.glob("Pulumi.*.yaml"))}
+
+
+def test_one_stack_owns_the_sms_preferences_of_each_region_of_the_account():
+    """SmsPreferences is a regional singleton of the account (deleting it resets the region's SMS settings):
+    prod and DR share the account and us-east-1, so only one of them declares it there."""
+    from data.model.alerting import sms_preference_owners
+
+    estates = _stack_estates()
+    assert sms_preference_owners(estates) == []
+    dr = estates["Pulumi.dr.yaml"]
+    estates["Pulumi.dr.yaml"] = dr.model_copy(update={"alerting": dr.alerting.model_copy(
+        update={"sms": dr.alerting.sms.model_copy(update={"external_regions": []})})})
+    (problem,) = sms_preference_owners(estates)
+    assert "us-east-1" in problem and "Pulumi.prod.yaml" in problem and "Pulumi.dr.yaml" in problem
+
+
+def test_dr_declares_no_sms_preferences_in_the_shared_region():
+    from pathlib import Path
+
+    from infra.engine import render_stack
+
+    dr = render_stack(Path(__file__).resolve().parent.parent / "Pulumi.dr.yaml")
+    assert {dr.region_of(p) for p in dr.of_type(SMS)} == {"eu-west-1"}

@@ -146,6 +146,9 @@ def test_dr_mirrors_prod_except_names():
 
     prod = load_stack_file(ROOT / "Pulumi.prod.yaml").config["monitored-estate:estate"]
     dr = load_stack_file(DR).config["monitored-estate:estate"]
+    # The regions whose SMS preferences prod owns are the one list DR names and prod does not (issue 10 #5).
+    for estate in (prod, dr):
+        estate["alerting"]["sms"].pop("external_regions", None)
     assert shape(dr) == shape(prod)
 
 

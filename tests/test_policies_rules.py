@@ -587,3 +587,10 @@ def test_prod_dashboards_are_read_by_the_dashboard_limits_rule(prod_render):
     counts = [n for body in bodies for n in _widget_metric_counts(body)]
     assert bodies and max(counts) > 0
     assert max(counts) <= 500 and all(sum(_widget_metric_counts(b)) <= 2500 for b in bodies)
+
+
+def test_sms_preferences_owned_by_another_stack_pass_with_the_config(baseline):
+    render = copy.deepcopy(baseline)
+    find(render, "alerts-critical-sms").update(provider=US_EAST)
+    config = {**CONFIG, "alerting-sms-preferences-per-region": {"external_regions": ["us-east-1"]}}
+    assert [v for v in run_policies(render, config=config).violations if v.policy == "alerting-sms-preferences-per-region"] == []

@@ -68,6 +68,12 @@ class SmsPreferences(StrictModel):
         default="Transactional",
         description="SNS SMS type: `Transactional` (critical messages, the most reliable delivery) for alerts (runbook 001).",
     )
+    external_regions: list[str] = Field(
+        default=[],
+        description="Regions whose SMS preferences another stack of the same account declares (SMS preferences are"
+        " one per region and account; deleting them resets the region's settings): DR names `us-east-1`, which"
+        " prod owns. Exactly one stack file declares each region's.",
+    )
 
 
 class Alerting(StrictModel):
@@ -96,3 +102,27 @@ class Alerting(StrictModel):
             raise ValueError(f"no subscription receives severity {', '.join(missing)}: every topic needs a subscriber")
         unique([s.name for s in self.subscriptions], "subscription name")
         return self
+
+
+def sms_preference_regions(estate) -> list[str]:
+    """The regions whose SMS preferences this estate declares: each region of its topics when it has an SMS
+    subscriber, except those another stack owns (``alerting.sms.external_regions``)."""
+    from data.catalogue.regions import regions_of
+
+    alerting = estate.alerting
+    if not any(subscription.protocol == "sms" for subscription in alerting.subscriptions):
+        return []
+    return [region for region in regions_of(estate.region) if region not in alerting.sms.external_regions]
+
+
+def sms_preference_owners(estates: dict[str, object]) -> list[str]:
+    """One problem per region whose SMS preferences more than one stack file of the account declares."""
+    owners: dict[str, list[str]] = {}
+    for stack, estate in estates.items():
+        for region in sms_preference_regions(estate):
+            owners.setdefault(region, []).append(stack)
+    return [
+        f"region {region}: SMS preferences are declared by {', '.join(stacks)}; one per region and account:"
+        " add the region to alerting.sms.external_regions in all but one"
+        for region, stacks in sorted(owners.items()) if len(stacks) > 1
+    ]

@@ -295,9 +295,13 @@ SMS_PREFERENCES = "aws:sns/smsPreferences:SmsPreferences"
     runbook="001 § Checklist > AWS SNS: \"Permissions SMS configurées\" (runbook 001 set MonthlySpendLimit=50 in one region only)",
     remediation="Declare aws.sns.SmsPreferences on the provider of each region whose topics have SMS subscribers "
     "(components/alerting.py does); raise the account's SMS spend quota there (estate preflight checks it).",
+    parameters={"external_regions": {"type": "array", "items": {"type": "string"},
+                                      "description": "Regions whose SMS preferences another stack of the account declares "
+                                      "(estate policy-config fills it in from alerting.sms.external_regions)."}},
 )
 def sms_preferences_per_region(args, report_violation):
-    preferences = {provider_region(p) for p in of_type(args.resources, SMS_PREFERENCES)}
+    external = set(args.get_config().get("external_regions") or [])
+    preferences = {provider_region(p) for p in of_type(args.resources, SMS_PREFERENCES)} | external
     if not preferences:
         return  # no preferences anywhere: cost-sms-spend-limit reports it once for the stack
     for subscription in of_type(args.resources, TOPIC_SUBSCRIPTION):
