@@ -27,7 +27,8 @@ import pulumi_aws as aws
 
 from components.common import child, estate_tags
 from data.catalogue.cloudwatch import (
-    ALARM_DESCRIPTION_MAX_LENGTH, COMPARISON_OPERATORS, COMPARISON_SYMBOLS, TREAT_MISSING_DATA,
+    ALARM_DESCRIPTION_MAX_LENGTH, COMPARISON_OPERATORS, COMPARISON_SYMBOLS, TREAT_MISSING_DATA, alarm_window_problem,
+    ALARM_EXPRESSION_MAX_LENGTH, ALARM_MAX_METRICS,
 )
 from components.signals import Signal
 from data.catalogue.regions import metric_region
@@ -143,9 +144,13 @@ class AlarmFactory:
             raise ValueError(f"treat_missing_data '{treat_missing_data}' is not one of {', '.join(TREAT_MISSING_DATA)}")
         if datapoints > evaluation_periods:
             raise ValueError(f"datapoints_to_alarm ({datapoints}) exceeds evaluation_periods ({evaluation_periods})")
+        window = alarm_window_problem(period, evaluation_periods)
+        if window:
+            raise ValueError(window)
         if metric_queries is not None:
             if namespace or metric_name or statistic or extended_statistic or dimensions:
                 raise ValueError("give metric_queries or a single metric, not both")
+            _check_queries(metric_queries)
         elif not (namespace and metric_name and (statistic or extended_statistic)):
             raise ValueError("a single-metric alarm needs namespace, metric_name and a statistic")
         name = alarm_name(owner, signal, severity)
@@ -184,6 +189,22 @@ class AlarmFactory:
     def alarms_of(self, owner: str) -> list[aws.cloudwatch.MetricAlarm]:
         """The alarms created so far for ``owner``, in creation order (for alarm-status widgets)."""
         return list(self._by_owner.get(owner, []))
+
+
+def _field(query, key: str):
+    return query.get(key) if isinstance(query, Mapping) else pulumi.get(query, key)
+
+
+def _check_queries(queries) -> None:
+    """What CloudWatch and the provider refuse in a metric-math alarm (review §15, catalogue)."""
+    metrics = sum(1 for query in queries if _field(query, "metric"))
+    if metrics > ALARM_MAX_METRICS:
+        raise ValueError(f"a metric-math alarm reads at most {ALARM_MAX_METRICS} metrics, got {metrics}")
+    for query in queries:
+        expression = _field(query, "expression")
+        if isinstance(expression, str) and len(expression) > ALARM_EXPRESSION_MAX_LENGTH:
+            raise ValueError(f"expression of query {_field(query, 'id')} is {len(expression)} characters;"
+                             f" at most {ALARM_EXPRESSION_MAX_LENGTH}")
 
 
 def _query_args(query: Mapping) -> aws.cloudwatch.MetricAlarmMetricQueryArgs:

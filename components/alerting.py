@@ -17,7 +17,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.common import TopicPublisher, child, estate_tags, topic_policy_document, type_token
-from data.model import SEVERITIES_BY_URGENCY, Alerting, Estate, Severity, Subscription
+from data.model import SEVERITIES_BY_URGENCY, Alerting, Estate, SecretRef, Severity, Subscription
 
 # Subscribing an HTTPS endpoint sends a SubscriptionConfirmation; paging services (PagerDuty) and
 # our chat relay confirm it themselves, so Pulumi waits for the confirmation instead of leaving a
@@ -37,6 +37,22 @@ ALERT_PUBLISHERS = (
 def alert_topic_policy(topic_arn: str, account_id: str) -> str:
     """Alarms and budgets of this account publish; the account manages (and may publish: tests, drills)."""
     return topic_policy_document(topic_arn, account_id, ALERT_PUBLISHERS, account_publishes=True)
+
+
+def subscription_endpoint(subscription: Subscription, opts: pulumi.InvokeOutputOptions) -> pulumi.Input[str]:
+    """A subscriber's address: plaintext, or the value of its secret reference as a Pulumi secret (issue 10
+    #6), read with ``opts`` (the provider of the region the secret lives in, the estate's primary region)."""
+    ref = subscription.endpoint
+    if not isinstance(ref, SecretRef):
+        return ref
+    if ref.secrets_manager is not None:
+        # An existing secret, its value put by operators (``estate preflight`` checks it has one).
+        value = aws.secretsmanager.get_secret_version_output(secret_id=ref.secrets_manager, opts=opts).secret_string
+    elif ref.ssm is not None:
+        value = aws.ssm.get_parameter_output(name=ref.ssm, with_decryption=True, opts=opts).value
+    else:
+        value = pulumi.Config().require_secret(ref.config)
+    return pulumi.Output.secret(value)
 
 
 @dataclass
@@ -62,6 +78,7 @@ class AlertRouting(pulumi.ComponentResource):
         regions = args.regions
         self._regions = regions
         self._topics: dict[tuple[str, Severity], aws.sns.Topic] = {}
+        self._endpoints: dict[str, pulumi.Output[str]] = {}
         alerting = args.alerting
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
 
@@ -87,18 +104,31 @@ class AlertRouting(pulumi.ComponentResource):
                     if severity in subscription.severities:
                         self._subscribe(topic, topic_name, region, subscription, region_opts)
 
-        # Account-level SMS settings are per region; SMS alerts are sent from the primary region's topics
-        # (the global-metrics region's topics carry the same subscriptions and share the SMS quota).
+        # SMS preferences (spend limit, message type) are regional (data/catalogue/sns.py): every region whose
+        # topics have an SMS subscriber gets its own, and a region without one gets none (issue 10 #5). The
+        # account's spend quota in each of them (1 USD by default) must allow the limit: `estate preflight`.
         sms = alerting.sms
-        self.sms_preferences = aws.sns.SmsPreferences(
-            f"{alerting.topic_prefix}-sms-preferences",
-            monthly_spend_limit=sms.monthly_spend_limit,
-            default_sms_type=sms.default_sms_type,
-            opts=child(self, regions.options(regions.primary)),
-        )
+        self.sms_preferences: dict[str, aws.sns.SmsPreferences] = {}
+        if any(subscription.protocol == "sms" for subscription in alerting.subscriptions):
+            for region in regions.all:
+                if region in sms.external_regions:  # another stack of the account declares this region's
+                    continue
+                name = f"{alerting.topic_prefix}-sms-preferences"
+                self.sms_preferences[region] = aws.sns.SmsPreferences(
+                    name if region == regions.primary else f"{name}-{region}",
+                    monthly_spend_limit=sms.monthly_spend_limit,
+                    default_sms_type=sms.default_sms_type,
+                    opts=child(self, regions.options(region)),
+                )
         self.register_outputs(
             {f"{region}/{sev.value}": topic.arn for (region, sev), topic in sorted(self._topics.items(), key=_key)}
         )
+
+    def _endpoint(self, subscription: Subscription) -> pulumi.Input[str]:
+        if subscription.name not in self._endpoints:
+            primary = pulumi.InvokeOutputOptions(parent=self, provider=self._regions.provider(self._regions.primary))
+            self._endpoints[subscription.name] = subscription_endpoint(subscription, primary)
+        return self._endpoints[subscription.name]
 
     def _subscribe(self, topic, topic_name: str, region: str, subscription: Subscription, region_opts) -> None:
         auto_confirms = subscription.protocol in AUTO_CONFIRMING_PROTOCOLS
@@ -106,7 +136,7 @@ class AlertRouting(pulumi.ComponentResource):
             f"{topic_name}-{region}-{subscription.name}",
             topic=topic.arn,
             protocol=subscription.protocol,
-            endpoint=subscription.endpoint,
+            endpoint=self._endpoint(subscription),
             endpoint_auto_confirms=True if auto_confirms else None,
             confirmation_timeout_in_minutes=CONFIRMATION_TIMEOUT_MINUTES if auto_confirms else None,
             opts=child(self, region_opts),

@@ -44,7 +44,8 @@ def test_subscriptions_follow_the_declared_severities(prod_render, prod_estate):
         assert prod_render.region_of(sub) == region, "a subscription lives in its topic's region"
         got.add((region, topic_name.rsplit("-", 1)[1], sub.inputs["protocol"], sub.inputs["endpoint"]))
     expected = {
-        (region, sev, s["protocol"], s["endpoint"])
+        # A secret reference renders as a Pulumi secret (issue 10 #6).
+        (region, sev, s["protocol"], s["endpoint"] if isinstance(s["endpoint"], str) else "[secret]")
         for region in REGIONS
         for s in prod_estate["alerting"]["subscriptions"]
         for sev in s["severities"]
@@ -78,14 +79,6 @@ def test_topic_policies_let_cloudwatch_of_this_account_publish(prod_render):
         assert prod_render.region_of(policy) == policy.inputs["arn"].split(":")[3]
 
 
-def test_sms_preferences_once_in_the_primary_region(prod_render):
-    (sms,) = prod_render.of_type(SMS)
-    assert sms.inputs["monthlySpendLimit"] == 50
-    assert sms.inputs["defaultSmsType"] == "Transactional"
-    assert prod_render.region_of(sms) == "eu-central-1"
-    assert sms.provider is None or "us-east-1" not in sms.provider
-
-
 def test_alert_and_feedback_topics_share_one_topic_policy_builder(prod_render):
     # components/common.py topic_policy_document builds both: same account statement, one publish
     # statement per publisher service, each limited to this account.
@@ -107,3 +100,51 @@ def test_alert_and_feedback_topics_share_one_topic_policy_builder(prod_render):
     assert set(by_sid(feedback)) == {"SesFeedbackPublish", "AccountManagesTopic"}
     assert by_sid(alerts)["AccountManagesTopic"]["Action"] == [*TOPIC_MANAGEMENT_ACTIONS, "sns:Publish"]
     assert by_sid(feedback)["AccountManagesTopic"]["Action"] == list(TOPIC_MANAGEMENT_ACTIONS)
+
+
+def test_sms_preferences_in_every_region_with_sms_subscribers(prod_render):
+    """Issue 10 #5: SMS preferences are regional; the us-east-1 topics carry SMS subscriptions too."""
+    sms_regions = {prod_render.region_of(s) for s in prod_render.of_type(SUBSCRIPTION) if s.inputs["protocol"] == "sms"}
+    assert sms_regions == set(REGIONS)
+    preferences = {prod_render.region_of(p): p for p in prod_render.of_type(SMS)}
+    assert set(preferences) == sms_regions
+    for region, sms in preferences.items():
+        assert sms.inputs["monthlySpendLimit"] == 50 and sms.inputs["defaultSmsType"] == "Transactional", region
+
+
+def test_no_sms_preferences_without_sms_subscribers(prod_estate, render_estate_dict):
+    prod_estate["alerting"]["subscriptions"] = [s for s in prod_estate["alerting"]["subscriptions"] if s["protocol"] != "sms"]
+    render = render_estate_dict(prod_estate)
+    assert render.of_type(SMS) == []
+
+
+def _stack_estates():
+    from pathlib import Path
+
+    from data.config import estate_from_stack_file, load_stack_file
+
+    root = Path(__file__).resolve().parent.parent
+    return {path.name: estate_from_stack_file(load_stack_file(path)) for path in sorted(root.glob("Pulumi.*.yaml"))}
+
+
+def test_one_stack_owns_the_sms_preferences_of_each_region_of_the_account():
+    """SmsPreferences is a regional singleton of the account (deleting it resets the region's SMS settings):
+    prod and DR share the account and us-east-1, so only one of them declares it there."""
+    from data.model.alerting import sms_preference_owners
+
+    estates = _stack_estates()
+    assert sms_preference_owners(estates) == []
+    dr = estates["Pulumi.dr.yaml"]
+    estates["Pulumi.dr.yaml"] = dr.model_copy(update={"alerting": dr.alerting.model_copy(
+        update={"sms": dr.alerting.sms.model_copy(update={"external_regions": []})})})
+    (problem,) = sms_preference_owners(estates)
+    assert "us-east-1" in problem and "Pulumi.prod.yaml" in problem and "Pulumi.dr.yaml" in problem
+
+
+def test_dr_declares_no_sms_preferences_in_the_shared_region():
+    from pathlib import Path
+
+    from infra.engine import render_stack
+
+    dr = render_stack(Path(__file__).resolve().parent.parent / "Pulumi.dr.yaml")
+    assert {dr.region_of(p) for p in dr.of_type(SMS)} == {"eu-west-1"}

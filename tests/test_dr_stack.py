@@ -70,7 +70,8 @@ def test_dr_stack_file_validates_and_targets_eu_west_1():
 
 def test_dr_renders_the_same_families_as_prod(dr_render, prod_render):
     def counts(render):
-        return sorted({r.type for r in render.resources if r.custom})
+        # The CloudFront monitoring subscription is prod's alone (review B-3: one owner per distribution).
+        return sorted({r.type for r in render.resources if r.custom} - {"aws:cloudfront/monitoringSubscription:MonitoringSubscription"})
 
     assert counts(dr_render) == counts(prod_render)
     assert len(dr_render.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")) == len(prod_render.of_type("aws:cloudwatch/metricAlarm:MetricAlarm"))
@@ -145,4 +146,15 @@ def test_dr_mirrors_prod_except_names():
 
     prod = load_stack_file(ROOT / "Pulumi.prod.yaml").config["monitored-estate:estate"]
     dr = load_stack_file(DR).config["monitored-estate:estate"]
+    # The regions whose SMS preferences prod owns are the one list DR names and prod does not (issue 10 #5).
+    for estate in (prod, dr):
+        estate["alerting"]["sms"].pop("external_regions", None)
     assert shape(dr) == shape(prod)
+
+
+def test_one_stack_owns_each_cloudfront_monitoring_subscription():
+    """Review B-3: prod and DR share the account and the distribution; CloudFront allows one subscription."""
+    from data.model.cdn import subscription_owners
+
+    estates = {path.name: estate_from_stack_file(load_stack_file(path)) for path in (ROOT / "Pulumi.prod.yaml", DR)}
+    assert subscription_owners(estates) == []

@@ -76,6 +76,16 @@ def eb_settings(**overrides) -> list[dict]:
     return [{"namespace": ns, "name": n, "value": v} for (ns, n), v in sorted(options.items())]
 
 
+def dashboard_body(metrics_per_widget: list[int]) -> str:
+    """A dashboard body whose metric widgets read that many metrics each (one math expression besides)."""
+    widgets = []
+    for i, n in enumerate(metrics_per_widget):
+        rows = [["AWS/EC2", "CPUUtilization", "InstanceId", f"i-{i:04d}{j:04d}", {"visible": False}] for j in range(n)]
+        rows.append([{"expression": "MAX(METRICS())", "id": "worst"}])
+        widgets.append({"type": "metric", "x": 0, "y": 6 * i, "width": 24, "height": 6, "properties": {"metrics": rows}})
+    return json.dumps({"widgets": widgets})
+
+
 def compliant_render() -> dict:
     b = Builder()
     b.add("pulumi:providers:aws", "us-east-1", {"region": "us-east-1"}, custom=True)
@@ -112,6 +122,7 @@ def compliant_render() -> dict:
     b.add("aws:cloudwatch/metricAlarm:MetricAlarm", "cdn-5xx-critical", {
         "alarmActions": ["[unknown]"], "okActions": ["[unknown]"], "tags": {"severity": "critical"},
         "namespace": "AWS/CloudFront", "metricName": "5xxErrorRate"}, deps=[topics[("us-east-1", "critical")]], provider=US_EAST)
+    b.add("aws:cloudwatch/dashboard:Dashboard", "overview", {"dashboardName": "Overview", "dashboardBody": dashboard_body([2, 3])})
     b.add("aws:ec2/securityGroup:SecurityGroup", "alb", {"ingress": [
         {"protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrBlocks": ["0.0.0.0/0"]}]})
     b.add("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "redis-from-instances",
@@ -212,6 +223,10 @@ MUTATIONS = {
         provider=None, dependencies=[urn("aws:sns/topic:Topic", "alerts-critical-eu-central-1")]), "cdn-5xx-critical"),
     "alerting-alarm-topic-region": (lambda r: retarget(r, "api-cpu-critical", "alerts-critical-us-east-1"), "api-cpu-critical"),
     "alerting-alarm-severity-routing": (lambda r: retarget(r, "api-cpu-critical", "alerts-warning-eu-central-1"), "api-cpu-critical"),
+    # Issue 10 #5: an SMS subscriber on a us-east-1 topic, SMS preferences only in the default region.
+    "alerting-sms-preferences-per-region": (lambda r: find(r, "alerts-critical-sms").update(provider=US_EAST), "alerts-critical-sms"),
+    # Review B-15: 501 metrics in one widget (CloudWatch quotas: at most 500).
+    "alerting-dashboard-metric-limits": (lambda r: inputs(r, "overview").update(dashboardBody=dashboard_body([2, 501])), "overview"),
     "alerting-topic-subscribed": (lambda r: drop(r, "alerts-warning-us-east-1-email"), "alerts-warning-us-east-1"),
     # Seed 000's "authz-eb-degraded-health": LessThanThreshold 15 fires while the environment is Ok.
     "alerting-alarm-health-direction": (
@@ -520,3 +535,101 @@ def test_budget_notification_with_two_topics_fails_the_limits_rule(baseline):
     inputs(render, "monthly")["notifications"][0]["subscriberSnsTopicArns"] = ["arn:a", "arn:b"]
     result = run_policies(render, config=CONFIG)
     assert [(v.policy, v.urn) for v in result.violations] == [("cost-budget-notification-limits", find(render, "monthly")["urn"])]
+
+
+# Issue 10 #14: the seed's CloudFront alarm (us-east-1) acting on arn:aws:sns:eu-central-1:...:rt-backend-alerts,
+# in every form it can be written: a literal ARN (no topic dependency), a wrong-region dependency, and mixed.
+SEED_ARN = "arn:aws:sns:eu-central-1:123456789012:rt-backend-alerts"
+OUR_US_EAST_ARN = "arn:aws:sns:us-east-1:123456789012:alerts-critical-us-east-1"
+
+
+def _literal_only(r, key="alarmActions"):
+    resource = find(r, "cdn-5xx-critical")
+    resource["dependencies"] = []
+    resource["inputs"][key] = [SEED_ARN]
+    if key != "alarmActions":
+        resource["inputs"]["alarmActions"] = [OUR_US_EAST_ARN]
+
+
+def _mixed(r, key):
+    inputs(r, "cdn-5xx-critical")[key] = ["[unknown]", SEED_ARN]  # its own topic (dependency) and the seed's
+
+
+TOPIC_REGION_FORMS = {
+    "literal ARN in alarmActions": lambda r: _literal_only(r),
+    "literal ARN in okActions": lambda r: _literal_only(r, "okActions"),
+    "literal ARN in insufficientDataActions": lambda r: _literal_only(r, "insufficientDataActions"),
+    "wrong-region topic dependency": lambda r: retarget(r, "cdn-5xx-critical", "alerts-critical-eu-central-1"),
+    "mixed: right dependency, literal ARN in alarmActions": lambda r: _mixed(r, "alarmActions"),
+    "mixed: right dependency, literal ARN in okActions": lambda r: _mixed(r, "okActions"),
+}
+
+
+@pytest.mark.parametrize("form", sorted(TOPIC_REGION_FORMS))
+def test_alarm_topic_region_reads_values_and_dependencies(baseline, form):
+    render = copy.deepcopy(baseline)
+    TOPIC_REGION_FORMS[form](render)
+    messages = _violations(render, "alerting-alarm-topic-region")
+    assert messages and all("cdn-5xx-critical" in m for m in messages), messages
+
+
+def test_a_literal_arn_of_the_alarms_own_region_passes(baseline):
+    render = copy.deepcopy(baseline)
+    resource = find(render, "cdn-5xx-critical")
+    resource["dependencies"] = []
+    resource["inputs"].update(alarmActions=[OUR_US_EAST_ARN], okActions=[OUR_US_EAST_ARN])
+    assert _violations(render, "alerting-alarm-topic-region") == []
+    assert _violations(render, "alerting-alarm-severity-routing") == []
+
+
+def test_severity_routing_reads_literal_arns(baseline):
+    render = copy.deepcopy(baseline)
+    resource = find(render, "api-cpu-critical")
+    resource["inputs"]["okActions"] = ["arn:aws:sns:eu-central-1:123456789012:alerts-warning-eu-central-1"]
+    messages = _violations(render, "alerting-alarm-severity-routing")
+    assert messages and "warning" in messages[0]
+
+
+def test_topic_subscribed_reads_a_literal_topic_arn(baseline):
+    render = copy.deepcopy(baseline)
+    subscription = find(render, "alerts-warning-us-east-1-email")
+    subscription["dependencies"] = []
+    subscription["inputs"]["topic"] = "arn:aws:sns:us-east-1:123456789012:alerts-warning-us-east-1"
+    assert _violations(render, "alerting-topic-subscribed") == []
+    subscription["inputs"]["topic"] = "arn:aws:sns:eu-central-1:123456789012:alerts-warning-us-east-1"  # another region's
+    assert len(_violations(render, "alerting-topic-subscribed")) == 1
+
+
+
+@pytest.mark.parametrize("counts, expected", [
+    ([500, 500], None),
+    ([501], "widget 0 reads 501 metrics"),
+    ([500] * 5 + [1], "2501 metrics"),
+])
+def test_dashboard_metric_limits(baseline, counts, expected):
+    render = copy.deepcopy(baseline)
+    inputs(render, "overview").update(dashboardBody=dashboard_body(counts))
+    messages = _violations(render, "alerting-dashboard-metric-limits")
+    if expected is None:
+        assert messages == []
+    else:
+        assert len(messages) == 1 and expected in messages[0], messages
+
+
+def test_prod_dashboards_are_read_by_the_dashboard_limits_rule(prod_render):
+    """The rule reads real bodies: prod's widgets have metrics to count, and all are within the quotas."""
+    import json as _json
+
+    from policies.rules.alerting import _widget_metric_counts
+
+    bodies = [_json.loads(d.inputs["dashboardBody"]) for d in prod_render.of_type("aws:cloudwatch/dashboard:Dashboard")]
+    counts = [n for body in bodies for n in _widget_metric_counts(body)]
+    assert bodies and max(counts) > 0
+    assert max(counts) <= 500 and all(sum(_widget_metric_counts(b)) <= 2500 for b in bodies)
+
+
+def test_sms_preferences_owned_by_another_stack_pass_with_the_config(baseline):
+    render = copy.deepcopy(baseline)
+    find(render, "alerts-critical-sms").update(provider=US_EAST)
+    config = {**CONFIG, "alerting-sms-preferences-per-region": {"external_regions": ["us-east-1"]}}
+    assert [v for v in run_policies(render, config=config).violations if v.policy == "alerting-sms-preferences-per-region"] == []

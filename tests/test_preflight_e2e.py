@@ -102,8 +102,9 @@ def test_an_empty_account_names_every_missing_precondition(moto_endpoint, prod):
     assert "Traceback" not in result.output
     primary = prod.region
     # Every operator-set secret, by name.
-    operator_secrets = sorted({ref.secrets_manager for s in prod.services for ref in s.secrets.values() if ref.secrets_manager})
-    assert len(operator_secrets) == 7
+    operator_secrets = sorted({ref.secrets_manager for s in prod.services for ref in s.secrets.values() if ref.secrets_manager}
+                              | {s.endpoint.secrets_manager for s in prod.alerting.subscriptions if s.endpoint_is_secret})
+    assert len(operator_secrets) == 9  # the services' 7 and the two webhooks (issue 10 #6)
     for name in operator_secrets:
         assert any(line.startswith(f"FAIL secret secretsmanager:{name} ({primary}): does not exist") for line in fails), name
     # The SMS spend limit, in both regions with SMS subscribers (the primary and the global-metrics region).
@@ -121,7 +122,8 @@ def test_an_empty_account_names_every_missing_precondition(moto_endpoint, prod):
     assert all("; " in line for line in fails)
     # The Atlas PagerDuty key (issue 10 #12), an SSM parameter.
     assert any(line.startswith(f"FAIL secret ssm:{prod.atlas.pagerduty.service_key.ssm} ({primary}): does not exist") for line in fails)
-    assert len(fails) == 7 + 1 + 2 + 1 + 5 + 1
+    # secrets: 7 of the services and the cache, 2 webhooks, the Atlas PagerDuty key; sms 2; certificate; network 5; cloudfront
+    assert len(fails) == 7 + 2 + 1 + 2 + 1 + 5 + 1
     # Free bucket names, the branch, an absent SES identity hold; what moto cannot answer is listed.
     assert "passed: platform 1, bucket 4, ses 1" in out
     assert f"sms SMS sandbox ({primary}): GetSMSSandboxAccountStatus: the API is not available here" in out
@@ -134,7 +136,7 @@ def test_json_lists_every_result(moto_endpoint):
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert report["ok"] is False and report["stack"] == "prod"
-    assert report["summary"]["fail"] == 17
+    assert report["summary"]["fail"] == 19
     statuses = [r["status"] for r in report["results"]]
     assert statuses == sorted(statuses, key=["fail", "not-checkable", "pass"].index)
     assert {r["check"] for r in report["results"]} == {
@@ -185,6 +187,9 @@ def prepare(endpoint: str, estate) -> dict:
     if estate.atlas is not None and estate.atlas.pagerduty is not None and estate.atlas.pagerduty.service_key.ssm:
         # The Atlas PagerDuty service key (issue 10 #12), an SSM SecureString.
         client("ssm").put_parameter(Name=estate.atlas.pagerduty.service_key.ssm, Value=SECRET_VALUE, Type="SecureString")
+    for subscription in estate.alerting.subscriptions:  # the webhooks' references (issue 10 #6)
+        if subscription.endpoint_is_secret:
+            client("secretsmanager").create_secret(Name=subscription.endpoint.secrets_manager, SecretString=SECRET_VALUE)
     for where in regions_of(region):
         client("sns", where).set_sms_attributes(
             attributes={"MonthlySpendLimit": str(estate.alerting.sms.monthly_spend_limit)})
@@ -264,7 +269,7 @@ def test_a_prepared_account_passes(moto_endpoint, prod, tmp_path):
         if r["status"] == "pass":
             passed[r["check"]] = passed.get(r["check"], 0) + 1
     # Every check passes at least once; the counts say what was checked.
-    assert passed == {"platform": 1, "secret": 8, "sms": 2, "certificate": 2, "network": 5, "bucket": 4,
+    assert passed == {"platform": 1, "secret": 10, "sms": 2, "certificate": 2, "network": 5, "bucket": 4,
                       "ses": 1, "atlas": 1, "cloudfront": 1}
     unchecked = sorted((r["check"], r["subject"], r["region"]) for r in report["results"] if r["status"] == "not-checkable")
     assert unchecked == [

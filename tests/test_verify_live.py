@@ -100,7 +100,9 @@ def deploy(estate, render, clients: Clients) -> None:
         arn = sns.create_topic(Name=name)["TopicArn"]
         topic_arns[(region, name)] = arn
         for sub in subscriptions:
-            sns.subscribe(TopicArn=arn, Protocol=sub.protocol, Endpoint=sub.endpoint)
+            # A secret reference's value (issue 10 #6) stands for itself here.
+            endpoint = sub.endpoint if isinstance(sub.endpoint, str) else f"https://hooks.example.com/{sub.name}"
+            sns.subscribe(TopicArn=arn, Protocol=sub.protocol, Endpoint=endpoint)
     for resource in render.of_type("aws:cloudwatch/metricAlarm:MetricAlarm"):
         inputs = resource.inputs
         region = render.region_of(resource)

@@ -51,7 +51,8 @@ class CdnMonitoring(pulumi.ComponentResource):
         distribution = args.distribution
         region = metric_region(cloudfront.NAMESPACE, args.regions.primary)
         self.alarms: list[aws.cloudwatch.MetricAlarm] = []
-        if needs_additional_metrics(distribution):
+        # One owner per distribution (review B-3): a stack sharing the distribution declares it `external`.
+        if needs_additional_metrics(distribution) and distribution.monitoring_subscription == "owned":
             self.monitoring_subscription = aws.cloudfront.MonitoringSubscription(
                 f"{distribution.name}-additional-metrics",
                 distribution_id=distribution.distribution_id,

@@ -28,6 +28,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.alarms import AlarmFactory
+from components.alerting import subscription_endpoint
 from components.common import TopicPublisher, child, estate_tags, topic_policy_document, type_token
 from components.mail.monitoring import owner_of, reputation_alarms, slug
 from data.catalogue.ses import FEEDBACK_NOTIFICATION_TYPES
@@ -120,7 +121,7 @@ class MailDomain(pulumi.ComponentResource):
                 f"{mail.feedback_topic}-{subscriber.name}",
                 topic=self.feedback_topic.arn,
                 protocol=subscriber.protocol,
-                endpoint=subscriber.endpoint,
+                endpoint=subscription_endpoint(subscriber, pulumi.InvokeOutputOptions(parent=self)),  # issue 10 #6
                 endpoint_auto_confirms=True if subscriber.protocol == "https" else None,
                 opts=child(self),
             )

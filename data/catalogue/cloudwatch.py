@@ -28,9 +28,29 @@ COMPARISON_SYMBOLS = {
 # PutMetricAlarm TreatMissingData: a plain string in the API model; these four are the documented values.
 TREAT_MISSING_DATA = ("breaching", "notBreaching", "ignore", "missing")
 ALARM_DESCRIPTION_MAX_LENGTH = 1024  # PutMetricAlarm AlarmDescription: 0 to 1024 characters
+# Quotas: "the maximum value, calculated by multiplying the alarm period by the number of evaluation
+# periods used, is one day (86,400 seconds)" (QUOTAS).
+ALARM_MAX_EVALUATION_SECONDS = 86_400
+# Quotas: a metric-math alarm can use at most 10 metrics (QUOTAS).
+ALARM_MAX_METRICS = 10
+# The provider's validator for metric_query.expression is 1 to 1024 characters (the API model allows 2048):
+# terraform-provider-aws internal/service/cloudwatch/metric_alarm.go, which pulumi-aws runs at preview.
+ALARM_EXPRESSION_MAX_LENGTH = 1024
+ALARM_EXPRESSION_SOURCE = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/cloudwatch/metric_alarm.go"
+
+
+def alarm_window_problem(period: int, evaluation_periods: int) -> str | None:
+    """Why CloudWatch would refuse this alarm window, or None."""
+    window = period * evaluation_periods
+    if window > ALARM_MAX_EVALUATION_SECONDS:
+        return (f"period ({period}) x evaluation_periods ({evaluation_periods}) = {window} s; CloudWatch allows at most"
+                f" {ALARM_MAX_EVALUATION_SECONDS} s (one day)")
+    return None
 
 # Dashboards (body structure and quotas).
 DASHBOARD_GRID_COLUMNS = 24  # widget x runs 0 to 23, width 1 to 24
 DASHBOARD_MAX_WIDGETS = 500
 DASHBOARD_MAX_METRICS = 2500  # metrics across all graphs of one dashboard
+# Quotas: "Up to 500 metrics per dashboard widget" (math inputs included), review B-15.
+DASHBOARD_MAX_METRICS_PER_WIDGET = 500
 ALARM_WIDGET_MAX_ALARMS = 100  # an alarm status widget shows at most 100 alarms

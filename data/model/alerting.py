@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from data.model.base import SEVERITIES_BY_URGENCY, Name, Severity, StrictModel, unique
+from data.catalogue.sns import url_credential
+from data.model.base import SEVERITIES_BY_URGENCY, Name, SecretRef, Severity, StrictModel, unique
 
 
 class Subscription(StrictModel):
@@ -15,9 +16,12 @@ class Subscription(StrictModel):
 
     name: Name = Field(description="The subscriber's name, unique in the list (it names the SNS subscriptions).")
     protocol: Literal["email", "sms", "https"] = Field(description="How SNS delivers: email, SMS, or an HTTPS webhook.")
-    endpoint: str = Field(
+    endpoint: str | SecretRef = Field(
         description="Where: an email address, a phone number in E.164 form (`+33612345678`) or an `https://` URL,"
-        " matching `protocol`.",
+        " matching `protocol`; or a secret reference (`{secrets_manager: name}` of an existing secret, `{ssm: name}`,"
+        " `{config: key}`) whose value is that address, rendered as a Pulumi secret. A webhook URL that carries a"
+        " credential (PagerDuty integration URL, Slack/Teams/chat hook path, token in the query string) must be a"
+        " reference: plaintext is refused (data/catalogue/sns.py).",
     )
     severities: list[Severity] = Field(
         min_length=1,
@@ -27,6 +31,10 @@ class Subscription(StrictModel):
 
     @model_validator(mode="after")
     def _endpoint_matches_protocol(self) -> Subscription:
+        if isinstance(self.endpoint, SecretRef):
+            if self.endpoint.generated is not None:
+                raise ValueError("endpoint: a subscriber's address cannot be generated; use secrets_manager, ssm or config")
+            return self
         checks = {
             "email": (r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", "an email address"),
             "sms": (r"^\+[1-9]\d{6,14}$", "a phone number in E.164 form (+33612345678)"),
@@ -35,7 +43,18 @@ class Subscription(StrictModel):
         pattern, expected = checks[self.protocol]
         if not re.match(pattern, self.endpoint, re.IGNORECASE):
             raise ValueError(f"endpoint: '{self.endpoint}' must be {expected} for protocol {self.protocol}")
+        credential = url_credential(self.endpoint) if self.protocol == "https" else None
+        if credential:
+            # The URL itself is not repeated: it is the credential.
+            raise ValueError(
+                f"endpoint: this URL carries a credential ({credential}) and must not be plaintext; give a secret"
+                " reference instead ({secrets_manager: name}, {ssm: name} or {config: key})"
+            )
         return self
+
+    @property
+    def endpoint_is_secret(self) -> bool:
+        return isinstance(self.endpoint, SecretRef)
 
 
 class SmsPreferences(StrictModel):
@@ -43,11 +62,17 @@ class SmsPreferences(StrictModel):
 
     monthly_spend_limit: int = Field(
         default=50, ge=1, le=10000,
-        description="The account's SMS spend cap, USD a month (runbook 001: 50).",
+        description="The SMS spend cap, USD a month, in each region with SMS subscribers (runbook 001: 50).",
     )
     default_sms_type: Literal["Transactional", "Promotional"] = Field(
         default="Transactional",
         description="SNS SMS type: `Transactional` (critical messages, the most reliable delivery) for alerts (runbook 001).",
+    )
+    external_regions: list[str] = Field(
+        default=[],
+        description="Regions whose SMS preferences another stack of the same account declares (SMS preferences are"
+        " one per region and account; deleting them resets the region's settings): DR names `us-east-1`, which"
+        " prod owns. Exactly one stack file declares each region's.",
     )
 
 
@@ -64,7 +89,9 @@ class Alerting(StrictModel):
     )
     sms: SmsPreferences = Field(
         default=SmsPreferences(),
-        description="The account's SMS preferences (runbook 001: 50 USD a month, transactional).",
+        description="The account's SMS preferences (runbook 001: 50 USD a month, transactional), set in every region"
+        " whose topics have an SMS subscriber (SMS settings are regional); the account's spend quota there must"
+        " allow the limit (1 USD by default: `estate preflight` checks it).",
     )
 
     @model_validator(mode="after")
@@ -75,3 +102,27 @@ class Alerting(StrictModel):
             raise ValueError(f"no subscription receives severity {', '.join(missing)}: every topic needs a subscriber")
         unique([s.name for s in self.subscriptions], "subscription name")
         return self
+
+
+def sms_preference_regions(estate) -> list[str]:
+    """The regions whose SMS preferences this estate declares: each region of its topics when it has an SMS
+    subscriber, except those another stack owns (``alerting.sms.external_regions``)."""
+    from data.catalogue.regions import regions_of
+
+    alerting = estate.alerting
+    if not any(subscription.protocol == "sms" for subscription in alerting.subscriptions):
+        return []
+    return [region for region in regions_of(estate.region) if region not in alerting.sms.external_regions]
+
+
+def sms_preference_owners(estates: dict[str, object]) -> list[str]:
+    """One problem per region whose SMS preferences more than one stack file of the account declares."""
+    owners: dict[str, list[str]] = {}
+    for stack, estate in estates.items():
+        for region in sms_preference_regions(estate):
+            owners.setdefault(region, []).append(stack)
+    return [
+        f"region {region}: SMS preferences are declared by {', '.join(stacks)}; one per region and account:"
+        " add the region to alerting.sms.external_regions in all but one"
+        for region, stacks in sorted(owners.items()) if len(stacks) > 1
+    ]

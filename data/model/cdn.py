@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, model_validator
 
 from data.model.base import Name, StrictModel, Threshold, check_percentages
@@ -36,3 +38,25 @@ class CdnDistribution(StrictModel):
     distribution_id: str = Field(pattern=r"^E[A-Z0-9]{7,20}$", description="The CloudFront distribution id (`E...`).")
     service: Name = Field(description="The service (`services[].name`) it fronts; its alarms show on that service's dashboard.")
     thresholds: CdnThresholds = Field(default=CdnThresholds(), description="Levels of the distribution's alarms.")
+    monitoring_subscription: Literal["owned", "external"] = Field(
+        default="owned",
+        description="Who declares the distribution's monitoring subscription (the additional metrics `CacheHitRate`"
+        " needs): `owned`, this stack; `external`, another stack of the account (DR: prod owns it). CloudFront"
+        " allows one per distribution (a second create fails with `MonitoringSubscriptionAlreadyExists`, and"
+        " destroying the owner switches the metrics off for every stack): exactly one stack file owns it.",
+    )
+
+
+def subscription_owners(estates: dict[str, object]) -> list[str]:
+    """One problem per distribution whose monitoring subscription more than one stack owns (``estates``: the
+    estate of each stack file of one account, by file name)."""
+    owners: dict[str, list[str]] = {}
+    for stack, estate in estates.items():
+        for distribution in getattr(estate, "cdn", []):
+            if distribution.monitoring_subscription == "owned":
+                owners.setdefault(distribution.distribution_id, []).append(stack)
+    return [
+        f"distribution {distribution_id}: its monitoring subscription is owned by {', '.join(stacks)}; CloudFront allows"
+        " one per distribution: set cdn[].monitoring_subscription: external in all but one"
+        for distribution_id, stacks in sorted(owners.items()) if len(stacks) > 1
+    ]

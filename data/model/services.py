@@ -11,6 +11,7 @@ from pydantic import Field, field_validator, model_validator
 from data.catalogue import beanstalk_options as eb_options
 from data.catalogue.beanstalk import SUPPORTED_RUNTIMES, runtime_of, solution_stack_regex
 
+from data.catalogue.cloudwatch import alarm_window_problem
 from data.model.base import Name, SecretRef, StrictModel, Threshold, check_percentages, format_number, percent_threshold
 from data.secret_patterns import looks_secret
 
@@ -153,6 +154,8 @@ class MetricAlarm(StrictModel):
     def _period(self) -> MetricAlarm:
         if self.period not in (10, 20, 30) and self.period % 60:
             raise ValueError(f"period ({self.period}) must be 10, 20, 30 or a multiple of 60 seconds")
+        if window := alarm_window_problem(self.period, self.evaluation_periods):  # review B-10
+            raise ValueError(f"evaluation_periods: {window}")
         return self
 
 

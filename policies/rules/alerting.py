@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from data.catalogue import beanstalk, ec2
+import json
+
+from data.catalogue import beanstalk, cloudwatch, ec2
 from data.catalogue.regions import GLOBAL_METRIC_NAMESPACES, GLOBAL_METRICS_REGION
 from data.model import SEVERITIES_BY_URGENCY
 
-from .base import count, dependents, get, get_path, items, of_type, provider_region, resource_rule, stack_rule, truthy
+from .base import count, dependents, get, get_path, items, known_or_none, of_type, provider_region, resource_rule, stack_rule, truthy
 
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC = "aws:sns/topic:Topic"
@@ -76,7 +78,8 @@ def alarm_global_region(args, report_violation):
 def alarm_topic_region(args, report_violation):
     for alarm in of_type(args.resources, METRIC_ALARM):
         topics = [d for d in alarm.dependencies if d.resource_type == TOPIC]
-        if not topics:
+        literal = literal_action_arns(alarm.props)
+        if not topics and not literal:
             report_violation(f"alarm {alarm.name} depends on no SNS topic: its actions reach no alert topic.", alarm.urn)
             continue
         region = provider_region(alarm)
@@ -87,6 +90,46 @@ def alarm_topic_region(args, report_violation):
                     f"({provider_region(topic) or 'default region'}).",
                     alarm.urn,
                 )
+        # The values as well as the graph (issue 10 #14): an action written as a literal ARN depends on nothing.
+        for key, arn in literal:
+            arn_region = arn_region_of(arn)
+            if region and arn_region and arn_region != region:
+                report_violation(
+                    f"alarm {alarm.name} ({region}) names {arn} in {key}: an action in {arn_region}, which CloudWatch refuses "
+                    "(an alarm acts only on resources of its own region).",
+                    alarm.urn,
+                )
+
+
+ACTION_KEYS = ("alarmActions", "okActions", "insufficientDataActions")
+
+
+def literal_action_arns(props) -> list[tuple[str, str]]:
+    """The actions of an alarm whose value is known (an ARN string), with the key they sit under; computed
+    ones (``[unknown]`` in a preview) are left to the dependencies."""
+    found = []
+    for key in ACTION_KEYS:
+        actions = get(props, key)
+        for i in range(count(actions)):
+            action = known_or_none(lambda: items(actions)[i] if isinstance(actions, (str, bytes)) else actions[i])
+            if isinstance(action, str) and action.startswith("arn:"):
+                found.append((key, action))
+    return found
+
+
+def arn_region_of(arn: str) -> str | None:
+    """The region field of an ARN (``arn:partition:service:region:account:resource``), if it has one."""
+    parts = arn.split(":", 5)
+    return parts[3] or None if len(parts) == 6 else None
+
+
+def _topic_of_arn(resources, arn: str):
+    """The stack's topic an SNS ARN names (by region and name), if it is one of ours."""
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[2] != "sns":
+        return None
+    region, name = parts[3], parts[5]
+    return next((t for t in of_type(resources, TOPIC) if get(t.props, "name") == name and provider_region(t) == region), None)
 
 
 @stack_rule(
@@ -101,7 +144,9 @@ def alarm_severity_routing(args, report_violation):
         if severity not in SEVERITIES:
             report_violation(f"alarm {alarm.name} has no severity tag (critical, warning or info).", alarm.urn)
             continue
-        for topic in (d for d in alarm.dependencies if d.resource_type == TOPIC):
+        named = [_topic_of_arn(args.resources, arn) for _, arn in literal_action_arns(alarm.props)]
+        dependencies = [d for d in alarm.dependencies if d.resource_type == TOPIC]
+        for topic in dependencies + [t for t in named if t is not None and t not in dependencies]:
             topic_severity = get(get(topic.props, "tags") or {}, "severity")
             if topic_severity is not None and topic_severity != severity:
                 report_violation(
@@ -116,8 +161,11 @@ def alarm_severity_routing(args, report_violation):
     remediation="Subscribe someone to every severity (estate.alerting.subscriptions) and to the mail feedback topic.",
 )
 def topic_subscribed(args, report_violation):
+    # The graph, and the values: a subscription may name its topic by a literal ARN (issue 10 #14).
+    literal = {known_or_none(lambda s=s: get(s.props, "topic")) for s in of_type(args.resources, TOPIC_SUBSCRIPTION)}
+    named = {id(t) for arn in literal if isinstance(arn, str) for t in [_topic_of_arn(args.resources, arn)] if t is not None}
     for topic in of_type(args.resources, TOPIC):
-        if not dependents(args.resources, topic, TOPIC_SUBSCRIPTION):
+        if id(topic) not in named and not dependents(args.resources, topic, TOPIC_SUBSCRIPTION):
             report_violation(f"topic {topic.name} has no subscription: what it publishes reaches nobody.", topic.urn)
 
 
@@ -236,3 +284,74 @@ def alarm_metric_exists(args, report_violation):
             instead = WHERE_INSTEAD.get((namespace, metric))
             hint = f"; use {instead}" if instead else ""
             report_violation(f"{namespace} publishes no metric {metric}: the alarm would stay INSUFFICIENT_DATA{hint}.")
+
+
+SMS_PREFERENCES = "aws:sns/smsPreferences:SmsPreferences"
+
+
+@stack_rule(
+    "alerting-sms-preferences-per-region", area="alerting", category="blind-spot",
+    description="Every region with an SMS subscription has its own SMS preferences (SMS settings and spend quotas are regional).",
+    runbook="001 § Checklist > AWS SNS: \"Permissions SMS configurées\" (runbook 001 set MonthlySpendLimit=50 in one region only)",
+    remediation="Declare aws.sns.SmsPreferences on the provider of each region whose topics have SMS subscribers "
+    "(components/alerting.py does); raise the account's SMS spend quota there (estate preflight checks it).",
+    parameters={"external_regions": {"type": "array", "items": {"type": "string"},
+                                      "description": "Regions whose SMS preferences another stack of the account declares "
+                                      "(estate policy-config fills it in from alerting.sms.external_regions)."}},
+)
+def sms_preferences_per_region(args, report_violation):
+    external = set(args.get_config().get("external_regions") or [])
+    preferences = {provider_region(p) for p in of_type(args.resources, SMS_PREFERENCES)} | external
+    if not preferences:
+        return  # no preferences anywhere: cost-sms-spend-limit reports it once for the stack
+    for subscription in of_type(args.resources, TOPIC_SUBSCRIPTION):
+        if get(subscription.props, "protocol") != "sms":
+            continue
+        region = provider_region(subscription)
+        if region not in preferences:
+            report_violation(
+                f"SMS subscription {subscription.name} is in {region or 'the default region'}, which has no SmsPreferences: "
+                "its SMS go out under the region's defaults (a 1 USD monthly spend quota, promotional type) and stop when it is spent.",
+                subscription.urn,
+            )
+
+
+DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
+
+
+def _widget_metric_counts(body) -> list[int]:
+    """Metrics each widget of a dashboard body reads: every metric row (hidden math inputs included, as the
+    quota counts them); expression rows are not metrics. A Metrics Insights query's metrics are not countable
+    offline (the query scans up to its own limit)."""
+    counts = []
+    for widget in body.get("widgets") or []:
+        rows = (widget.get("properties") or {}).get("metrics") or []
+        counts.append(sum(1 for row in rows if isinstance(row, list) and row and isinstance(row[0], str)))
+    return counts
+
+
+@resource_rule(
+    "alerting-dashboard-metric-limits", area="alerting", category="blind-spot",
+    description=f"Dashboards stay within CloudWatch's quotas: at most {cloudwatch.DASHBOARD_MAX_METRICS_PER_WIDGET} metrics per widget, "
+    f"{cloudwatch.DASHBOARD_MAX_METRICS} per dashboard and {cloudwatch.DASHBOARD_MAX_WIDGETS} widgets.",
+    runbook="001 § Checklist > AWS CloudWatch: \"Dashboard créé\" (PutDashboard refuses a body beyond the quotas)",
+    remediation="Split the graph (components/dashboards.py paginates dashboards; a widget's lines must be split by the section that draws it).",
+    types=DASHBOARD,
+)
+def dashboard_metric_limits(args, report_violation):
+    raw = known_or_none(lambda: get(args.props, "dashboardBody"))
+    if not isinstance(raw, str):
+        return
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        report_violation("dashboardBody is not JSON: PutDashboard refuses it.")
+        return
+    counts = _widget_metric_counts(body)
+    for i, n in enumerate(counts):
+        if n > cloudwatch.DASHBOARD_MAX_METRICS_PER_WIDGET:
+            report_violation(f"widget {i} reads {n} metrics; CloudWatch allows {cloudwatch.DASHBOARD_MAX_METRICS_PER_WIDGET} per widget ({cloudwatch.QUOTAS}).")
+    if sum(counts) > cloudwatch.DASHBOARD_MAX_METRICS:
+        report_violation(f"the dashboard reads {sum(counts)} metrics; CloudWatch allows {cloudwatch.DASHBOARD_MAX_METRICS} per dashboard ({cloudwatch.QUOTAS}).")
+    if len(counts) > cloudwatch.DASHBOARD_MAX_WIDGETS:
+        report_violation(f"the dashboard has {len(counts)} widgets; CloudWatch allows {cloudwatch.DASHBOARD_MAX_WIDGETS} ({cloudwatch.DASHBOARD_BODY}).")

@@ -71,6 +71,11 @@ def shape(annotation: Any, metadata: Sequence[Any] = ()) -> Shape:
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin in (typing.Union, types.UnionType):
         kinds = [a for a in args if a is not type(None)]
+        if len(kinds) == 2 and kinds[0] is str and isinstance(kinds[1], type) and issubclass(kinds[1], BaseModel):
+            # A plain value or a mapping (a subscription endpoint or its secret reference).
+            inner = shape(kinds[1])
+            inner.type, inner.nullable = "string or mapping", len(kinds) < len(args)
+            return inner
         if len(kinds) != 1:
             raise TypeError(f"no words for the union {annotation!r}")
         inner = shape(kinds[0], metadata)
