@@ -24,6 +24,7 @@ import yaml
 from botocore.stub import Stubber
 from moto import mock_aws
 
+from tests.preflight_helpers import self_signed_certificate
 from data.catalogue.regions import GLOBAL_METRICS_REGION, regions_of
 from data.config import ESTATE_KEY, REGION_KEY, parse_estate
 from tools.preflight import CHECKS, FAIL, NOT_CHECKABLE, PASS, Clients, run_preflight
@@ -267,31 +268,10 @@ def test_covers_follows_wildcard_rules():
     assert not covers(names, "a.b.symphonia.fr")  # and covers exactly one
 
 
-def _certificate(common_name: str, sans: list[str]) -> tuple[bytes, bytes]:
-    import datetime
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.x509.oid import NameOID
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=365))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in sans]), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    pem_key = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
-                                serialization.NoEncryption())
-    return cert.public_bytes(serialization.Encoding.PEM), pem_key
 
 
 def _import_certificate(region: str, common_name: str, sans: list[str]) -> str:
-    cert, key = _certificate(common_name, sans)
+    cert, key = self_signed_certificate(common_name, sans)
     return boto3.client("acm", region_name=region).import_certificate(Certificate=cert, PrivateKey=key)["CertificateArn"]
 
 

@@ -15,7 +15,6 @@ subscriptions) is reported not-checkable; those states are tested in ``test_pref
 
 from __future__ import annotations
 
-import datetime
 import json
 import socket
 from pathlib import Path
@@ -25,6 +24,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from tests.preflight_helpers import self_signed_certificate
 from data.catalogue.regions import GLOBAL_METRICS_REGION, regions_of
 from data.config import ESTATE_KEY, estate_from_stack_file, load_stack_file
 from tools.cli import app
@@ -152,25 +152,6 @@ def test_json_lists_every_result(moto_endpoint):
 SECRET_VALUE = "s3cr3t-value-never-printed"
 
 
-def _certificate(common_name: str, sans: list[str]) -> tuple[bytes, bytes]:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.x509.oid import NameOID
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=365))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in sans]), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    pem_key = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
-                                serialization.NoEncryption())
-    return cert.public_bytes(serialization.Encoding.PEM), pem_key
 
 
 def prepare(endpoint: str, estate) -> dict:
@@ -193,7 +174,7 @@ def prepare(endpoint: str, estate) -> dict:
     for where in regions_of(region):
         client("sns", where).set_sms_attributes(
             attributes={"MonthlySpendLimit": str(estate.alerting.sms.monthly_spend_limit)})
-    cert, key = _certificate("*.symphonia.fr", ["*.symphonia.fr", "symphonia.fr"])
+    cert, key = self_signed_certificate("*.symphonia.fr", ["*.symphonia.fr", "symphonia.fr"])
     certificate_arn = client("acm").import_certificate(Certificate=cert, PrivateKey=key)["CertificateArn"]
 
     ec2 = client("ec2")
