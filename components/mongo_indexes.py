@@ -15,7 +15,8 @@ and Pulumi unpickles it for any operation on those resources until they leave th
   were also ``retainOnDelete``): no index is ever dropped by the migration;
 - ``check``/``diff`` keep their behaviour (pure), so an old state still diffs.
 
-``index_spec`` (an ``AtlasIndex`` as the job's input) lives here still.
+``index_spec`` (an ``AtlasIndex`` as the job's input) moved to ``components/atlas/index_job.py``, so the
+program never imports ``pulumi.dynamic`` (and ``pulumi.automation``) just for it; it is re-exported here.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from components.atlas.index_handler import (  # noqa: F401  (re-exported: the pr
     normalise_all,
     reconcile,
 )
-from data.model import AtlasIndex
+from components.atlas.index_job import index_spec  # noqa: F401  (re-exported: old imports and tests)
 
 RETIRED = (
     "the CollectionIndexes dynamic provider is retired (it ran outside the Atlas access list): indexes are applied"
@@ -47,17 +48,6 @@ RETIRED = (
 
 
 # -- the declared index set as plain data ------------------------------------------------------------
-
-
-def index_spec(index: AtlasIndex) -> dict[str, Any]:
-    """An ``AtlasIndex`` as provider input. Keys are an ordered list of pairs (a compound index's
-    order matters, and Pulumi's wire format does not keep a mapping's key order)."""
-    keys = [[field, int(direction)] for field, direction in index.keys.items()]
-    spec: dict[str, Any] = {"name": index_name(keys), "keys": keys, "unique": index.unique, "sparse": index.sparse}
-    if index.expire_after_seconds is not None:
-        spec["expireAfterSeconds"] = index.expire_after_seconds
-    return spec
-
 
 
 # -- the provider --------------------------------------------------------------------------------------

@@ -88,8 +88,10 @@ class DuplicateKeyError(yaml.YAMLError):
     """A mapping that names the same key twice (YAML would silently keep the last one)."""
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """``yaml.safe_load`` that refuses duplicate keys instead of dropping the first value."""
+class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """``yaml.safe_load`` that refuses duplicate keys instead of dropping the first value. LibYAML's
+    parser when PyYAML was built with it (the constructor stays Python, so the check is the same):
+    the pure-Python parser took 0.12 s of every command on the prod stack file."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: dict[Any, int] = {}

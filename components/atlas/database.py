@@ -45,10 +45,9 @@ import pulumi_aws as aws
 import pulumi_mongodbatlas as atlas
 import pulumi_random as random
 
-from components.atlas.index_job import IndexJob
+from components.atlas.index_job import IndexJob, index_spec
 from components.atlas.monitoring import alert_configurations
 from components.common import child, estate_tags, stateful, type_token
-from components.mongo_indexes import index_spec
 from components.secrets import SecretStore
 from data.catalogue import atlas as atlas_facts
 from data.model import Atlas, Estate, MaintenanceWindow, Network, Service, Subscription

@@ -45,7 +45,9 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.atlas.index_handler import index_name
 from components.common import child
+from data.model import AtlasIndex
 
 HANDLER_FILE = Path(__file__).with_name("index_handler.py")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -58,6 +60,16 @@ LOG_RETENTION_DAYS = 30
 MONGODB_PORT = 27017
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _SKIPPED_SUFFIXES = (".so", ".pyd", ".pyc", ".pyi", ".c", ".h")
+
+
+def index_spec(index: AtlasIndex) -> dict[str, Any]:
+    """An ``AtlasIndex`` as the index job's input. Keys are an ordered list of pairs (a compound index's
+    order matters, and Pulumi's wire format does not keep a mapping's key order)."""
+    keys = [[field, int(direction)] for field, direction in index.keys.items()]
+    spec: dict[str, Any] = {"name": index_name(keys), "keys": keys, "unique": index.unique, "sparse": index.sparse}
+    if index.expire_after_seconds is not None:
+        spec["expireAfterSeconds"] = index.expire_after_seconds
+    return spec
 
 
 def _package_files(package: str) -> list[tuple[str, Path]]:
