@@ -153,3 +153,36 @@ def test_a_synthetic_big_estate_splits_into_numbered_dashboards():
     # sections stay whole: every page starts with a service header
     for body in bodies.values():
         assert body["widgets"][0]["type"] == "text" and body["widgets"][0]["properties"]["markdown"].startswith("# svc-")
+
+
+def test_a_body_with_outputs_is_the_json_dumps_of_it_with_the_same_dependencies():
+    """``dashboard_body`` resolves the body's Outputs with one ``Output.all`` (bench: ~800 fewer
+    Outputs on prod) and must stay indistinguishable from ``Output.json_dumps``: same text, same
+    dependencies, secrecy kept."""
+    import pulumi
+    import pulumi_aws as aws
+
+    from components.dashboards import dashboard_body
+    from infra.engine import render_program
+
+    def program():
+        first = aws.s3.Bucket("first", bucket="first-bucket")
+        second = aws.s3.Bucket("second", bucket="second-bucket")
+        widgets = [
+            {"type": "metric", "x": 0, "properties": {"metrics": [["AWS/S3", "BucketSizeBytes", "BucketName", first.bucket]],
+                                                      "title": "first", "stacked": False}},
+            {"type": "text", "properties": {"markdown": pulumi.Output.concat("# ", second.bucket), "z": [1, [second.arn]]}},
+        ]
+        aws.cloudwatch.Dashboard("ours", dashboard_name="ours", dashboard_body=dashboard_body(widgets))
+        aws.cloudwatch.Dashboard("stock", dashboard_name="stock", dashboard_body=pulumi.Output.json_dumps(
+            {"widgets": widgets}, sort_keys=True, separators=(",", ":")))
+        aws.cloudwatch.Dashboard("secret", dashboard_name="secret",
+                                 dashboard_body=dashboard_body([{"properties": {"markdown": pulumi.Output.secret("s")}}]))
+
+    render = render_program(program, config={"aws:region": "eu-west-3"})
+    ours = render.named("ours", "aws:cloudwatch/dashboard:Dashboard")
+    stock = render.named("stock", "aws:cloudwatch/dashboard:Dashboard")
+    assert ours.inputs["dashboardBody"] == stock.inputs["dashboardBody"]
+    assert '"BucketName","first-bucket"' in ours.inputs["dashboardBody"]
+    assert ours.dependencies == stock.dependencies and len(ours.dependencies) == 2
+    assert render.named("secret", "aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"] == "[secret]"
