@@ -99,9 +99,11 @@ def routes(render: StackRender) -> Items:
         inputs = subscription["inputs"]
         _, region, topic_name = arn_parts(str(inputs.get("topic", "")))
         topic = by_topic.get((topic_name, region))
-        prefix = f"{topic['name']}-" if topic else ""
-        subscriber = subscription["name"][len(prefix):] if prefix and subscription["name"].startswith(prefix) else \
-            f"{inputs.get('protocol')}:{inputs.get('endpoint')}"
+        # The subscription is named after its topic's logical name (the topic may be missing: then the
+        # usual `<topic>-<region>-` or `<topic>-`); what follows is the subscriber's name.
+        prefixes = [f"{topic['name']}-"] if topic else [f"{topic_name}-{region}-", f"{topic_name}-"]
+        prefix = next((p for p in prefixes if subscription["name"].startswith(p)), None)
+        subscriber = subscription["name"][len(prefix):] if prefix else f"{inputs.get('protocol')}:{inputs.get('endpoint')}"
         key = ("route", render.normalise(topic_name), render.region_role(region), render.normalise(subscriber))
         _add(items, key, subscription["name"], {"protocol": inputs.get("protocol"), "endpoint": inputs.get("endpoint")})
     return items
