@@ -61,6 +61,26 @@ def test_a_prod_item_without_dr_counterpart_fails(prod, dr_data, family, dropped
     assert [(g.family, g.name, g.problem) for g in result.gaps] == [(family, prod_name, "no DR counterpart")]
 
 
+def test_an_item_listed_as_primary_only_needs_a_reason_and_is_reported(prod, dr_data, monkeypatch):
+    from tools.recovery import parity as parity_module
+
+    assert all(reason.strip() for reason in parity_module.PRIMARY_ONLY.values())
+    mutated = dr_with(dr_data, drop("authz-eb-dr-5xx-rate-critical", ALARM))
+    monkeypatch.setitem(parity_module.PRIMARY_ONLY, ("alarm", "5xx-rate"), "example: DR has no such alarm")
+    result = parity(prod, mutated)
+    assert result.ok and result.primary_only == ("alarm authz-eb-5xx-rate-critical: example: DR has no such alarm",)
+    # The listing exempts a missing counterpart only: a DR counterpart that differs still fails.
+    assert not parity(prod, dr_with(dr_data, _threshold_of("authz-eb-dr-5xx-rate-critical", 50))).ok
+
+
+def _threshold_of(name: str, threshold: float):
+    def change(resource):
+        if resource["name"] == name:
+            resource["inputs"]["threshold"] = threshold
+        return resource
+    return change
+
+
 def test_a_dashboard_section_missing_in_dr_fails(prod, dr_data):
     def without_redis_section(resource):
         if resource["inputs"].get("dashboardName") != "Symphonia-Production-DR":

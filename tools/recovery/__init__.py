@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from tools.recovery.parity import Parity, parity
+from tools.recovery.parity import Parity, parity as dr_parity
 from tools.recovery.rpo import NOT_DECLARED, PARTIAL, ClassRecovery, recovery_points
 from tools.recovery.rto import RecoveryTime, recovery_time
 from tools.recovery.stack import StackRender
@@ -63,6 +63,6 @@ def recovery_report(primary: StackRender, dr: StackRender, *, declared_dr_region
         problems.append(f"the {dr.stack} stack is in {dr.region}, the region it should survive")
     return RecoveryReport(
         primary=primary.stack, dr=dr.stack, primary_region=primary.region, dr_region=dr.region,
-        points=tuple(recovery_points(primary, dr.region)), time=recovery_time(dr), parity=parity(primary, dr),
+        points=tuple(recovery_points(primary, dr.region)), time=recovery_time(dr), parity=dr_parity(primary, dr),
         problems=tuple(problems),
     )

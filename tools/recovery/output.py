@@ -39,6 +39,7 @@ def to_text(report: RecoveryReport, *, strict: bool = False) -> str:
     lines += [f"    {minutes(step.minutes):>13}  {step.step}" for step in time.steps]
     lines += ["", _parity_line(report)]
     lines += [f"  {gap.family} {gap.name}: {gap.problem}" for gap in report.parity.gaps]
+    lines += [f"  primary only: {line}" for line in report.parity.primary_only]
     lines += [f"problem: {problem}" for problem in report.problems]
     if strict and report.unprotected:
         lines.append("strict: not copied to the DR region: " + ", ".join(f"{p.data_class} ({p.where})" for p in report.unprotected))

@@ -29,8 +29,15 @@ DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
 HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck"
 FAMILIES = ("alarm", "topic", "route", "dashboard section", "health check")
 
-# Items of the primary stack that have no DR counterpart on purpose: key -> reason (none today).
-PRIMARY_ONLY: dict[tuple[str, ...], str] = {}
+# Items of the primary stack with no DR counterpart on purpose, and why: (family, alarm signal or the
+# normalised name of a topic, route topic, dashboard or health-check service) -> reason. None today; an
+# alarm on the primary's replication to the DR region, say, would be one (DR does not replicate back).
+PRIMARY_ONLY: dict[tuple[str, str], str] = {}
+
+
+def primary_only(key: tuple[str, ...]) -> str | None:
+    """The reason an item of the primary stack needs no DR counterpart, if it is listed."""
+    return PRIMARY_ONLY.get((key[0], key[2] if key[0] == "alarm" else key[1]))
 
 Items = dict[tuple[str, ...], list[tuple[str, dict[str, Any]]]]  # key -> [(physical name, meaning)]
 
@@ -49,6 +56,7 @@ class Parity:
     counts: dict[str, int]
     gaps: tuple[Gap, ...]
     dr_only: tuple[str, ...] = field(default=())  # informational: DR items with no primary counterpart
+    primary_only: tuple[str, ...] = field(default=())  # informational: listed in PRIMARY_ONLY, with the reason
 
     @property
     def ok(self) -> bool:
@@ -155,11 +163,14 @@ def parity(primary: StackRender, dr: StackRender) -> Parity:
     gaps: list[Gap] = []
     counts: dict[str, int] = {}
     dr_only: list[str] = []
+    exempted: list[str] = []
     for family, extract in EXTRACTORS.items():
         ours, theirs = extract(primary), extract(dr)
         counts[family] = sum(len(found) for found in ours.values())
         for key, found in sorted(ours.items()):
-            if key in PRIMARY_ONLY:
+            reason = primary_only(key)
+            if reason is not None and key not in theirs:
+                exempted += [f"{family} {name}: {reason}" for name, _ in found]
                 continue
             counterpart = theirs.get(key)
             if counterpart is None:
@@ -170,7 +181,7 @@ def parity(primary: StackRender, dr: StackRender) -> Parity:
                 for (name, meaning), (dr_name, dr_meaning) in zip(sorted(found, key=_order), sorted(counterpart, key=_order)):
                     gaps += [Gap(family, name, f"differs from {dr_name}: {line}") for line in _differences(meaning, dr_meaning)]
         dr_only += [f"{family}: {name}" for key, found in sorted(theirs.items()) if key not in ours for name, _ in found]
-    return Parity(primary.stack, dr.stack, counts, tuple(gaps), tuple(dr_only))
+    return Parity(primary.stack, dr.stack, counts, tuple(gaps), tuple(dr_only), tuple(exempted))
 
 
 def _order(item: tuple[str, dict[str, Any]]) -> str:
