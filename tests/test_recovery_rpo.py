@@ -189,3 +189,33 @@ def test_todays_prod_render_declares_nothing_toward_the_dr_region(prod_render):
     assert by_class["cache"] == NOT_RECOVERED
     if not prod_render.of_type(REPLICATION):
         assert {by_class[c] for c in ("documents", "backups", "audit")} == {NOT_DECLARED}
+
+
+def test_prod_with_the_declarations_issue_11_adds_reads_replicated(prod_render):
+    """The shapes the prod stack declares once replication lands (standby buckets in eu-west-1 with RTC
+    rules, secret replicas, Atlas copies with oplogs), added to today's render: the buckets and the database
+    are then replicated, each with its figure and source; the secrets too but for those created outside."""
+    from tools.recovery import StackRender
+
+    data = prod_render.to_dict()
+    dr_provider = provider(DR)
+    added = [dr_provider]
+    for source in [r for r in data["resources"] if r["type"] == BUCKET and r["inputs"].get("tags", {}).get("purpose") in ("documents", "backups", "audit")]:
+        standby = source["inputs"]["bucket"] + "-standby"
+        added += [resource(BUCKET, standby, {"bucket": standby, "tags": dict(source["inputs"]["tags"])}, provider=dr_provider["urn"]),
+                  replication(source["inputs"]["bucket"], rule(standby, markers="Enabled"))]
+    for item in data["resources"]:
+        if item["type"] == SECRET:
+            item["inputs"]["replicas"] = [{"region": DR}]
+        if item["type"] == SCHEDULE:
+            item["inputs"]["copySettings"] = [copy("HOURLY", "DAILY", oplogs=True)]
+    data["resources"] += added
+    rows = {r.data_class: r for r in recovery_points(StackRender(data, PRIMARY), DR)}
+    assert {c: r.status for c, r in rows.items()} == {
+        "documents": REPLICATED, "backups": REPLICATED, "audit": REPLICATED, "mongodb": REPLICATED, "secrets": PARTIAL,
+        "cache": NOT_RECOVERED}
+    # The secrets the stack file only references (created outside the program) stay without a declared replica.
+    assert rows["secrets"].declared.startswith("8 of 8 declared secrets have a replica in eu-west-1; the 7 referenced")
+    assert {rows[c].rpo_minutes for c in ("documents", "backups", "audit")} == {15}
+    assert rows["mongodb"].rpo_minutes == 6 * 60  # oplogs copied, but prod's cluster has no continuous backup
+    assert any("pitEnabled" in note for note in rows["mongodb"].notes)
