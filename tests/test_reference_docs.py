@@ -26,7 +26,7 @@ def _copy_docs(tmp_path: Path) -> Path:
 def test_the_committed_tables_equal_the_generated_ones(capsys):
     assert reference.main(["--check"]) == 0, capsys.readouterr().out
     assert {block.path for block in reference.BLOCKS} == {
-        "README.md", "docs/policies.md", "docs/stack-file.md", "docs/runbooks.md"}
+        "README.md", "docs/policies.md", "docs/stack-file.md", "docs/runbooks.md", "docs/disaster-recovery.md"}
 
 
 def test_a_table_edited_by_hand_is_reported_and_make_docs_restores_it(tmp_path, capsys):
@@ -66,6 +66,23 @@ def test_a_rule_changed_in_the_pack_is_reported_in_both_rule_tables(tmp_path, mo
     assert reference.main(["--check", "--root", str(root)]) == 1
     out = capsys.readouterr().out
     assert "README.md: out of date: rules-summary " in out and "docs/policies.md: out of date: rules " in out
+
+
+def test_the_dr_tables_follow_the_renders(tmp_path, monkeypatch, capsys):
+    """docs/disaster-recovery.md's RPO table is computed from the prod render: a data class whose
+    declaration changes (here: documents now replicated) makes the committed table out of date."""
+    import dataclasses
+
+    from tools.reference import recovery as recovery_tables
+
+    root = _copy_docs(tmp_path)
+    report = recovery_tables.project_report()
+    documents = dataclasses.replace(report.points[0], status="replicated", declared="replicated to symphonia-documents-dr")
+    monkeypatch.setattr(recovery_tables, "project_report", lambda: dataclasses.replace(report, points=(documents, *report.points[1:])))
+    assert reference.main(["--check", "--root", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert "docs/disaster-recovery.md: out of date: recovery-rpo " in out
+    assert "replicated to symphonia-documents-dr" in out
 
 
 def test_missing_markers_are_bad_input(tmp_path, capsys):

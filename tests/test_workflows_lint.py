@@ -56,7 +56,7 @@ def _uses(job: dict) -> dict[str, dict]:
 
 
 def test_there_are_workflows():
-    assert [p.name for p in WORKFLOWS] == ["deploy.yml", "pull-request.yml"]
+    assert [p.name for p in WORKFLOWS] == ["deploy.yml", "dr-rehearsal.yml", "pull-request.yml"]
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
@@ -117,3 +117,22 @@ def test_main_deploys_prod_with_the_policy_pack_then_verifies():
     assert deploy["env"]["PULUMI_STACK"].endswith("'prod' }}")
     assert names.index("make test") < up  # nothing untested reaches pulumi up
     assert any("estate verify --stack prod" in n for n in names[up + 1 :])
+
+
+def test_the_dr_rehearsal_runs_the_offline_part_every_quarter():
+    """Runbook 000, "DR test | Trimestriel": docs/disaster-recovery.md, "Quarterly rehearsal"."""
+    workflow = _load("dr-rehearsal.yml")
+    [schedule] = workflow["on"]["schedule"]
+    minute, hour, day, months, weekday = schedule["cron"].split()
+    assert [int(m) for m in months.split(",")] == [1, 4, 7, 10] and weekday == "*" and day.isdigit()
+    assert "workflow_dispatch" in workflow["on"]
+    assert "secrets." not in json.dumps(workflow)  # the offline part needs no credential
+    job = workflow["jobs"]["rehearse"]
+    runs = _runs(job)
+    for command in ("make install", "estate preview --stack dr", "estate check --stack dr",
+                    "estate recovery --stack prod --dr-stack dr --strict", "python -m tools.reference --check"):
+        assert command in runs, command
+    tests = [word for word in runs.split() if word.startswith("tests/")]
+    assert {"tests/test_dr_stack.py", "tests/test_dr_parity.py"} <= set(tests)
+    assert all((ROOT / test).is_file() for test in tests), tests
+    assert _uses(job)["actions/upload-artifact"]["if"] == "always()"  # the record is kept when the rehearsal fails

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from tools.commands import check, diff, preflight, preview, verify
+from tools.commands import check, diff, preflight, preview, recovery, verify
 
 app = typer.Typer(
     name="estate",
@@ -25,7 +25,7 @@ def main() -> None:
     """The monitored estate: offline preview, policy checks, pull-request diffs, preflight and live verification."""
     # An explicit callback keeps `estate <command>` a group even while only one command is registered.
 
-for command in (preview, check, diff, preflight, verify):
+for command in (preview, check, diff, preflight, verify, recovery):
     command.register(app)
 
 

@@ -9,7 +9,9 @@ is prose and stays as written:
 - ``stack-file`` (docs/stack-file.md): every key of ``monitored-estate:estate`` with its type, default,
   constraints and description, walked from the pydantic models of ``data.model`` (``Field(description=...)``);
 - ``signals`` (docs/runbooks.md): every family's signals with their default thresholds, from
-  ``components.signal_tables`` (the defaults read from each table's thresholds model).
+  ``components.signal_tables`` (the defaults read from each table's thresholds model);
+- ``recovery-rpo`` and ``recovery-rto`` (docs/disaster-recovery.md): the recovery point per data class and
+  the DR stack's recovery time, computed from the prod and DR renders (``tools.recovery``).
 
 ``python -m tools.reference`` (``make docs``) rewrites the tables; ``--check`` changes nothing and exits 1
 naming every table that differs from the code (``tests/test_reference_docs.py`` runs it).
@@ -25,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools.reference.recovery import rpo_table, rto_table
 from tools.reference.rules import rules_summary, rules_table
 from tools.reference.signals import signals_table
 from tools.reference.stack_file import OTHER_CONFIG_KEYS, keys, model_paths, stack_file_table
@@ -48,6 +51,8 @@ BLOCKS = (
     Block("docs/policies.md", "rules", rules_table),
     Block("docs/stack-file.md", "stack-file", stack_file_table),
     Block("docs/runbooks.md", "signals", signals_table),
+    Block("docs/disaster-recovery.md", "recovery-rpo", rpo_table),
+    Block("docs/disaster-recovery.md", "recovery-rto", rto_table),
 )
 
 
