@@ -498,6 +498,24 @@ def test_alarms_on_metrics_their_namespace_does_not_publish(baseline, namespace,
     assert messages == [] if hint is None else (len(messages) == 1 and hint in messages[0] and metric in messages[0])
 
 
+def test_the_wrong_metric_names_and_their_hints_are_catalogue_facts(baseline):
+    """The rule reads data/catalogue/beanstalk.py: every name EB does not publish gets the catalogue's
+    hint, and every name the catalogue says EB publishes passes."""
+    from data.catalogue import beanstalk
+
+    assert beanstalk.NOT_PUBLISHED_SOURCE.startswith("https://docs.aws.amazon.com/")
+    for metric, instead in beanstalk.NOT_PUBLISHED_METRICS.items():
+        assert metric not in beanstalk.PUBLISHED_METRIC_NAMES
+        render = copy.deepcopy(baseline)
+        inputs(render, "app-errors-warning").update(namespace=beanstalk.NAMESPACE, metricName=metric)
+        assert _violations(render, "alerting-alarm-metric-exists") == [
+            f"{beanstalk.NAMESPACE} publishes no metric {metric}: the alarm would stay INSUFFICIENT_DATA; use {instead}."]
+    for metric in sorted(beanstalk.PUBLISHED_METRIC_NAMES):
+        render = copy.deepcopy(baseline)
+        inputs(render, "app-errors-warning").update(namespace=beanstalk.NAMESPACE, metricName=metric)
+        assert _violations(render, "alerting-alarm-metric-exists") == [], metric
+
+
 @pytest.mark.parametrize("type_", [
     "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule",
     "mongodbatlas:index/cloudBackupSnapshotExportBucket:CloudBackupSnapshotExportBucket",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from data.catalogue import ec2
 from data.catalogue.metrics import Metric
 
 NAMESPACE = "AWS/ElasticBeanstalk"
@@ -49,6 +50,25 @@ INSTANCES = {
 LOAD_AVERAGE_1MIN = _instance("LoadAverage1min", "Count", "instance load average over one minute")
 ROOT_FILESYSTEM_UTIL = _instance("RootFilesystemUtil", "Percent", "percentage of the root filesystem in use")
 
+# Every metric the namespace publishes, not only those the estate reads (the rows above): enhanced
+# health's instance metrics the catalogue has no row for yet. A rule must know them all to tell a
+# misspelt or invented name (an alarm that stays INSUFFICIENT_DATA) from a real one.
+OTHER_PUBLISHED_METRIC_NAMES = frozenset({
+    "InstanceHealth", "LoadAverage5min",
+    "CPUIrq", "CPUIdle", "CPUUser", "CPUSystem", "CPUSoftirq", "CPUIowait", "CPUNice", "CPUPrivileged",
+})
+# Names alarms are written on that ``AWS/ElasticBeanstalk`` does not publish (the seed's alarm on
+# AWS/ElasticBeanstalk CPUUtilization, runbook 000), and where that figure is published instead: the
+# page lists the namespace's metrics, none of these among them; CPU and network are EC2's metrics by
+# Auto Scaling group (``data/catalogue/ec2.py``).
+NOT_PUBLISHED_SOURCE = SOURCE
+NOT_PUBLISHED_METRICS = {
+    "CPUUtilization": f"{ec2.NAMESPACE} {ec2.CPU_UTILIZATION_BY_GROUP.name} by {ec2.CPU_UTILIZATION_BY_GROUP.dimensions[0]}",
+    "NetworkIn": "AWS/EC2 NetworkIn by AutoScalingGroupName",
+    "NetworkOut": "AWS/EC2 NetworkOut by AutoScalingGroupName",
+    "Latency": "AWS/ElasticBeanstalk ApplicationLatencyP95 (or AWS/ApplicationELB TargetResponseTime)",
+}
+
 # Enhanced health rules: by default EB counts application 4xx against the environment's health; the
 # ConfigDocument's ``Rules`` (beside ``CloudWatchMetrics``) can turn that off. The page's example:
 # {"Rules": {"Environment": {"Application": {"ApplicationRequests4xx": {"Enabled": false}}}}, "Version": 1}
@@ -83,3 +103,12 @@ def runtime_of(solution_stack: str) -> str | None:
     """The runtime a solution stack name runs (``Node.js 22``), or None when it is not an AL2023 stack."""
     found = re.match(rf"^{_dots(PLATFORM_OS)} v[0-9.]+ running (.+)$", solution_stack)
     return found.group(1) if found else None
+
+
+# Every metric name the namespace publishes: the catalogue's rows and the others above.
+PUBLISHED_METRIC_NAMES = frozenset(
+    metric.name
+    for value in list(globals().values())
+    for metric in (value.values() if isinstance(value, dict) else (value,))
+    if isinstance(metric, Metric) and metric.namespace == NAMESPACE
+) | OTHER_PUBLISHED_METRIC_NAMES
