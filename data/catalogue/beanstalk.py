@@ -112,3 +112,38 @@ PUBLISHED_METRIC_NAMES = frozenset(
     for metric in (value.values() if isinstance(value, dict) else (value,))
     if isinstance(metric, Metric) and metric.namespace == NAMESPACE
 ) | OTHER_PUBLISHED_METRIC_NAMES
+
+
+# The account's Elastic Beanstalk bucket, one per region ("elasticbeanstalk-region-account-id"), and the
+# keys an environment's instances touch in it (issue 10 #13: the managed AWSElasticBeanstalkWebTier
+# policy grants s3:Get*/List*/PutObject on every elasticbeanstalk-* bucket and key, i.e. every
+# application's versions and source bundles).
+# - Writes: the instances' only use of S3 in a web server environment is uploading logs (instance
+#   profile page), which land under resources/environments/logs/<tail|bundle|publish>/<env-id>/<instance-id>
+#   (logging page).
+# - Reads: AWS's own scoped-down instance policy example grants the environment's keys
+#   resources/environments/<environment-id>/* (and the bucket itself), nothing else of the bucket.
+BUCKET_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/AWSHowTo.S3.html"
+INSTANCE_PROFILE_S3_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/concepts-roles-instance.html"
+ENVIRONMENT_RESOURCES_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/AWSHowTo.iam.cross-env-s3-access.html"
+LOGS_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/using-features.logging.html"
+ENVIRONMENT_RESOURCES_PREFIX = "resources/environments/"
+LOGS_PREFIX = "resources/environments/logs/"
+# What the pages leave open, and why the instance policy stops at the two prefixes above:
+BUCKET_SCOPE_UNSETTLED = (
+    "Per environment: AWS's example scopes reads to resources/environments/<environment-id>/*, but the"
+    " environment id (e-...) exists only once the environment does, and the instances of its first launch"
+    " already need the policy (the instance profile 'allows them to retrieve application versions from"
+    " Amazon S3', concepts-roles); a policy added after creation would leave that launch without access."
+    " Per application: no page says under which key an application's versions are stored (the uploader"
+    " chooses the S3 key of a source bundle), so no '<application-name>/' prefix is documented. The example"
+    " also omits the logs prefix (resources/environments/logs/...), which the logging page documents, so the"
+    " example alone would break log uploads. Hence: reads under resources/environments/ (the example's key"
+    " family, any environment), writes under resources/environments/logs/ only; one real deployment"
+    " confirms that the instances fetch their bundle from there (if not, widen GetObject to the bucket)."
+)
+
+
+def storage_bucket(region: str, account_id: str) -> str:
+    """The account's Elastic Beanstalk bucket of ``region``."""
+    return f"elasticbeanstalk-{region}-{account_id}"
