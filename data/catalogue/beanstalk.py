@@ -144,6 +144,23 @@ BUCKET_SCOPE_UNSETTLED = (
 )
 
 
+# Buckets AWS owns that an environment's instances read platform assets from (the page lists them as
+# what a restrictive VPC endpoint policy must still allow, GetObject only): the managed WebTier policy's
+# elasticbeanstalk-* covered them; a custom instance policy must name them. Some regions add a suffix.
+PLATFORM_BUCKETS_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/vpc-vpce.policy.html"
+_PLATFORM_BUCKET_SUFFIX = {"me-central-1": "-f08b818c"}  # platform-assets and env-resources only
+
+
+def platform_buckets(region: str) -> tuple[str, ...]:
+    """The AWS-owned buckets of ``region`` the instances read (platform assets, environment resources,
+    samples), as the page names them."""
+    suffix = _PLATFORM_BUCKET_SUFFIX.get(region, "")
+    return (
+        f"elasticbeanstalk-platform-assets-{region}{suffix}", f"elasticbeanstalk-env-resources-{region}{suffix}",
+        f"elasticbeanstalk-{region}", f"elasticbeanstalk-samples-{region}",
+    )
+
+
 def storage_bucket(region: str, account_id: str) -> str:
     """The account's Elastic Beanstalk bucket of ``region``."""
     return f"elasticbeanstalk-{region}-{account_id}"
