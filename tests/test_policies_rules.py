@@ -117,6 +117,15 @@ def compliant_render() -> dict:
         b.add("aws:cloudwatch/metricAlarm:MetricAlarm", f"api-5xx-{severity}", {**common, "metricQueries": [
             {"id": "errors", "metric": {"namespace": "AWS/ElasticBeanstalk", "metricName": "ApplicationRequests5xx"}},
             {"id": "rate", "expression": "100 * errors / total", "returnData": True}]}, deps=[topic, env])
+        # The load balancer's own 5xx (issue 10 #10) and the fullest root filesystem (Metrics Insights).
+        b.add("aws:cloudwatch/metricAlarm:MetricAlarm", f"api-lb-5xx-{severity}", {**common, "metricQueries": [
+            {"id": "errors", "metric": {"namespace": "AWS/ApplicationELB", "metricName": "HTTPCode_ELB_5XX_Count"}},
+            {"id": "requests", "metric": {"namespace": "AWS/ApplicationELB", "metricName": "RequestCount"}},
+            {"id": "lbrate", "expression": "100 * errors / requests", "returnData": True}]}, deps=[topic, env])
+        b.add("aws:cloudwatch/metricAlarm:MetricAlarm", f"api-root-filesystem-{severity}", {**common, "metricQueries": [
+            {"id": "disk", "returnData": True, "period": 300, "expression":
+             "SELECT MAX(RootFilesystemUtil) FROM SCHEMA(\"AWS/ElasticBeanstalk\", EnvironmentName,InstanceId)"
+             " WHERE EnvironmentName = 'api-prod'"}]}, deps=[topic, env])
         b.add("aws:cloudwatch/metricAlarm:MetricAlarm", f"app-errors-{severity}",
               {**common, "namespace": NAMESPACE, "metricName": "ErrorCount"}, deps=[topic])
     b.add("aws:cloudwatch/metricAlarm:MetricAlarm", "cdn-5xx-critical", {
@@ -496,6 +505,69 @@ def test_alarms_on_metrics_their_namespace_does_not_publish(baseline, namespace,
     inputs(render, "app-errors-warning").update(namespace=namespace, metricName=metric)
     messages = _violations(render, "alerting-alarm-metric-exists")
     assert messages == [] if hint is None else (len(messages) == 1 and hint in messages[0] and metric in messages[0])
+
+
+@pytest.mark.parametrize("dropped, missing", [
+    (("api-lb-5xx-critical",), "critical lb-5xx-rate"),
+    (("api-root-filesystem-warning",), "warning root-filesystem"),
+    # The load balancer's own 5xx do not stand for the application's (EB's ApplicationRequests5xx).
+    (("api-5xx-warning", "api-5xx-critical"), "warning 5xx-rate"),
+])
+def test_environment_alarms_fire_for_each_signal_of_the_table(baseline, dropped, missing):
+    render = copy.deepcopy(baseline)
+    drop(render, *dropped)
+    messages = _violations(render, "services-environment-alarms")
+    assert f"environment api-prod has no {missing} alarm." in messages
+
+
+def test_a_metrics_insights_alarm_counts_for_the_environment_its_query_names(baseline):
+    """A Metrics Insights query takes the environment's name as text: no dependency, the value says it."""
+    render = copy.deepcopy(baseline)
+    for severity in ("warning", "critical"):
+        alarm = find(render, f"api-root-filesystem-{severity}")
+        alarm["dependencies"] = [d for d in alarm["dependencies"] if "Environment::" not in d]
+    assert _violations(render, "services-environment-alarms") == []
+    query = inputs(render, "api-root-filesystem-warning")["metricQueries"][0]
+    query["expression"] = query["expression"].replace("'api-prod'", "'other-prod'")
+    assert _violations(render, "services-environment-alarms") == ["environment api-prod has no warning root-filesystem alarm."]
+
+
+def test_environment_alarms_read_the_signal_table():
+    from components.beanstalk.signals import SIGNALS
+    from policies.rules.services import LOAD_BALANCER_SIGNALS, REQUIRED_SIGNALS
+
+    assert REQUIRED_SIGNALS == tuple(signal.name for signal in SIGNALS)
+    assert LOAD_BALANCER_SIGNALS == ("lb-5xx-rate",)
+    assert {"lb-5xx-rate", "root-filesystem"} <= set(REQUIRED_SIGNALS)
+
+
+def test_a_single_instance_environment_needs_no_load_balancer_alarm(baseline):
+    render = copy.deepcopy(baseline)
+    set_setting(render, "api-prod", "aws:elasticbeanstalk:environment", "EnvironmentType", "SingleInstance")
+    drop(render, "api-lb-5xx-warning", "api-lb-5xx-critical")
+    assert _violations(render, "services-environment-alarms") == []
+    # Without EnvironmentType the environment is load-balanced (EB's default): the alarm is required.
+    set_setting(render, "api-prod", "aws:elasticbeanstalk:environment", "EnvironmentType", None)
+    assert sorted(_violations(render, "services-environment-alarms")) == [
+        "environment api-prod has no critical lb-5xx-rate alarm.", "environment api-prod has no warning lb-5xx-rate alarm."]
+
+
+def test_the_wrong_metric_names_and_their_hints_are_catalogue_facts(baseline):
+    """The rule reads data/catalogue/beanstalk.py: every name EB does not publish gets the catalogue's
+    hint, and every name the catalogue says EB publishes passes."""
+    from data.catalogue import beanstalk
+
+    assert beanstalk.NOT_PUBLISHED_SOURCE.startswith("https://docs.aws.amazon.com/")
+    for metric, instead in beanstalk.NOT_PUBLISHED_METRICS.items():
+        assert metric not in beanstalk.PUBLISHED_METRIC_NAMES
+        render = copy.deepcopy(baseline)
+        inputs(render, "app-errors-warning").update(namespace=beanstalk.NAMESPACE, metricName=metric)
+        assert _violations(render, "alerting-alarm-metric-exists") == [
+            f"{beanstalk.NAMESPACE} publishes no metric {metric}: the alarm would stay INSUFFICIENT_DATA; use {instead}."]
+    for metric in sorted(beanstalk.PUBLISHED_METRIC_NAMES):
+        render = copy.deepcopy(baseline)
+        inputs(render, "app-errors-warning").update(namespace=beanstalk.NAMESPACE, metricName=metric)
+        assert _violations(render, "alerting-alarm-metric-exists") == [], metric
 
 
 @pytest.mark.parametrize("type_", [

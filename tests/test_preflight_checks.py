@@ -284,7 +284,8 @@ def _with_certificate(arn: str) -> dict:
 def test_certificate_passes_issued_in_region_covering_the_hosts(aws):
     arn = _import_certificate(PRIMARY, "*.symphonia.fr", ["*.symphonia.fr"])
     found = results("certificate", estate_of(_with_certificate(arn)))
-    assert [r.status for r in found] == [PASS, PASS]
+    cert_id = arn.rsplit("/", 1)[1]
+    assert statuses(found) == [(PASS, cert_id, PRIMARY), (PASS, f"{cert_id} expiry", PRIMARY), (PASS, f"{cert_id} names", PRIMARY)]
 
 
 def test_certificate_fires_when_missing(aws):
@@ -296,8 +297,8 @@ def test_certificate_fires_when_missing(aws):
 def test_certificate_fires_when_it_does_not_cover_a_host(aws):
     arn = _import_certificate(PRIMARY, "authz.symphonia.fr", ["authz.symphonia.fr", "tms-sync.symphonia.fr"])
     found = results("certificate", estate_of(_with_certificate(arn)))
-    assert [r.status for r in found] == [PASS, FAIL]
-    assert found[1].detail.startswith("does not cover affretia.symphonia.fr")
+    assert [r.status for r in found] == [PASS, PASS, FAIL]
+    assert found[2].detail.startswith("does not cover affretia.symphonia.fr")
 
 
 def test_certificate_fires_when_not_issued(aws):
@@ -312,6 +313,54 @@ def test_certificate_fires_in_another_region(aws):
     found = results("certificate", estate_of(_with_certificate(arn)))
     assert found[0].status == FAIL and found[0].region == GLOBAL_METRICS_REGION
     assert found[0].detail.startswith(f"is in {GLOBAL_METRICS_REGION}; the environments' load balancers are in {PRIMARY}")
+
+
+def test_certificate_expiry_uses_the_level_of_the_alarms(aws):
+    """The level is the estate's network.certificate_expiry_days (what the alarms are built from), not a
+    second figure: 40 days left passes at the default level and fails once the alarms watch at 45."""
+    cert, key = self_signed_certificate("*.symphonia.fr", ["*.symphonia.fr"], valid_days=40.5)
+    arn = boto3.client("acm", region_name=PRIMARY).import_certificate(Certificate=cert, PrivateKey=key)["CertificateArn"]
+    data = _with_certificate(arn)
+    expiry = f"{arn.rsplit('/', 1)[1]} expiry"
+    found = {r.subject: r for r in results("certificate", estate_of(data))}
+    assert found[expiry].status == PASS and found[expiry].detail.endswith("in 40 days: above 30 days")
+    data["network"]["certificate_expiry_days"] = {"warning": 45, "critical": 7, "direction": "below"}
+    found = {r.subject: r for r in results("certificate", estate_of(data))}
+    assert found[expiry].status == FAIL and "in 40 days: under 45 days, the level of its DaysToExpiry alarm" in found[expiry].detail
+
+
+def _distribution_with(name: str, viewer_certificate: dict) -> str:
+    cloudfront = boto3.client("cloudfront", region_name=GLOBAL_METRICS_REGION)
+    for attempt in range(400):  # the model wants an id starting with E; moto draws the first letter
+        distribution_id = cloudfront.create_distribution(DistributionConfig={
+            "CallerReference": f"{name}-{attempt}", "Comment": "", "Enabled": True,
+            "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "authz.symphonia.fr", "CustomOriginConfig": {
+                "HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "https-only"}}]},
+            "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "redirect-to-https",
+                                     "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"},
+            "ViewerCertificate": viewer_certificate,
+        })["Distribution"]["Id"]
+        if distribution_id.startswith("E"):
+            return distribution_id
+    raise AssertionError("moto never drew a distribution id starting with E")
+
+
+def test_the_cloudfront_certificate_is_checked_in_us_east_1(aws):
+    """Runbook 000 asks for the CloudFront certificates: the distribution's ACM certificate, in us-east-1."""
+    cert, key = self_signed_certificate("*.symphonia.fr", ["*.symphonia.fr"], valid_days=10.5)
+    arn = boto3.client("acm", region_name=GLOBAL_METRICS_REGION).import_certificate(Certificate=cert, PrivateKey=key)["CertificateArn"]
+    with_acm = _distribution_with("acm", {"ACMCertificateArn": arn, "SSLSupportMethod": "sni-only", "MinimumProtocolVersion": "TLSv1.2_2021"})
+    default = _distribution_with("default", {"CloudFrontDefaultCertificate": True})
+    data = raw()
+    data["network"]["certificate_expiry_days"] = None  # alarms off: the level is the model's default, still 30
+    data["cdn"] = [{**data["cdn"][0], "name": "with-acm", "distribution_id": with_acm},
+                   {**data["cdn"][0], "name": "default", "distribution_id": default}]
+    found = [r for r in results("certificate", estate_of(data)) if r.region == GLOBAL_METRICS_REGION]
+    assert statuses(found) == [(PASS, f"{with_acm} certificate", GLOBAL_METRICS_REGION),
+                               (FAIL, f"{with_acm} certificate expiry", GLOBAL_METRICS_REGION),
+                               (PASS, f"{default} certificate", GLOBAL_METRICS_REGION)]
+    assert "in 10 days: under 30 days" in found[1].detail and "import-certificate" in found[1].action
+    assert found[2].detail == "CloudFront's default certificate (*.cloudfront.net), renewed by AWS"
 
 
 # --------------------------------------------------------------------------------------------------

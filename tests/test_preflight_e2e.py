@@ -154,8 +154,9 @@ SECRET_VALUE = "s3cr3t-value-never-printed"
 
 
 
-def prepare(endpoint: str, estate) -> dict:
-    """Create what must exist before `pulumi up`; return the account's ids for the stack file."""
+def prepare(endpoint: str, estate, certificate_days: float = 365) -> dict:
+    """Create what must exist before `pulumi up`; return the account's ids for the stack file. The
+    load balancers' certificate is valid for ``certificate_days`` more days."""
     region = estate.region
 
     def client(service: str, where: str = region):
@@ -174,7 +175,7 @@ def prepare(endpoint: str, estate) -> dict:
     for where in regions_of(region):
         client("sns", where).set_sms_attributes(
             attributes={"MonthlySpendLimit": str(estate.alerting.sms.monthly_spend_limit)})
-    cert, key = self_signed_certificate("*.symphonia.fr", ["*.symphonia.fr", "symphonia.fr"])
+    cert, key = self_signed_certificate("*.symphonia.fr", ["*.symphonia.fr", "symphonia.fr"], valid_days=certificate_days)
     certificate_arn = client("acm").import_certificate(Certificate=cert, PrivateKey=key)["CertificateArn"]
 
     ec2 = client("ec2")
@@ -250,7 +251,8 @@ def test_a_prepared_account_passes(moto_endpoint, prod, tmp_path):
         if r["status"] == "pass":
             passed[r["check"]] = passed.get(r["check"], 0) + 1
     # Every check passes at least once; the counts say what was checked.
-    assert passed == {"platform": 1, "secret": 10, "sms": 2, "certificate": 2, "network": 5, "bucket": 4,
+    # certificate: the load balancers' (ISSUED, its names, its expiry) and the distribution's (CloudFront's own)
+    assert passed == {"platform": 1, "secret": 10, "sms": 2, "certificate": 4, "network": 5, "bucket": 4,
                       "ses": 1, "atlas": 1, "cloudfront": 1}
     unchecked = sorted((r["check"], r["subject"], r["region"]) for r in report["results"] if r["status"] == "not-checkable")
     assert unchecked == [
@@ -267,6 +269,31 @@ def test_a_prepared_account_passes(moto_endpoint, prod, tmp_path):
     assert texts[("certificate", f"{cert_id} names")] == (
         "covers authz.symphonia.fr, tms-sync.symphonia.fr, affretia.symphonia.fr"
         " (dgze8l03lwl5h.cloudfront.net served by AWS's certificate)")
+
+
+def test_a_certificate_expiring_within_the_alarm_level_fails_alone(moto_endpoint, prod, tmp_path):
+    """Issue 10 #15: 10 days left, under the level of the certificate's DaysToExpiry alarm (runbook 000's
+    30 days): exit 1, the certificate named with its date and what to do."""
+    ids = prepare(moto_endpoint, prod, certificate_days=10.5)
+    result = run("--stack-file", str(write_stack_file(tmp_path, ids)), "--endpoint-url", moto_endpoint)
+    assert result.exit_code == 1, result.output
+    cert_id = ids["network"]["certificate_arn"].rsplit("/", 1)[1]
+    level = prod.network.certificate_expiry_days.warning
+    (line,) = _fails(result.stdout)
+    assert line.startswith(f"FAIL certificate {cert_id} expiry ({prod.region}): expires on ")
+    assert f", in 10 days: under {level:g} days" in line
+    assert "ACM never renews an imported certificate: import the renewed certificate into the same ARN" in line
+
+
+def test_a_certificate_valid_for_200_days_passes(moto_endpoint, prod, tmp_path):
+    ids = prepare(moto_endpoint, prod, certificate_days=200.5)
+    stack_file = write_stack_file(tmp_path, ids)
+    result = run("--stack-file", str(stack_file), "--endpoint-url", moto_endpoint, "--format", "json")
+    assert result.exit_code == 0, result.output
+    cert_id = ids["network"]["certificate_arn"].rsplit("/", 1)[1]
+    texts = {(r["check"], r["subject"]): (r["status"], r["detail"]) for r in json.loads(result.stdout)["results"]}
+    status, detail = texts[("certificate", f"{cert_id} expiry")]
+    assert status == "pass" and ", in 200 days: above " in detail
 
 
 def test_one_precondition_undone_fails_alone(moto_endpoint, prod, tmp_path):

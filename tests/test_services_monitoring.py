@@ -97,7 +97,7 @@ def test_one_dispatch_entry_per_service_kind():
 
 SERVICE_MODULES = (
     "components/beanstalk", "components/service_alarms.py", "components/dashboards.py", "components/healthchecks",
-    "components/common.py", "infra/program.py", "policies/rules/services.py",
+    "components/common.py", "infra/program.py", "policies/rules/services.py", "policies/rules/service_signals.py",
 )
 
 

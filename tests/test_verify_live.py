@@ -17,6 +17,7 @@ from pathlib import Path
 import boto3
 import pytest
 
+from tests.preflight_helpers import self_signed_certificate
 from data.catalogue.regions import GLOBAL_METRICS_REGION, regions_of
 from data.config import estate_from_stack_file, load_stack_file
 from data.model import SEVERITIES_BY_URGENCY
@@ -91,9 +92,12 @@ def verify(estate, render, clients: Clients, **kwargs):
                          region=estate.region, runbook=estate.runbook_url, **kwargs)
 
 
-def deploy(estate, render, clients: Clients) -> None:
-    """Create in (moto) AWS what the estate declares, the way `pulumi up` would leave it."""
+def deploy(estate, render, clients: Clients, certificate_days: float = 365) -> None:
+    """Create in (moto) AWS what the estate declares, the way `pulumi up` would leave it, with the
+    account's certificate and distributions (which `pulumi up` only uses) under the ids the stack file
+    names; the certificate is valid for ``certificate_days`` more days."""
     primary = estate.region
+    account_resources_as_declared(estate, clients, certificate_days)
     topic_arns: dict[tuple[str, str], str] = {}
     for region, name, subscriptions in model_topics(estate):
         sns = clients("sns", region)
@@ -171,6 +175,35 @@ def deploy(estate, render, clients: Clients) -> None:
                 "ResourcePath": service.health_check.path, "Port": 443})
 
 
+def account_resources_as_declared(estate, clients: Clients, certificate_days: float) -> None:
+    """The load balancers' ACM certificate and the watched CloudFront distributions, under the ARN and
+    ids the stack file declares: moto draws its own ids, so the test moves each one to the declared id
+    in moto's backend (shared by ``mock_aws`` and the in-process server)."""
+    from moto.acm.models import acm_backends
+    from moto.cloudfront.models import cloudfront_backends
+
+    arn = estate.network.certificate_arn
+    region, account = arn.split(":")[3], arn.split(":")[4]
+    cert, key = self_signed_certificate("*.symphonia.fr", ["*.symphonia.fr"], valid_days=certificate_days)
+    imported = clients("acm", region).import_certificate(Certificate=cert, PrivateKey=key)["CertificateArn"]
+    certificates = acm_backends[account][region]._certificates
+    bundle = certificates.pop(imported)
+    bundle.arn = arn
+    certificates[arn] = bundle
+    for number, watched in enumerate(estate.cdn):
+        created = clients("cloudfront", GLOBAL_METRICS_REGION).create_distribution(DistributionConfig={
+            "CallerReference": f"verify-{number}", "Comment": "", "Enabled": True,
+            "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "authz.symphonia.fr", "CustomOriginConfig": {
+                "HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "https-only"}}]},
+            "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "redirect-to-https",
+                                     "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"},
+        })["Distribution"]["Id"]
+        distributions = cloudfront_backends[account]["aws"].distributions
+        distribution = distributions.pop(created)
+        distribution.distribution_id = distribution.id = watched.distribution_id
+        distributions[watched.distribution_id] = distribution
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -223,6 +256,10 @@ def test_correct_deployment_is_all_green_end_to_end(prod, moto_endpoint, monkeyp
     assert ("cache", "symphonia-redis-prod") in passed
     assert ("bucket", "rt-estate-audit-logs-prod object lock") in passed
     assert ("environment", "authz-eb-prod") in passed
+    # The load balancers' certificate (ISSUED, not expiring soon) and the distribution's (CloudFront's own).
+    cert_id = estate.network.certificate_arn.rsplit("/", 1)[1]
+    assert {("certificate", cert_id), ("certificate", f"{cert_id} expiry"),
+            ("certificate", f"{estate.cdn[0].distribution_id} certificate")} <= passed
     # moto has no SESv2 GetAccount nor DescribeEnvironmentHealth: reported, never passed.
     unchecked = {c["resource"] for c in checks if c["status"] == NOT_CHECKABLE}
     assert "production access" in unchecked
@@ -314,3 +351,37 @@ def test_bad_input_exits_2_and_unrendered_alarms_are_not_checkable(tmp_path, pro
     # Nothing deployed: every topic, bucket and environment is a failure, never a pass.
     assert not [c for c in report.checks if c.status == PASS]
     assert {"topic", "bucket", "environment"} <= {c.family for c in report.failed}
+
+
+def _reset(endpoint: str) -> None:
+    import urllib.request
+
+    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=10).close()
+
+
+@pytest.mark.parametrize("days, fails", [(10.5, True), (200.5, False)])
+def test_certificate_expiry_is_reported_by_name(prod, moto_endpoint, monkeypatch, days, fails):
+    """Issue 10 #15: 10 days left is under the level of the certificate's DaysToExpiry alarm (runbook
+    000's 30 days): exit 1, the certificate named with its date and what to do; 200 days passes."""
+    from typer.testing import CliRunner
+
+    from tools.cli import app
+
+    estate, render, _ = prod
+    _reset(moto_endpoint)
+    deploy(estate, render, Clients(moto_endpoint), certificate_days=days)
+    monkeypatch.setattr("tools.verify.rendered", lambda *args: render.to_dict())
+    result = CliRunner().invoke(app, ["verify", "--stack", "prod", "--endpoint-url", moto_endpoint, "--format", "json"])
+    _reset(moto_endpoint)
+    assert result.exit_code == (1 if fails else 0), result.output
+    checks = {(c["family"], c["resource"]): c for c in json.loads(result.stdout)["checks"]}
+    cert_id = estate.network.certificate_arn.rsplit("/", 1)[1]
+    found = checks[("certificate", f"{cert_id} expiry")]
+    level = estate.network.certificate_expiry_days.warning
+    failed = [key for key, c in checks.items() if c["status"] == FAIL]
+    if fails:
+        assert failed == [("certificate", f"{cert_id} expiry")]
+        assert ", in 10 days: under " f"{level:g} days, the level of its DaysToExpiry alarm" in found["detail"]
+        assert "import the renewed certificate into the same ARN" in found["action"]
+    else:
+        assert failed == [] and found["status"] == PASS and ", in 200 days: above " in found["detail"]

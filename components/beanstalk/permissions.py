@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from data.catalogue import beanstalk as eb
 from data.model import Estate, Mail, Service
 
 # The service role runs enhanced health and managed platform updates; the instances are web tier.
@@ -20,7 +21,8 @@ EB_SERVICE_POLICIES = (
 # No managed policy for the instances (issue 10 #13): AWSElasticBeanstalkWebTier lets them read and write
 # every ``elasticbeanstalk-*`` bucket, i.e. every application's bundles; the EB instance-profile page
 # recommends a custom profile. ``instance_policy_document`` grants what the web tier needs on this
-# service's own resources: the account's EB bucket of the region, its log groups, its health reporting.
+# service's own resources: the account's EB bucket of the region (environment resources read, logs
+# written: data/catalogue/beanstalk.py, with what the pages leave open), its log groups, its health reporting.
 EB_INSTANCE_POLICIES: tuple[str, ...] = ()
 INSTANCE_PROFILE_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/iam-instanceprofile.html"
 
@@ -72,13 +74,23 @@ def instance_policy_document(
 ) -> str:
     """Least privilege for the instances: only what this service uses, on exactly its resources."""
     region = permissions.region
-    bucket = f"arn:aws:s3:::elasticbeanstalk-{region}-{account_id}"
+    bucket = f"arn:aws:s3:::{eb.storage_bucket(region, account_id)}"
     statements: list[dict] = [
-        {   # The web tier's S3 access, on the account's own EB bucket of the region only (application
-            # versions, environment resources, log bundles), not every elasticbeanstalk-* bucket.
+        {   # The account's own EB bucket of the region, not every elasticbeanstalk-* bucket.
             "Sid": "ElasticBeanstalkBucket", "Effect": "Allow",
-            "Action": ["s3:GetObject", "s3:ListBucket", "s3:PutObject", "s3:GetBucketLocation"],
-            "Resource": [bucket, f"{bucket}/*"],
+            "Action": ["s3:ListBucket", "s3:GetBucketLocation"], "Resource": bucket,
+        },
+        {   # Environment resources (AWS's scoped-down example), not other applications' versions and bundles.
+            "Sid": "ReadEnvironmentResources", "Effect": "Allow",
+            "Action": "s3:GetObject", "Resource": f"{bucket}/{eb.ENVIRONMENT_RESOURCES_PREFIX}*",
+        },
+        {   # Tail, bundle and rotated logs: the instances' only writes to the bucket.
+            "Sid": "UploadLogs", "Effect": "Allow",
+            "Action": "s3:PutObject", "Resource": f"{bucket}/{eb.LOGS_PREFIX}*",
+        },
+        {   # AWS's own buckets of platform assets the instances read (WebTier's elasticbeanstalk-* covered them).
+            "Sid": "ReadPlatformAssets", "Effect": "Allow",
+            "Action": "s3:GetObject", "Resource": [f"arn:aws:s3:::{name}/*" for name in eb.platform_buckets(region)],
         },
         {   # Enhanced health authorisation (EnhancedHealthAuthEnabled): the agent reports for its environment.
             "Sid": "ReportEnhancedHealth", "Effect": "Allow", "Action": "elasticbeanstalk:PutInstanceStatistics",

@@ -20,3 +20,22 @@ DAYS_TO_EXPIRY = Metric(
     description="days until the certificate expires",
     note="The page gives the metric and its dimension; the unit (Count) is how CloudWatch reports it, not stated there.",
 )
+
+# DescribeCertificate (``CertificateDetail``): ``Status`` (only an ISSUED certificate serves HTTPS),
+# ``Type`` and ``NotAfter``, the end of validity that DaysToExpiry counts down to.
+CERTIFICATE_SOURCE = "https://docs.aws.amazon.com/acm/latest/APIReference/API_CertificateDetail.html"
+ISSUED = "ISSUED"
+EXPIRED = "EXPIRED"
+IMPORTED = "IMPORTED"
+# Managed renewal: ACM renews the certificates it issued (DNS validation, in use by a load balancer or
+# CloudFront) before they expire; it never renews an imported certificate ("NOT ELIGIBLE if imported"):
+# that one is renewed by importing the new certificate into the same ARN.
+RENEWAL_SOURCE = "https://docs.aws.amazon.com/acm/latest/userguide/managed-renewal.html"
+SECONDS_PER_DAY = 86400
+
+
+def days_to_expiry(not_after, now) -> int:
+    """Whole days from ``now`` to ``not_after`` (datetimes with a time zone), rounded down, as the
+    tools compare it with the DaysToExpiry alarms' level. The metric page does not say how ACM rounds;
+    rounding down never reports a certificate as safer than it is."""
+    return int((not_after - now).total_seconds() // SECONDS_PER_DAY)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from data.catalogue import ec2
 from data.catalogue.metrics import Metric
 
 NAMESPACE = "AWS/ElasticBeanstalk"
@@ -49,6 +50,25 @@ INSTANCES = {
 LOAD_AVERAGE_1MIN = _instance("LoadAverage1min", "Count", "instance load average over one minute")
 ROOT_FILESYSTEM_UTIL = _instance("RootFilesystemUtil", "Percent", "percentage of the root filesystem in use")
 
+# Every metric the namespace publishes, not only those the estate reads (the rows above): enhanced
+# health's instance metrics the catalogue has no row for yet. A rule must know them all to tell a
+# misspelt or invented name (an alarm that stays INSUFFICIENT_DATA) from a real one.
+OTHER_PUBLISHED_METRIC_NAMES = frozenset({
+    "InstanceHealth", "LoadAverage5min",
+    "CPUIrq", "CPUIdle", "CPUUser", "CPUSystem", "CPUSoftirq", "CPUIowait", "CPUNice", "CPUPrivileged",
+})
+# Names alarms are written on that ``AWS/ElasticBeanstalk`` does not publish (the seed's alarm on
+# AWS/ElasticBeanstalk CPUUtilization, runbook 000), and where that figure is published instead: the
+# page lists the namespace's metrics, none of these among them; CPU and network are EC2's metrics by
+# Auto Scaling group (``data/catalogue/ec2.py``).
+NOT_PUBLISHED_SOURCE = SOURCE
+NOT_PUBLISHED_METRICS = {
+    "CPUUtilization": f"{ec2.NAMESPACE} {ec2.CPU_UTILIZATION_BY_GROUP.name} by {ec2.CPU_UTILIZATION_BY_GROUP.dimensions[0]}",
+    "NetworkIn": "AWS/EC2 NetworkIn by AutoScalingGroupName",
+    "NetworkOut": "AWS/EC2 NetworkOut by AutoScalingGroupName",
+    "Latency": "AWS/ElasticBeanstalk ApplicationLatencyP95 (or AWS/ApplicationELB TargetResponseTime)",
+}
+
 # Enhanced health rules: by default EB counts application 4xx against the environment's health; the
 # ConfigDocument's ``Rules`` (beside ``CloudWatchMetrics``) can turn that off. The page's example:
 # {"Rules": {"Environment": {"Application": {"ApplicationRequests4xx": {"Enabled": false}}}}, "Version": 1}
@@ -83,3 +103,64 @@ def runtime_of(solution_stack: str) -> str | None:
     """The runtime a solution stack name runs (``Node.js 22``), or None when it is not an AL2023 stack."""
     found = re.match(rf"^{_dots(PLATFORM_OS)} v[0-9.]+ running (.+)$", solution_stack)
     return found.group(1) if found else None
+
+
+# Every metric name the namespace publishes: the catalogue's rows and the others above.
+PUBLISHED_METRIC_NAMES = frozenset(
+    metric.name
+    for value in list(globals().values())
+    for metric in (value.values() if isinstance(value, dict) else (value,))
+    if isinstance(metric, Metric) and metric.namespace == NAMESPACE
+) | OTHER_PUBLISHED_METRIC_NAMES
+
+
+# The account's Elastic Beanstalk bucket, one per region ("elasticbeanstalk-region-account-id"), and the
+# keys an environment's instances touch in it (issue 10 #13: the managed AWSElasticBeanstalkWebTier
+# policy grants s3:Get*/List*/PutObject on every elasticbeanstalk-* bucket and key, i.e. every
+# application's versions and source bundles).
+# - Writes: the instances' only use of S3 in a web server environment is uploading logs (instance
+#   profile page), which land under resources/environments/logs/<tail|bundle|publish>/<env-id>/<instance-id>
+#   (logging page).
+# - Reads: AWS's own scoped-down instance policy example grants the environment's keys
+#   resources/environments/<environment-id>/* (and the bucket itself), nothing else of the bucket.
+BUCKET_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/AWSHowTo.S3.html"
+INSTANCE_PROFILE_S3_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/concepts-roles-instance.html"
+ENVIRONMENT_RESOURCES_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/AWSHowTo.iam.cross-env-s3-access.html"
+LOGS_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/using-features.logging.html"
+ENVIRONMENT_RESOURCES_PREFIX = "resources/environments/"
+LOGS_PREFIX = "resources/environments/logs/"
+# What the pages leave open, and why the instance policy stops at the two prefixes above:
+BUCKET_SCOPE_UNSETTLED = (
+    "Per environment: AWS's example scopes reads to resources/environments/<environment-id>/*, but the"
+    " environment id (e-...) exists only once the environment does, and the instances of its first launch"
+    " already need the policy (the instance profile 'allows them to retrieve application versions from"
+    " Amazon S3', concepts-roles); a policy added after creation would leave that launch without access."
+    " Per application: no page says under which key an application's versions are stored (the uploader"
+    " chooses the S3 key of a source bundle), so no '<application-name>/' prefix is documented. The example"
+    " also omits the logs prefix (resources/environments/logs/...), which the logging page documents, so the"
+    " example alone would break log uploads. Hence: reads under resources/environments/ (the example's key"
+    " family, any environment), writes under resources/environments/logs/ only; one real deployment"
+    " confirms that the instances fetch their bundle from there (if not, widen GetObject to the bucket)."
+)
+
+
+# Buckets AWS owns that an environment's instances read platform assets from (the page lists them as
+# what a restrictive VPC endpoint policy must still allow, GetObject only): the managed WebTier policy's
+# elasticbeanstalk-* covered them; a custom instance policy must name them. Some regions add a suffix.
+PLATFORM_BUCKETS_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/vpc-vpce.policy.html"
+_PLATFORM_BUCKET_SUFFIX = {"me-central-1": "-f08b818c"}  # platform-assets and env-resources only
+
+
+def platform_buckets(region: str) -> tuple[str, ...]:
+    """The AWS-owned buckets of ``region`` the instances read (platform assets, environment resources,
+    samples), as the page names them."""
+    suffix = _PLATFORM_BUCKET_SUFFIX.get(region, "")
+    return (
+        f"elasticbeanstalk-platform-assets-{region}{suffix}", f"elasticbeanstalk-env-resources-{region}{suffix}",
+        f"elasticbeanstalk-{region}", f"elasticbeanstalk-samples-{region}",
+    )
+
+
+def storage_bucket(region: str, account_id: str) -> str:
+    """The account's Elastic Beanstalk bucket of ``region``."""
+    return f"elasticbeanstalk-{region}-{account_id}"

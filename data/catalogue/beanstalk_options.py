@@ -28,6 +28,13 @@ LOAD_BALANCER = "aws:elbv2:loadbalancer"
 LISTENER_DEFAULT = "aws:elbv2:listener:default"  # the application load balancer's port-80 listener
 
 
+# ``aws:elasticbeanstalk:environment`` ``EnvironmentType``: ``LoadBalanced`` (the default: "LoadBalanced
+# is the default EnvironmentType") or ``SingleInstance`` (one instance, no load balancer).
+ENVIRONMENT_TYPE_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/using-features.managing.ec2.aws-cli.html"
+ENVIRONMENT_TYPE_DEFAULT = "LoadBalanced"
+SINGLE_INSTANCE = "SingleInstance"
+
+
 def listener(port: int) -> str:
     """The namespace of the application load balancer's listener on ``port`` (``aws:elbv2:listener:443``)."""
     return f"aws:elbv2:listener:{port}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from data.catalogue import beanstalk, cloudwatch, ec2
+from data.catalogue import beanstalk, cloudwatch
 from data.catalogue.regions import GLOBAL_METRIC_NAMESPACES, GLOBAL_METRICS_REGION
 from data.model import SEVERITIES_BY_URGENCY
 
@@ -232,29 +232,12 @@ def alarm_health_direction(args, report_violation):
 
 
 # Metrics each AWS namespace publishes, for the namespaces whose alarms are easy to get wrong (an
-# alarm on a metric that does not exist stays INSUFFICIENT_DATA forever and says nothing).
-# Enhanced-health metrics the catalogue does not list yet (data/catalogue/beanstalk.py lists those the
-# estate reads): the rule must know every metric the namespace publishes, not only ours.
-_EB_METRICS_OUTSIDE_CATALOGUE = frozenset({
-    "InstanceHealth", "LoadAverage5min",
-    "CPUIrq", "CPUIdle", "CPUUser", "CPUSystem", "CPUSoftirq", "CPUIowait", "CPUNice", "CPUPrivileged",
-})
-_EB_CATALOGUE = frozenset(
-    metric.name
-    for value in vars(beanstalk).values()
-    for metric in (value.values() if isinstance(value, dict) else (value,))
-    if getattr(metric, "namespace", None) == EB_NAMESPACE
-)
+# alarm on a metric that does not exist stays INSUFFICIENT_DATA forever and says nothing), and where a
+# name people alarm on is published instead: AWS facts, in the catalogue with their source.
 NAMESPACE_METRICS = {
-    # Enhanced health (Elastic Beanstalk developer guide, "Publishing Amazon CloudWatch custom metrics").
-    EB_NAMESPACE: _EB_CATALOGUE | _EB_METRICS_OUTSIDE_CATALOGUE,
+    EB_NAMESPACE: beanstalk.PUBLISHED_METRIC_NAMES,
 }
-WHERE_INSTEAD = {
-    (EB_NAMESPACE, "CPUUtilization"): f"{ec2.NAMESPACE} {ec2.CPU_UTILIZATION_BY_GROUP.name} by {ec2.CPU_UTILIZATION_BY_GROUP.dimensions[0]}",
-    (EB_NAMESPACE, "NetworkIn"): "AWS/EC2 NetworkIn by AutoScalingGroupName",
-    (EB_NAMESPACE, "NetworkOut"): "AWS/EC2 NetworkOut by AutoScalingGroupName",
-    (EB_NAMESPACE, "Latency"): "AWS/ElasticBeanstalk ApplicationLatencyP95 (or AWS/ApplicationELB TargetResponseTime)",
-}
+WHERE_INSTEAD = {(EB_NAMESPACE, metric): instead for metric, instead in beanstalk.NOT_PUBLISHED_METRICS.items()}
 
 
 def _metrics_by_namespace(props) -> list[tuple[str, str]]:

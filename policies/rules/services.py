@@ -5,13 +5,20 @@ from __future__ import annotations
 import json
 import re
 
-from components.beanstalk.signals import SIGNALS as EB_SIGNALS
-from data.catalogue import beanstalk as eb
 from data.catalogue import beanstalk_options as opt
 from data.catalogue import ec2
-from data.catalogue import elb
 
 from .alerting import METRIC_ALARM
+from .service_signals import (  # noqa: F401  (SIGNAL_METRICS, REQUIRED_SIGNALS, LOAD_BALANCER_SIGNALS: read by tests)
+    ALARMED_ENVIRONMENT_METRICS,
+    BOTH_SEVERITIES,
+    LOAD_BALANCER_SIGNALS,
+    REQUIRED_SIGNALS,
+    SIGNAL_METRICS,
+    alarms_of,
+    load_balanced,
+    metrics_read,
+)
 from .base import (
     eb_names,
     eb_setting,
@@ -45,37 +52,6 @@ MANAGED = opt.MANAGED_ACTIONS
 PLATFORM_UPDATE = opt.PLATFORM_UPDATE
 LAUNCH = opt.LAUNCH_CONFIGURATION
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
-
-# The EB signals every environment must be alarmed on (runbooks 000/001), by their one name (the
-# table's: components/beanstalk/signals.py); root-filesystem is the estate's own addition (seed 002).
-REQUIRED_SIGNALS = ("cpu", "health", "5xx-rate", "latency-p95")
-# Metrics that watch the same thing another way: an alarm on one of them counts as that signal's.
-EQUIVALENT_METRICS = {
-    "5xx-rate": (elb.TARGET_5XX_COUNT, elb.ELB_5XX_COUNT),
-    "latency-p95": (eb.APPLICATION_LATENCY["P99"], eb.APPLICATION_LATENCY["P90"], elb.TARGET_RESPONSE_TIME),
-}
-
-
-def _watched_metric(signal) -> str:
-    """The metric a signal is about: its metric, its query's, or its metric math's first input (the
-    5xx rate's numerator, ApplicationRequests5xx: a request count alone says nothing of errors)."""
-    if signal.math is not None:
-        return signal.math.inputs[0].metric.name
-    return signal.metrics[0].name
-
-
-# Alarms are recognised by the metrics they read.
-SIGNAL_METRICS = {
-    name: (_watched_metric(EB_SIGNALS.get(name)), *(m.name for m in EQUIVALENT_METRICS.get(name, ())))
-    for name in REQUIRED_SIGNALS
-}
-BOTH_SEVERITIES = ("warning", "critical")
-# The environment metrics the required signals' alarms read that the ConfigDocument must list.
-ALARMED_ENVIRONMENT_METRICS = tuple(
-    metric.name for name in REQUIRED_SIGNALS for metric in EB_SIGNALS.get(name).metrics
-    if metric.namespace == eb.NAMESPACE and metric.published == eb.CONFIG_DOCUMENT and metric.dimensions == eb.ENVIRONMENT
-)
-
 
 @resource_rule(
     "services-environment-health-check", area="services", category="hygiene",
@@ -206,54 +182,26 @@ def environment_platform(args, report_violation):
         report_violation(f"solution stack {stack!r} is not a supported branch ({pattern}).")
 
 
-def _metrics_read(alarm) -> set[str]:
-    metrics = set()
-    name = get(alarm.props, "metricName")
-    if name:
-        metrics.add(name)
-    for query in items(get(alarm.props, "metricQueries")):
-        metric_name = get_path(query, "metric", "metricName")
-        if metric_name:
-            metrics.add(metric_name)
-        expression = get(query, "expression")
-        if isinstance(expression, str):
-            metrics.update(re.findall(r"[A-Za-z0-9_]+", expression))
-    return metrics
-
-
-def _alarms_of(environment, alarms) -> list:
-    """Alarms that watch ``environment``: they depend on it (its name or Auto Scaling group flows
-    into their dimensions), or, failing that, they live under the same component."""
-    linked = [a for a in alarms if any(d.urn == environment.urn for d in a.dependencies)]
-    if linked or environment.parent is None:
-        return linked
-    scope = environment.parent.urn
-    return [a for a in alarms if any(p.urn == scope for p in _ancestors(a))]
-
-
-def _ancestors(resource) -> list:
-    out, current = [], resource.parent
-    while current is not None:
-        out.append(current)
-        current = current.parent
-    return out
-
-
 @stack_rule(
     "services-environment-alarms", area="services", category="blind-spot",
-    description="Every Elastic Beanstalk environment has CPU, health, 5xx and latency alarms at warning and critical severity.",
+    description="Every Elastic Beanstalk environment has alarms at warning and critical severity on each signal of its table: "
+    f"{', '.join(n for n in REQUIRED_SIGNALS if n not in LOAD_BALANCER_SIGNALS)}, "
+    f"and {', '.join(LOAD_BALANCER_SIGNALS)} when it is load-balanced.",
     runbook="000 § Checklist de Maintenance Mensuelle: \"CPU utilization moyenne < 70%\", \"Latence moyenne < 500ms\", \"Aucun 5xx error significatif\" / 001 § Checklist > AWS CloudWatch: \"Alertes configurées\"",
     remediation="Declare the service in the estate; components/service_alarms.py creates both levels of every signal.",
 )
 def environment_alarms(args, report_violation):
     alarms = of_type(args.resources, METRIC_ALARM)
     for environment in of_type(args.resources, ENVIRONMENT):
-        watching = _alarms_of(environment, alarms)
+        watching = alarms_of(environment, alarms)
+        balanced = load_balanced(environment)
         for signal, metrics in SIGNAL_METRICS.items():
+            if signal in LOAD_BALANCER_SIGNALS and not balanced:
+                continue
             for severity in BOTH_SEVERITIES:
                 found = [
                     a for a in watching
-                    if _metrics_read(a) & set(metrics) and get(get(a.props, "tags") or {}, "severity") == severity
+                    if metrics_read(a) & set(metrics) and get(get(a.props, "tags") or {}, "severity") == severity
                 ]
                 if not found:
                     report_violation(f"environment {environment.name} has no {severity} {signal} alarm.", environment.urn)

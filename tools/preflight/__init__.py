@@ -5,7 +5,8 @@ API ``GET``s. Each family of checks is a module of this package registered in ``
 - ``platform``    each service's platform branch has a solution stack in the region
 - ``secret``      operator-set secrets exist and have a value (never read)
 - ``sms``         SMS sandbox and spend limit in every region with SMS subscribers
-- ``certificate`` the ACM certificate is ISSUED, in the region, and covers the public host names
+- ``certificate`` the ACM certificates (load balancers', CloudFront's) are ISSUED, in their region, cover the
+                  public host names and do not expire within their DaysToExpiry alarm's level
 - ``network``     VPC and subnets exist; private subnets route through a NAT gateway
 - ``bucket``      bucket names are free or already ours
 - ``ses``         the SES domain is verified (or will be created); production access

@@ -11,6 +11,9 @@ hand, checked with boto3 against the account, one module per family (``CHECKS``,
 - ``storage``: every bucket has versioning, its lifecycle rules, default encryption, the four public
   access blocks and, where declared, object lock;
 - ``beanstalk``: Elastic Beanstalk environments are Ready, and Green under enhanced health;
+- ``certificate``: every ACM certificate the render uses (the HTTPS listeners', each one a DaysToExpiry
+  alarm watches, each watched CloudFront distribution's) is ISSUED and does not expire within the level
+  of its DaysToExpiry alarms (runbook 000's monthly "> 30 jours");
 - ``cache``: the Redis replication group is available, encrypted at rest and in transit, with AUTH;
 - ``healthchecks``: Route 53 health checks of the services' public URLs report healthy from every
   checker.
@@ -29,14 +32,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.verify import alarms, alerting, beanstalk, cache, healthchecks, mail, storage
+from tools.verify import alarms, alerting, beanstalk, cache, certificate, healthchecks, mail, storage
 from tools.verify.alarms import ExpectedAlarm, declared_alarms
 from tools.verify.alerting import ExpectedSubscription, ExpectedTopic, expected_topics
 from tools.verify.aws import Clients, Unavailable, call
 from tools.verify.declared import Context, Declared
 from tools.verify.report import FAIL, NOT_CHECKABLE, PASS, Check, Report
 
-CHECKS = (alarms, alerting, mail, storage, beanstalk, cache, healthchecks)
+CHECKS = (alarms, alerting, mail, storage, beanstalk, certificate, cache, healthchecks)
 
 __all__ = [
     "CHECKS", "FAIL", "NOT_CHECKABLE", "PASS", "Check", "Clients", "Declared", "ExpectedAlarm", "ExpectedSubscription",
