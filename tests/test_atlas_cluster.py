@@ -68,6 +68,18 @@ def test_export_role_is_assumed_by_atlas_only_and_reaches_the_backups_bucket_onl
     assert authorization.inputs["aws"]["iamAssumedRoleArn"].endswith(":role/symphonia-prod-atlas-snapshot-export")
 
 
+def test_export_role_policy_grants_exactly_what_atlas_documents(prod_render):
+    """Atlas writes exports with s3:GetBucketLocation on the bucket and s3:PutObject on its objects; it
+    never lists or reads them back (docs/documentation-review.md #13, data.catalogue.atlas.EXPORT_ROLE_SOURCE)."""
+    policy = prod_render.named("symphonia-prod-atlas-snapshot-export-s3", "aws:iam/rolePolicy:RolePolicy")
+    assert json.loads(policy.inputs["policy"])["Statement"] == [
+        {"Action": ["s3:GetBucketLocation"], "Effect": "Allow", "Resource": "arn:aws:s3:::rt-backend-backups",
+         "Sid": "BucketLocation"},
+        {"Action": ["s3:PutObject"], "Effect": "Allow", "Resource": "arn:aws:s3:::rt-backend-backups/*",
+         "Sid": "SnapshotObjects"},
+    ]
+
+
 def test_access_list_from_the_model_never_the_world(prod_render):
     entries = prod_render.of_type(A + "projectIpAccessList:ProjectIpAccessList")
     assert sorted(e.inputs["cidrBlock"] for e in entries) == ["203.0.113.10/32", "203.0.113.11/32"]

@@ -100,13 +100,16 @@ def mongodb_uri(username: str, password: str, host: str | None, database: str) -
 
 
 def export_role_policy(bucket_arn: str) -> str:
-    """What Atlas needs to write snapshot exports into the backups bucket, and nothing else."""
+    """What Atlas needs to write snapshot exports into the backups bucket, and nothing else
+    (data.catalogue.atlas.EXPORT_ROLE_SOURCE)."""
     return json.dumps(
         {
             "Version": "2012-10-17",
             "Statement": [
-                {"Sid": "BucketLocation", "Effect": "Allow", "Action": ["s3:GetBucketLocation", "s3:ListBucket"], "Resource": bucket_arn},
-                {"Sid": "SnapshotObjects", "Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject"], "Resource": f"{bucket_arn}/*"},
+                {"Sid": "BucketLocation", "Effect": "Allow", "Action": list(atlas_facts.EXPORT_ROLE_BUCKET_ACTIONS),
+                 "Resource": bucket_arn},
+                {"Sid": "SnapshotObjects", "Effect": "Allow", "Action": list(atlas_facts.EXPORT_ROLE_OBJECT_ACTIONS),
+                 "Resource": f"{bucket_arn}/*"},
             ],
         },
         sort_keys=True,

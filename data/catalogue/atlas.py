@@ -116,3 +116,13 @@ RETENTION_NOTE = (
 LENGTHS_SOURCE = "https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-createdatabaseuser"
 DATABASE_USER_DESCRIPTION_MAX = 100
 ACCESS_LIST_COMMENT_MAX = 80
+
+# The IAM role Atlas assumes to export snapshots to S3 (Atlas "Export Cloud Backup Snapshots to AWS S3",
+# prerequisites, and "Set Up Unified AWS Access"): Atlas needs s3:GetBucketLocation on the bucket and
+# s3:PutObject on its objects (it writes `exported_snapshots/...` and a `.permissioncheck` object when the
+# bucket is registered), nothing else: no listing, no reading back (review #13). The provider's own
+# example role policy (terraform-provider-mongodbatlas, examples/.../cloud_backup_snapshot_export_bucket)
+# grants the same two statements.
+EXPORT_ROLE_SOURCE = "https://www.mongodb.com/docs/atlas/backup/cloud-backup/export/aws-s3/"
+EXPORT_ROLE_BUCKET_ACTIONS = ("s3:GetBucketLocation",)  # on arn:aws:s3:::<bucket>
+EXPORT_ROLE_OBJECT_ACTIONS = ("s3:PutObject",)  # on arn:aws:s3:::<bucket>/*
