@@ -68,19 +68,52 @@ def test_dr_stack_file_validates_and_targets_eu_west_1():
     assert estate.alerting.topic_prefix != "rt-estate-prod"
 
 
-def test_dr_renders_the_same_families_as_prod(dr_render, prod_render):
-    def counts(render):
-        # The CloudFront monitoring subscription is prod's alone (review B-3: one owner per distribution).
-        return sorted({r.type for r in render.resources if r.custom} - {"aws:cloudfront/monitoringSubscription:MonitoringSubscription"})
+def _kept_for_dr(render) -> set[str]:
+    """URNs of what prod declares for DR alone (issue 11): its standby buckets and their replication, alarms included."""
+    (component,) = render.of_type("monitored-estate:replication:BucketReplication")
+    return {r.urn for r in render.descendants(component.urn)}
 
-    assert counts(dr_render) == counts(prod_render)
-    assert len(dr_render.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")) == len(prod_render.of_type("aws:cloudwatch/metricAlarm:MetricAlarm"))
+
+def test_dr_renders_the_same_families_as_prod(dr_render, prod_render):
+    kept = _kept_for_dr(prod_render)
+
+    def families(render):
+        # The CloudFront monitoring subscription is prod's alone (review B-3: one owner per distribution). DR's
+        # buckets are prod's standbys: DR reads them and declares no S3 resource (issue 11).
+        return sorted({r.type for r in render.resources if r.custom and r.urn not in kept and not r.type.startswith("aws:s3/")}
+                      - {"aws:cloudfront/monitoringSubscription:MonitoringSubscription"})
+
+    assert families(dr_render) == families(prod_render)
+    alarms = "aws:cloudwatch/metricAlarm:MetricAlarm"
+    assert len(dr_render.of_type(alarms)) == len([a for a in prod_render.of_type(alarms) if a.urn not in kept])
     regions = {dr_render.region_of(r) for r in dr_render.resources if r.custom and r.type.startswith("aws:")}
     assert regions == {DR_REGION, "us-east-1"}
 
 
+def test_dr_reads_the_standby_buckets_prod_creates_in_eu_west_1(dr_render, prod_render):
+    """prod creates the standbys in the DR region (issue 11); DR reads exactly those and creates no bucket."""
+    bucket = "aws:s3/bucket:Bucket"
+    estate = estate_from_stack_file(load_stack_file(ROOT / "Pulumi.prod.yaml"))
+    standbys = sorted(estate.disaster_recovery.standby_names)
+    created = {r.inputs["bucket"]: r for r in prod_render.of_type(bucket) if r.urn in _kept_for_dr(prod_render)}
+    assert sorted(created) == standbys
+    assert {prod_render.region_of(r) for r in created.values()} == {DR_REGION}
+    assert all(r.protect for r in created.values())
+    assert dr_render.of_type(bucket) == [] and not [r for r in dr_render.resources if r.type.startswith("aws:s3/")]
+    assert sorted(r.inputs["id"] for r in dr_render.reads if r.type == bucket) == standbys
+    assert {dr_render.region_of(r) for r in dr_render.reads} == {DR_REGION}
+    dr_estate = estate_from_stack_file(load_stack_file(DR))
+    assert sorted(b.name for b in dr_estate.buckets if b.standby) == standbys
+
+
+def _shared_for_dr() -> set[str]:
+    """What prod keeps in eu-west-1 for DR and DR uses by name on purpose (issue 11): the standby buckets."""
+    estate = estate_from_stack_file(load_stack_file(ROOT / "Pulumi.prod.yaml"))
+    return set(estate.disaster_recovery.standby_names)
+
+
 def test_no_prod_name_arn_or_region_leaks_into_dr(dr_render, prod_render):
-    prod_names = _names(prod_render)
+    prod_names = {name: resources for name, resources in _names(prod_render).items() if name not in _shared_for_dr()}
     dr_names = _names(dr_render)
     # Physical names: a DR name equal to a prod name is a collision, except the deliberate shared ones,
     # which must then live in another region than prod's resource of that name.
@@ -98,9 +131,11 @@ def test_no_prod_name_arn_or_region_leaks_into_dr(dr_render, prod_render):
     # name as a token, no prod ARN, no prod region.
     shared = SHARED_WITH_PROD | {n for n in prod_names if SES_FAMILY.match(n)}
     leaked_names = set(prod_names) - shared
+    standby_arns = {f"arn:aws:s3:::{name}" for name in _shared_for_dr()}
     prod_arns = {
         s for r in prod_render.resources for s in _strings(r.inputs)
         if s.startswith("arn:") and not s.startswith("arn:aws:iam::aws:")  # AWS managed policies are nobody's
+        and s.split("/*")[0] not in standby_arns  # the standbys DR uses on purpose
     }
     assert prod_arns, "prod's inputs carry ARNs (topics, roles, buckets): the check below is not empty"
     leaks = []
@@ -149,8 +184,10 @@ def test_dr_mirrors_prod_except_names():
     # The regions whose SMS preferences prod owns are the one list DR names and prod does not (issue 10 #5).
     for estate in (prod, dr):
         estate["alerting"]["sms"].pop("external_regions", None)
-    # What prod keeps ready in eu-west-1 for DR is prod's section alone (issue 11).
+    # What prod keeps ready in eu-west-1 for DR is prod's section alone, and DR's buckets are those standbys,
+    # with prod's settings by construction (issue 11; test_dr_reads_the_standby_buckets_prod_creates_in_eu_west_1).
     prod.pop("disaster_recovery")
+    assert [b["purpose"] for b in dr.pop("buckets")] == [b["purpose"] for b in prod.pop("buckets")]
     assert shape(dr) == shape(prod)
 
 

@@ -85,6 +85,20 @@ def model_topics(estate) -> list[tuple[str, str, list]]:
     return topics
 
 
+def model_buckets(estate) -> list:
+    """(region, bucket) of every bucket the estate creates: its own, and its DR standbys (issue 11), from
+    the model (the test's oracle, independent of the render verify reads)."""
+    from components.replication.buckets import standby_logs_of, standby_of
+
+    found = [(estate.region, bucket) for bucket in estate.buckets]
+    dr = estate.disaster_recovery
+    if dr is not None:
+        found += [(dr.region, standby_of(estate.bucket_for(r.purpose), r)) for r in dr.buckets]
+        if dr.standby_logs:
+            found.append((dr.region, standby_logs_of(estate.bucket_for("logs"), dr.standby_logs)))
+    return found
+
+
 def verify(estate, render, clients: Clients, **kwargs):
     """``estate verify``'s checks on the render, as the command runs them."""
     return verify_render(render.to_dict() if render is not None else None, stack="prod", clients=clients,
@@ -126,9 +140,9 @@ def deploy(estate, render, clients: Clients) -> None:
                 kwargs["ExtendedStatistic"] = inputs["extendedStatistic"]
             kwargs["Dimensions"] = [{"Name": k, "Value": str(v)} for k, v in sorted((inputs.get("dimensions") or {}).items())]
         clients("cloudwatch", region).put_metric_alarm(**kwargs)
-    s3 = clients("s3", primary)
-    for bucket in estate.buckets:
-        s3.create_bucket(Bucket=bucket.name, CreateBucketConfiguration={"LocationConstraint": primary},
+    for region, bucket in model_buckets(estate):
+        s3 = clients("s3", region)
+        s3.create_bucket(Bucket=bucket.name, CreateBucketConfiguration={"LocationConstraint": region},
                          ObjectLockEnabledForBucket=bool(bucket.object_lock_years))
         s3.put_bucket_versioning(Bucket=bucket.name, VersioningConfiguration={"Status": "Enabled"})
         s3.put_bucket_lifecycle_configuration(Bucket=bucket.name, LifecycleConfiguration={"Rules": [

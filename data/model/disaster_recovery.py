@@ -23,6 +23,12 @@ REPLICATED_PURPOSES = ("documents", "backups", "audit")
 # The Atlas snapshot frequencies the estate's backup schedule takes (components/atlas/database.py), in the
 # copy-policy spelling of data.catalogue.atlas.COPY_FREQUENCY_TYPES.
 SCHEDULED_SNAPSHOTS = ("hourly", "daily", "weekly", "monthly")
+IAM_ROLE_NAME_MAX = 64  # IAM CreateRole RoleName: 1 to 64 characters
+
+
+def replication_role_name(organisation: str, environment: str, purpose: str) -> str:
+    """The IAM role S3 assumes to replicate one bucket (one role per bucket: each reads one source, writes one standby)."""
+    return f"{organisation}-{environment}-{purpose}-replication"
 
 
 class ReplicatedBucket(StrictModel):
@@ -123,7 +129,9 @@ class DisasterRecovery(StrictModel):
         return [b.standby for b in self.buckets] + ([self.standby_logs] if self.standby_logs else [])
 
 
-def disaster_recovery_problems(dr: DisasterRecovery, *, primary_region: str, buckets: list, atlas) -> list[tuple[str, str]]:
+def disaster_recovery_problems(
+    dr: DisasterRecovery, *, primary_region: str, buckets: list, atlas, organisation: str, environment: str,
+) -> list[tuple[str, str]]:
     """The DR section against the rest of the estate, as (key path under ``disaster_recovery``, message)."""
     problems: list[tuple[str, str]] = []
     if dr.region == primary_region:
@@ -141,6 +149,10 @@ def disaster_recovery_problems(dr: DisasterRecovery, *, primary_region: str, buc
         elif s3.REPLICATION_NEEDS_VERSIONING and not source.versioning:
             problems.append((f"buckets[{i}].purpose", f"the '{replicated.purpose}' bucket has versioning false; S3"
                              " replication needs versioning on both buckets"))
+        role = replication_role_name(organisation, environment, replicated.purpose)
+        if len(role) > IAM_ROLE_NAME_MAX:
+            problems.append((f"buckets[{i}].purpose", f"the replication role '{role}' is longer than {IAM_ROLE_NAME_MAX}"
+                             " characters (IAM); shorten organisation or environment"))
         if replicated.standby in names:
             problems.append((f"buckets[{i}].standby", f"'{replicated.standby}' is already a bucket of this estate"))
         if source.access_logging and not source.standby and dr.standby_logs is None:

@@ -147,7 +147,8 @@ class Estate(StrictModel):
             problems += [
                 (f"disaster_recovery.{path}", message)
                 for path, message in disaster_recovery_problems(
-                    self.disaster_recovery, primary_region=self.region, buckets=list(self.buckets), atlas=self.atlas)
+                    self.disaster_recovery, primary_region=self.region, buckets=list(self.buckets), atlas=self.atlas,
+                    organisation=self.organisation, environment=self.environment)
             ]
         if self.atlas:
             databases = {s.database for s in self.services if s.database}
