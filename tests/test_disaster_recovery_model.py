@@ -142,3 +142,13 @@ def test_a_standby_cannot_be_replicated_again(prod_estate, dr_section):
     prod_estate["buckets"][0] = {"name": "symphonia-documents-prod", "purpose": "documents", "standby": True}
     assert "estate.disaster_recovery.buckets[0].purpose: the 'documents' bucket is itself a standby; replicate from" \
            " the stack that creates it" in _problems(prod_estate)
+
+
+def test_replication_role_names_fit_iam(prod_estate):
+    prod_estate["organisation"] = "o" * 40
+    problems = _problems(prod_estate)
+    assert problems[0] == (
+        f"estate.disaster_recovery.buckets[0].purpose: the replication role '{'o' * 40}-prod-documents-replication' is"
+        " longer than 64 characters (IAM); shorten organisation or environment"
+    )
+    assert len(problems) == 2  # documents (67) and backups (65); audit's name is 63 characters
