@@ -11,6 +11,11 @@ depend on the ``SecretVersion`` holding the value (``version``), not only on the
 operators set (``secrets_manager:``) are *referenced* (``aws.secretsmanager.get_secret``): they must
 exist with a value before ``pulumi up`` (``estate preflight`` checks it), and the program never
 creates them empty.
+
+With ``disaster_recovery.secrets`` every secret the program creates gets a replica in the DR region
+(issue 11): the DR stack reads it there under the same name (a ``secrets_manager:`` reference), so no value
+is escrowed by hand. Operator-set secrets are not the program's: operators replicate them, and
+``estate verify`` reports each one's replica (data.catalogue.secretsmanager).
 """
 
 from __future__ import annotations
@@ -29,16 +34,19 @@ from data.model import Estate, SecretRef
 
 @dataclass
 class SecretStoreArgs:
-    """Where the estate's secrets live: the name prefix, the region (SSM ARNs) and the tags."""
+    """Where the estate's secrets live: the name prefix, the region (SSM ARNs), the tags, and the regions
+    every secret the program creates is replicated to (the DR region, issue 11)."""
 
     prefix: str  # ``<organisation>/<environment>``: every secret the program creates is named under it
     region: str
     tags: Callable[..., dict[str, str]]  # estate_tags of the estate, extra tags as keywords
+    replica_regions: tuple[str, ...] = ()
 
     @classmethod
     def from_estate(cls, estate: Estate) -> SecretStoreArgs:
+        dr = estate.disaster_recovery
         return cls(prefix=f"{estate.organisation}/{estate.environment}", region=estate.region,
-                   tags=partial(estate_tags, estate))
+                   tags=partial(estate_tags, estate), replica_regions=(dr.region,) if dr is not None and dr.secrets else ())
 
 
 class SecretStore(pulumi.ComponentResource):
@@ -151,6 +159,9 @@ class SecretStore(pulumi.ComponentResource):
                 name=name,
                 description=description,
                 recovery_window_in_days=30,
+                # A replica in the DR region: same name and value, readable there when this region is gone;
+                # encrypted with that region's aws/secretsmanager key (data.catalogue.secretsmanager).
+                replicas=[aws.secretsmanager.SecretReplicaArgs(region=region) for region in self._args.replica_regions] or None,
                 tags=self._args.tags(service=owner),
                 opts=stateful(self),
             )
