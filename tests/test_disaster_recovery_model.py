@@ -43,7 +43,9 @@ def test_atlas_region_names_follow_the_catalogue():
 def test_the_dr_region_must_differ_from_the_primary(prod_estate, dr_section):
     dr_section["region"] = PRIMARY
     assert _problems(prod_estate) == [
-        "estate.disaster_recovery.region: 'eu-central-1' is the primary region (aws:region); a DR region must be another one"
+        "estate.disaster_recovery.region: 'eu-central-1' is the primary region (aws:region); a DR region must be another one",
+        "estate.disaster_recovery.atlas_snapshot_copies: the cluster already runs in EU_CENTRAL_1 (atlas.region): a copy"
+        " there would be lost with it; the DR region must be another one",
     ]
 
 
@@ -152,3 +154,11 @@ def test_replication_role_names_fit_iam(prod_estate):
         " longer than 64 characters (IAM); shorten organisation or environment"
     )
     assert len(problems) == 2  # documents (67) and backups (65); audit's name is 63 characters
+
+
+def test_snapshot_copies_must_leave_the_clusters_region(prod_estate):
+    prod_estate["atlas"]["region"] = "EU_WEST_1"
+    assert _problems(prod_estate) == [
+        "estate.disaster_recovery.atlas_snapshot_copies: the cluster already runs in EU_WEST_1 (atlas.region): a copy"
+        " there would be lost with it; the DR region must be another one"
+    ]

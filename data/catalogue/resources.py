@@ -142,7 +142,7 @@ TYPES: tuple[ResourceType, ...] = (
     ResourceType("mongodbatlas:index/cluster:Cluster", _CLUSTER_LOSES, "the estate's database",
                  ("name", "projectId"), _ATLAS_CLUSTER_OUTPUTS),
     ResourceType("mongodbatlas:index/advancedCluster:AdvancedCluster", _CLUSTER_LOSES, "the estate's database",
-                 ("name", "projectId", "clusterType"), _ATLAS_CLUSTER_OUTPUTS,
+                 ("name", "projectId", "clusterType"), _ATLAS_CLUSTER_OUTPUTS + ("replicationSpecs",),
                  note="the v2 schema (provider 2.x+) has one connectionStrings object, not a list"),
     ResourceType("mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule", "",
                  "the backup policy: removing it loses the snapshots' retention", ("projectId", "clusterName"),

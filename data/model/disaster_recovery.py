@@ -166,4 +166,7 @@ def disaster_recovery_problems(
     if atlas is not None and dr.atlas_snapshot_copies and dr.atlas_region is None:
         problems.append(("region", f"Atlas has no region for '{dr.region}' (data.catalogue.atlas.AWS_REGIONS):"
                          " the snapshot copies cannot go there; set atlas_snapshot_copies: []"))
+    elif atlas is not None and dr.atlas_snapshot_copies and dr.atlas_region == atlas.region:
+        problems.append(("atlas_snapshot_copies", f"the cluster already runs in {atlas.region} (atlas.region): a copy"
+                         " there would be lost with it; the DR region must be another one"))
     return problems

@@ -190,8 +190,13 @@ OUTPUTS: dict[str, Recipe] = {
     "aws:lambda/function:Function": lambda c: {"id": c.physical, "arn": c.arn(f"function:{c.physical}"), "invokeArn": f"arn:aws:apigateway:{c.region}:lambda:path/2015-03-31/functions/{c.arn(f'function:{c.physical}')}/invocations"},
     "mongodbatlas:index/project:Project": lambda c: {"id": c.hex(24), "clusterCount": 1, "created": "2026-01-01T00:00:00Z"},
     "mongodbatlas:index/cluster:Cluster": _atlas_cluster,
-    # AdvancedCluster's v2 schema (provider 2.x+) has one connection_strings object, not a list.
-    "mongodbatlas:index/advancedCluster:AdvancedCluster": lambda c: {**_atlas_cluster(c), "connectionStrings": _atlas_cluster(c)["connectionStrings"][0]},
+    # AdvancedCluster's v2 schema (provider 2.x+) has one connection_strings object, not a list; each replication
+    # spec gets its zone id (snapshot copies name it).
+    "mongodbatlas:index/advancedCluster:AdvancedCluster": lambda c: {
+        **_atlas_cluster(c), "connectionStrings": _atlas_cluster(c)["connectionStrings"][0],
+        "replicationSpecs": [{**spec, "zoneId": _hex(c.name, "zone", str(i), length=24), "id": _hex(c.name, "spec", str(i), length=24)}
+                             for i, spec in enumerate(c.inputs.get("replicationSpecs") or [{}])],
+    },
     "mongodbatlas:index/cloudProviderAccessSetup:CloudProviderAccessSetup": lambda c: {
         "id": c.hex(24), "roleId": c.hex(24),
         "awsConfigs": [{"atlasAwsAccountArn": "arn:aws:iam::536727724300:root", "atlasAssumedRoleExternalId": _uuid(c)}],
