@@ -30,6 +30,7 @@ import pulumi_random as random
 
 from components.common import child, estate_tags, stateful, type_token
 from data.model import Estate, SecretRef
+from data.model.base import secret_refs
 
 
 @dataclass
@@ -41,19 +42,27 @@ class SecretStoreArgs:
     region: str
     tags: Callable[..., dict[str, str]]  # estate_tags of the estate, extra tags as keywords
     replica_regions: tuple[str, ...] = ()
+    # The operator-set secrets (``secrets_manager:`` references) the estate reads, which operators replicate to
+    # ``replica_regions`` themselves: recorded on the component for ``estate verify`` (issue 11).
+    referenced: tuple[str, ...] = ()
 
     @classmethod
     def from_estate(cls, estate: Estate) -> SecretStoreArgs:
         dr = estate.disaster_recovery
+        referenced = sorted({ref.secrets_manager for _, ref in secret_refs(estate) if ref.secrets_manager})
         return cls(prefix=f"{estate.organisation}/{estate.environment}", region=estate.region,
-                   tags=partial(estate_tags, estate), replica_regions=(dr.region,) if dr is not None and dr.secrets else ())
+                   tags=partial(estate_tags, estate), replica_regions=(dr.region,) if dr is not None and dr.secrets else (),
+                   referenced=tuple(referenced))
 
 
 class SecretStore(pulumi.ComponentResource):
     """One place that turns ``SecretRef`` into ARNs; each secret is declared once, however often used."""
 
     def __init__(self, name: str, args: SecretStoreArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__(type_token("secrets", "SecretStore"), name, None, opts)
+        # The component's inputs say where the secrets must also exist: the replica regions, and the operator-set
+        # secrets read (their replicas are the operators'); ``estate verify`` reads them from the render.
+        props = {"replicaRegions": list(args.replica_regions), "referencedSecrets": list(args.referenced)} if args.replica_regions else None
+        super().__init__(type_token("secrets", "SecretStore"), name, props, opts)
         self._args = args
         self._prefix = args.prefix
         self._secrets: dict[str, aws.secretsmanager.Secret] = {}

@@ -13,6 +13,8 @@ Sources:
 - The replica's key (pulumi-aws ``SecretReplica.kms_key_id``, registry page of aws.secretsmanager.Secret):
   "If one is not specified, then Secrets Manager defaults to using the AWS account's default KMS key
   (aws/secretsmanager) in the region or creates one for use if non-existent".
+- A primary with replicas cannot be deleted ("You can't delete secret ... that still has replica regions": remove
+  the replicas first, ``RemoveRegionsFromReplication``); the program's secrets are protected and retained anyway.
 - Replication status (``DescribeSecret`` ``ReplicationStatus[]``: Region, KmsKeyId, Status InProgress |
   Failed | InSync, StatusMessage): https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DescribeSecret.html
 
