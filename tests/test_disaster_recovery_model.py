@@ -162,3 +162,15 @@ def test_snapshot_copies_must_leave_the_clusters_region(prod_estate):
         "estate.disaster_recovery.atlas_snapshot_copies: the cluster already runs in EU_WEST_1 (atlas.region): a copy"
         " there would be lost with it; the DR region must be another one"
     ]
+
+
+def test_objects_must_replicate_before_glacier(prod_estate):
+    """S3 does not replicate objects stored in Glacier Flexible Retrieval or Deep Archive
+    (data.catalogue.s3.NOT_REPLICATED_STORAGE_CLASSES): a day-0 transition could move them first."""
+    prod_estate["buckets"][2]["lifecycle"][0]["transitions"] = [{"days": 0, "storage_class": "GLACIER"}]
+    assert _problems(prod_estate) == [
+        "estate.disaster_recovery.buckets[1].purpose: the 'backups' bucket's lifecycle[0] moves objects to GLACIER on"
+        " day 0: S3 does not replicate objects stored there; give the transition at least 1 day"
+    ]
+    prod_estate["buckets"][2]["lifecycle"][0]["transitions"] = [{"days": 1, "storage_class": "GLACIER"}]
+    assert parse_estate(prod_estate, PRIMARY).disaster_recovery is not None

@@ -153,6 +153,12 @@ def disaster_recovery_problems(
         if len(role) > IAM_ROLE_NAME_MAX:
             problems.append((f"buckets[{i}].purpose", f"the replication role '{role}' is longer than {IAM_ROLE_NAME_MAX}"
                              " characters (IAM); shorten organisation or environment"))
+        for j, rule in enumerate(source.lifecycle):
+            for transition in rule.transitions:
+                if transition.storage_class in s3.NOT_REPLICATED_STORAGE_CLASSES and transition.days < 1:
+                    problems.append((f"buckets[{i}].purpose", f"the '{replicated.purpose}' bucket's lifecycle[{j}] moves objects"
+                                     f" to {transition.storage_class} on day 0: S3 does not replicate objects stored there;"
+                                     " give the transition at least 1 day"))
         if replicated.standby in names:
             problems.append((f"buckets[{i}].standby", f"'{replicated.standby}' is already a bucket of this estate"))
         if source.access_logging and not source.standby and dr.standby_logs is None:
