@@ -440,8 +440,10 @@ def test_buckets_free_ours_and_someone_elses(aws, monkeypatch):
     boto3.client("s3", region_name="eu-west-1").create_bucket(
         Bucket=names[2], CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
     found = results("bucket", estate_of(data))
-    assert [(r.status, r.subject) for r in found] == [
-        (PASS, names[0]), (FAIL, names[1]), (FAIL, names[2]), (PASS, names[3])]
+    standbys = [*(r["standby"] for r in data["disaster_recovery"]["buckets"]), data["disaster_recovery"]["standby_logs"]]
+    assert [(r.status, r.subject, r.region) for r in found] == [
+        (PASS, names[0], PRIMARY), (FAIL, names[1], PRIMARY), (FAIL, names[2], PRIMARY), (PASS, names[3], PRIMARY),
+        *[(PASS, name, "eu-west-1") for name in standbys]]  # the standbys prod creates in the DR region: free
     assert found[0].detail.startswith("already ours")
     assert found[1].detail.endswith("exists and is not in this account's ListBuckets: another account owns it")
     assert found[2].detail == f"is ours but in eu-west-1; the estate's buckets are in {PRIMARY}"
@@ -450,12 +452,30 @@ def test_buckets_free_ours_and_someone_elses(aws, monkeypatch):
 
 def test_a_bucket_answering_403_belongs_to_another_account():
     data = raw()
+    data.pop("disaster_recovery")  # its standbys are probed in eu-west-1: not stubbed here
     clients = Clients(overrides={("s3", PRIMARY): stubbed(
         "s3", PRIMARY, ("head_bucket", "403", 403), *[("head_bucket", "404", 404)] * 3)})
     found = results("bucket", estate_of(data), clients)
     assert [r.status for r in found] == [FAIL, PASS, PASS, PASS]
     assert found[0].detail == "the name is taken: the bucket belongs to another account (HeadBucket: 403)"
     assert found[0].action == "choose another name under buckets[].name (S3 names are global)"
+
+
+def test_the_dr_stack_fails_while_a_standby_it_reads_does_not_exist(aws):
+    """The DR stack reads its standbys (``standby: true``) with ``Bucket.get``: a missing one is not "free",
+    it is a failed precondition (prod's replication creates it), and an existing one passes."""
+    from data.config import load_stack_file, estate_from_stack_file
+
+    dr = estate_from_stack_file(load_stack_file(ROOT / "Pulumi.dr.yaml"))
+    standby = [b.name for b in dr.buckets if b.standby]
+    assert standby
+    boto3.client("s3", region_name="eu-west-1").create_bucket(
+        Bucket=standby[0], CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    found = {r.subject: r for r in run_preflight(dr, Clients(), stack="dr", only=["bucket"], env={}).results}
+    assert found[standby[0]].status == PASS and "the standby exists" in found[standby[0]].detail
+    for name in standby[1:]:
+        assert found[name].status == FAIL and "the standby bucket does not exist" in found[name].detail
+        assert "`pulumi up` on the primary stack" in found[name].action
 
 
 # --------------------------------------------------------------------------------------------------
