@@ -80,6 +80,9 @@ def load_stack_file(path: Path, stack: str | None = None) -> StackFile:
         config = {}
     if not isinstance(config, dict):
         raise EstateConfigError([f"{path}: config: expected a mapping of '<namespace>:<key>' to values, got {_kind(config)}"])
+    not_json = _not_json(config, "config")
+    if not_json:
+        raise EstateConfigError([f"{path}: {line}" for line in not_json])
     secret_keys = frozenset(key for key, value in config.items() if _is_secure(value))
     return StackFile(path=path, stack=stack, config=config, secret_keys=secret_keys)
 
@@ -103,6 +106,29 @@ class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: 
             if isinstance(key, (str, int, float, bool)):
                 seen[key] = line
         return super().construct_mapping(node, deep=deep)
+
+
+# go-yaml, which the Pulumi CLI reads stack files with, keeps a timestamp decoded into an interface{} as
+# the text written ("for backward compatibility reasons we set it as a string",
+# https://github.com/go-yaml/yaml/blob/v3.0.1/decode.go): `expires: 2027-06-30` reaches the program as
+# the string "2027-06-30". PyYAML would make a datetime.date, which no JSON config can hold.
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+
+# YAML types with no JSON counterpart (Pulumi config values are JSON): what to write instead.
+_NOT_JSON = {bytes: "a YAML binary value cannot be a configuration value; write it as a string",
+             set: "a YAML set cannot be a configuration value; write a list"}
+
+
+def _not_json(value: Any, path: str) -> list[str]:
+    """One line per value below ``path`` that JSON cannot hold (``!!binary``, ``!!set``)."""
+    for kind, message in _NOT_JSON.items():
+        if isinstance(value, kind):
+            return [f"{path}: {message}"]
+    if isinstance(value, dict):
+        return [line for key, item in value.items() for line in _not_json(item, f"{path}.{key}")]
+    if isinstance(value, list):
+        return [line for i, item in enumerate(value) for line in _not_json(item, f"{path}[{i}]")]
+    return []
 
 
 def _is_secure(value: Any) -> bool:
