@@ -8,7 +8,7 @@ in-process on the offline render, with the engine's semantics (``policies/rules/
 (per rule, plus the full list for ``estate-exemption-unexpired``) and the estate-derived rule
 parameters. ``estate check --stack`` applies the same config itself.
 
-Exit codes: 0 no mandatory violation; 1 a mandatory rule is violated; 2 bad input.
+Exit codes: 0 no mandatory violation; 1 a mandatory rule is violated; 2 bad input; 70 a crash.
 """
 
 from __future__ import annotations
@@ -256,15 +256,12 @@ def check_stack(
         if stack_file is not None:  # exemptions and parameters of that estate
             config = estate_policy_config(load_estate(stack, stack_file)[1])
     else:
-        from infra.engine import RenderError, render_stack
+        from infra.engine import render_stack
 
         parsed, estate = load_estate(stack, stack_file)
         config = estate_policy_config(estate)
         region = region or estate.region
-        try:
-            render = render_stack(parsed)
-        except RenderError as error:
-            raise BadInput([f"error: {error}"]) from None
+        render = render_stack(parsed)  # a RenderError is the program's crash, not bad input: the command says so
     if config_file is not None:
         given = read_json(config_file, "the policy-pack config")
         if not isinstance(given, dict):
