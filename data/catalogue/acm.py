@@ -20,3 +20,15 @@ DAYS_TO_EXPIRY = Metric(
     description="days until the certificate expires",
     note="The page gives the metric and its dimension; the unit (Count) is how CloudWatch reports it, not stated there.",
 )
+
+# "Certificates in ACM are regional resources. To use a certificate with Elastic Load Balancing ... in more
+# than one AWS region, you must request or import a certificate for each region ... You cannot copy a
+# certificate between regions"; CloudFront's come from us-east-1 only.
+REGIONS_SOURCE = "https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html"
+LOAD_BALANCER_CERTIFICATE_IN_ITS_REGION = True
+
+
+def certificate_region(arn: str) -> str | None:
+    """The region of an ACM certificate ARN (``arn:aws:acm:<region>:<account>:certificate/<id>``)."""
+    parts = arn.split(":")
+    return parts[3] if len(parts) > 5 and parts[2] == "acm" and parts[3] else None
