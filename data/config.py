@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from data.model import Estate
+from data.secret_patterns import secret_kind, with_article
 
 PROJECT = "monitored-estate"
 ESTATE_KEY = f"{PROJECT}:estate"
@@ -167,17 +168,19 @@ def parse_estate(raw: Any, region: Any) -> Estate:
     # A wrong region must not hide the estate's own mistakes: validate with a stand-in, said once above.
     data = {**raw, "region": region if region_ok else _STAND_IN_REGION}
     estate: Estate | None = None
+    secrets = _plaintext_secrets(raw, "estate")
     try:
         estate = Estate.model_validate(data)
     except ValidationError as error:
         fields = _describe(error, Estate)
-        problems += fields
+        reported = {line.split(": ", 1)[0] for line in fields}
+        problems += sorted(fields + [line for line in secrets if line.split(": ", 1)[0] not in reported])
         partial = _salvaged(data)
         cross = _cross_problems(partial, region_ok) if partial is not None else []
         faulty = {_item_root(line.split(": ", 1)[0]) for line in fields}
         problems += [line for line in cross if _item_root(line.split(": ", 1)[0]) not in faulty]
     else:
-        problems += _cross_problems(estate, region_ok)
+        problems += secrets + _cross_problems(estate, region_ok)
     if problems:
         raise EstateConfigError(problems)
     assert estate is not None
@@ -185,6 +188,22 @@ def parse_estate(raw: Any, region: Any) -> Estate:
 
 
 _STAND_IN_REGION = "us-east-1"
+
+
+def _plaintext_secrets(value: Any, path: str) -> list[str]:
+    """A line per string of the estate that holds a credential (detect-secrets' plugins), whatever its
+    key; the value is never repeated. Secret references are mappings of names: never flagged."""
+    if isinstance(value, str):
+        kind = secret_kind(value)
+        if kind is None:
+            return []
+        return [f"{path}: holds what looks like {with_article(kind)} (detect-secrets); a credential never goes in the"
+                " stack file: keep it in Secrets Manager or SSM (and rotate it: it has been in a file)"]
+    if isinstance(value, dict):
+        return [line for key, item in value.items() for line in _plaintext_secrets(item, f"{path}.{key}")]
+    if isinstance(value, list):
+        return [line for i, item in enumerate(value) for line in _plaintext_secrets(item, f"{path}[{i}]")]
+    return []
 
 
 def _region_problems(region: Any) -> list[str]:
