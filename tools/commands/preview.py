@@ -1,7 +1,8 @@
 """``estate preview``: render a stack offline and summarise (or dump) what the program declares.
 
-Exit codes: 0 rendered; 2 bad input (no --stack, invalid stack configuration, unreadable stack file),
-one line per problem on stderr and nothing registered; 70 the program itself failed under the mock
+Exit codes: 0 rendered; 2 bad input (no --stack, invalid stack configuration, unreadable stack file:
+one line per problem on stderr and nothing registered; an exemption of an unknown rule or of no
+resource of the render); 70 the program itself failed under the mock
 runtime (a crash: one line, the detail under --debug).
 """
 
@@ -25,15 +26,19 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run the real program offline (Pulumi mock runtime) and show what it declares."""
         from infra.engine import RenderError, render_stack
+        from tools.check import exemption_problems
         from tools.preview import render_as
-        from tools.stacks import load_stack
+        from tools.stacks import BadInput, load_stack
 
         stack = require_stack(stack, stack_file)
         with bad_input_exits_2():
-            parsed, _ = load_stack(stack, stack_file)  # validation before the mock runtime starts: a mistake registers nothing
+            parsed, estate = load_stack(stack, stack_file)  # validation before the mock runtime starts: a mistake registers nothing
             try:
                 render = render_stack(parsed)
             except RenderError as error:
                 render_failed(error, parsed.stack)
+            problems = exemption_problems(estate, render)  # a waiver of nothing (or of an unknown rule) is bad input
+            if problems:
+                raise BadInput(problems)
         text = render_as(render, output_format.value, color=output is None and sys.stdout.isatty())
         write_output(text, output, f"wrote {output} ({len(render.resources)} resources, format {output_format.value})")
