@@ -49,7 +49,7 @@ def test_an_unknown_rule_and_an_unknown_target_in_one_run(tmp_path):
     result = CliRunner().invoke(app, ["check", "--stack-file", str(path)])
     assert result.exit_code == 2, result.output
     assert result.stderr.splitlines() == [
-        "exemptions[0].policy: unknown policy 'storage-bucket-acess-logging'",
+        "estate.exemptions[0].policy: unknown policy 'storage-bucket-acess-logging' (did you mean 'storage-bucket-access-logging'?)",
         "estate.exemptions[1].resource: 'nothing-like-it-at-all' matches no resource of the stack; name a resource's"
         " logical name or URN, or 'stack' for a stack-wide finding",
     ]

@@ -53,7 +53,12 @@ def exemption_problems(estate: Estate, render: Any = None) -> list[str]:
     from policies.rules import INFO
     from policies.rules.base import STACK_TARGET, resource_name
 
-    problems = [f"exemptions[{i}].policy: unknown policy '{e.policy}'" for i, e in enumerate(estate.exemptions) if e.policy not in INFO]
+    problems = []
+    for i, exemption in enumerate(estate.exemptions):
+        if exemption.policy not in INFO:
+            hint = difflib.get_close_matches(exemption.policy, sorted(INFO), n=1)
+            problems.append(f"estate.exemptions[{i}].policy: unknown policy '{exemption.policy}'"
+                            + (f" (did you mean '{hint[0]}'?)" if hint else " (the rules: docs/policies.md)"))
     if render is None:
         return problems
     resources = render["resources"] if isinstance(render, Mapping) else [r.to_dict() for r in render.resources]
