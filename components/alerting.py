@@ -3,7 +3,9 @@
 CloudWatch only accepts alarm actions on a topic in the alarm's own region, so each region gets
 its own ``<topic_prefix>-critical|warning|info`` topics (estate-inventory B.1 #3). The severity
 ladder of seeds 002-004: critical pages (SMS, email, paging endpoint), warning mails, info chats;
-who subscribes to which severity is data (``estate.alerting.subscriptions``).
+who subscribes to which severity is data (``estate.alerting.subscriptions``). A topic exists only for
+a severity somebody hears: critical and warning always (alarms publish there, the model requires a
+subscriber), info only when subscribed (issue 12 #5: no alarm publishes to it).
 """
 
 from __future__ import annotations
@@ -84,7 +86,7 @@ class AlertRouting(pulumi.ComponentResource):
 
         for region in regions.all:
             region_opts = regions.options(region)
-            for severity in SEVERITIES_BY_URGENCY:
+            for severity in alerting.heard_severities:
                 topic_name = f"{alerting.topic_prefix}-{severity.value}"
                 topic = aws.sns.Topic(
                     f"{topic_name}-{region}",

@@ -1,9 +1,9 @@
 """The monthly AWS cost budget (runbook 001 "Budget alertes configuré"; runbook 000 "Coûts AWS dans le budget").
 
 One ``COST`` budget, amount from the estate, with a FORECASTED and an ACTUAL notification at every
-``alert_percentages`` value: below 100 % goes to the warning topic (time to look), 100 % and above
-to the critical topic (the month is, or will be, over budget). A forecast warns before the money is
-spent; the actual notification confirms it. Subscribers are the primary region's alert topics, whose
+``alert_percentages`` value. A forecast always goes to the warning topic: it is a projection, time to
+look, and must not page the on-call (issue 12 #9). An actual cost below 100 % warns too; from 100 % it
+goes to the critical topic (the month is over budget). Subscribers are the primary region's alert topics, whose
 policy lets AWS Budgets of this account publish (components/alerting.py). An ``estate`` budget
 (the default) counts only the cost tagged with the estate's ``environment``: prod and DR share the
 account (B-7); the tag must be an active cost allocation tag (data/catalogue/budgets.py).
@@ -26,8 +26,11 @@ from data.model import Budget, Estate, Severity
 NOTIFICATION_TYPES = budgets.NOTIFICATION_TYPES
 
 
-def severity_for(percentage: float) -> Severity:
-    return Severity.critical if percentage >= 100 else Severity.warning
+def severity_for(percentage: float, notification_type: str) -> Severity:
+    """Critical only for money actually spent past the budget; a forecast never pages."""
+    if notification_type == "ACTUAL" and percentage >= 100:
+        return Severity.critical
+    return Severity.warning
 
 
 def amount(value: float) -> str:
@@ -72,7 +75,7 @@ class CostBudget(pulumi.ComponentResource):
                 notification_type=notification_type,
                 threshold=percentage,
                 threshold_type="PERCENTAGE",
-                subscriber_sns_topic_arns=[routing.topic(args.region, severity_for(percentage)).arn],
+                subscriber_sns_topic_arns=[routing.topic(args.region, severity_for(percentage, notification_type)).arn],
             )
             for percentage in sorted(budget.alert_percentages)
             for notification_type in NOTIFICATION_TYPES

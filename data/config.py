@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from data.catalogue.regions import aws_regions
 from data.model import Estate
+from data.secret_patterns import secret_kind, with_article
 
 PROJECT = "monitored-estate"
 ESTATE_KEY = f"{PROJECT}:estate"
@@ -80,6 +82,9 @@ def load_stack_file(path: Path, stack: str | None = None) -> StackFile:
         config = {}
     if not isinstance(config, dict):
         raise EstateConfigError([f"{path}: config: expected a mapping of '<namespace>:<key>' to values, got {_kind(config)}"])
+    not_json = _not_json(config, "config")
+    if not_json:
+        raise EstateConfigError([f"{path}: {line}" for line in not_json])
     secret_keys = frozenset(key for key, value in config.items() if _is_secure(value))
     return StackFile(path=path, stack=stack, config=config, secret_keys=secret_keys)
 
@@ -105,6 +110,29 @@ class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: 
         return super().construct_mapping(node, deep=deep)
 
 
+# go-yaml, which the Pulumi CLI reads stack files with, keeps a timestamp decoded into an interface{} as
+# the text written ("for backward compatibility reasons we set it as a string",
+# https://github.com/go-yaml/yaml/blob/v3.0.1/decode.go): `expires: 2027-06-30` reaches the program as
+# the string "2027-06-30". PyYAML would make a datetime.date, which no JSON config can hold.
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+
+# YAML types with no JSON counterpart (Pulumi config values are JSON): what to write instead.
+_NOT_JSON = {bytes: "a YAML binary value cannot be a configuration value; write it as a string",
+             set: "a YAML set cannot be a configuration value; write a list"}
+
+
+def _not_json(value: Any, path: str) -> list[str]:
+    """One line per value below ``path`` that JSON cannot hold (``!!binary``, ``!!set``)."""
+    for kind, message in _NOT_JSON.items():
+        if isinstance(value, kind):
+            return [f"{path}: {message}"]
+    if isinstance(value, dict):
+        return [line for key, item in value.items() for line in _not_json(item, f"{path}.{key}")]
+    if isinstance(value, list):
+        return [line for i, item in enumerate(value) for line in _not_json(item, f"{path}[{i}]")]
+    return []
+
+
 def _is_secure(value: Any) -> bool:
     return isinstance(value, dict) and set(value) == {"secure"}
 
@@ -123,32 +151,165 @@ def estate_from_pulumi_config() -> Estate:
 
 
 def parse_estate(raw: Any, region: Any) -> Estate:
-    problems: list[str] = []
-    if region is None:
-        problems.append(f"{REGION_KEY}: required (the estate's primary region, e.g. eu-central-1)")
-    elif not isinstance(region, str):
-        problems.append(f"{REGION_KEY}: expected a region name such as eu-central-1, got {_kind(region)}")
-    elif region not in aws_regions():
-        hint = difflib.get_close_matches(region, sorted(aws_regions()), n=1)
-        problems.append(
-            f"{REGION_KEY}: '{region}' is not an AWS region" + (f" (did you mean '{hint[0]}'?)" if hint else "")
-        )
+    """A valid ``Estate``, or ``EstateConfigError`` with every problem of the file in one run (issue 12
+    #11): the region's, every field's, then the cross-references between parts, those of an item with
+    a field mistake left out (they would only echo it)."""
+    problems = _region_problems(region)
+    region_ok = not problems
     if raw is None:
         problems.append(f"{ESTATE_KEY}: required (the estate; see Pulumi.prod.yaml for an example)")
     elif not isinstance(raw, dict):
         problems.append(f"{ESTATE_KEY}: expected a mapping, got {_kind(raw)}")
-    if problems:
+    if not isinstance(raw, dict):
         raise EstateConfigError(problems)
     if "region" in raw:
-        raise EstateConfigError([f"estate.region: unknown key; the region is {REGION_KEY}"])
+        problems.append(f"estate.region: unknown key; the region is {REGION_KEY}")
+        raw = {key: value for key, value in raw.items() if key != "region"}
+    # A wrong region must not hide the estate's own mistakes: validate with a stand-in, said once above.
+    data = {**raw, "region": region if region_ok else _STAND_IN_REGION}
+    estate: Estate | None = None
+    secrets = _plaintext_secrets(raw, "estate")
     try:
-        estate = Estate.model_validate({**raw, "region": region})
+        estate = Estate.model_validate(data)
     except ValidationError as error:
-        raise EstateConfigError(_describe(error, Estate)) from None
-    cross = [f"estate.{path}: {message}" for path, message in estate.reference_problems()]
-    if cross:
-        raise EstateConfigError(cross)
+        fields = _describe(error, Estate)
+        reported = {line.split(": ", 1)[0] for line in fields}
+        problems += sorted(fields + [line for line in secrets if line.split(": ", 1)[0] not in reported])
+        partial = _salvaged(data)
+        cross = _cross_problems(partial, region_ok) if partial is not None else []
+        faulty = {_item_root(line.split(": ", 1)[0]) for line in fields}
+        problems += [line for line in cross if _item_root(line.split(": ", 1)[0]) not in faulty]
+    else:
+        problems += secrets + _cross_problems(estate, region_ok)
+    if problems:
+        raise EstateConfigError(problems)
+    assert estate is not None
     return estate
+
+
+_STAND_IN_REGION = "us-east-1"
+
+
+def _plaintext_secrets(value: Any, path: str) -> list[str]:
+    """A line per string of the estate that holds a credential (detect-secrets' plugins), whatever its
+    key; the value is never repeated. Secret references are mappings of names: never flagged."""
+    if isinstance(value, str):
+        kind = secret_kind(value)
+        if kind is None:
+            return []
+        return [f"{path}: holds what looks like {with_article(kind)} (detect-secrets); a credential never goes in the"
+                " stack file: keep it in Secrets Manager or SSM (and rotate it: it has been in a file)"]
+    if isinstance(value, dict):
+        return [line for key, item in value.items() for line in _plaintext_secrets(item, f"{path}.{key}")]
+    if isinstance(value, list):
+        return [line for i, item in enumerate(value) for line in _plaintext_secrets(item, f"{path}[{i}]")]
+    return []
+
+
+def _region_problems(region: Any) -> list[str]:
+    if region is None:
+        return [f"{REGION_KEY}: required (the estate's primary region, e.g. eu-central-1)"]
+    if not isinstance(region, str):
+        return [f"{REGION_KEY}: expected a region name such as eu-central-1, got {_kind(region)}"]
+    if region not in aws_regions():
+        hint = difflib.get_close_matches(region, sorted(aws_regions()), n=1)
+        return [f"{REGION_KEY}: '{region}' is not an AWS region" + (f" (did you mean '{hint[0]}'?)" if hint else "")]
+    return []
+
+
+def _cross_problems(estate: Estate, region_ok: bool) -> list[str]:
+    """The checks across keys (and, when the region is known, those against it), as key-path lines."""
+    pairs = estate.reference_problems() + (estate.region_problems() if region_ok else [])
+    return [f"estate.{path}: {message}" for path, message in pairs]
+
+
+def _item_root(path: str) -> str:
+    """The list item or top-level section a key path belongs to: ``estate.services[2]`` for
+    ``estate.services[2].thresholds.cpu``, ``estate.network`` for ``estate.network.vpc_id``."""
+    match = re.match(r"^[^\[]*\[\d+\]", path)
+    return match.group(0) if match else ".".join(path.split(".")[:2])
+
+
+def _salvaged(data: dict) -> Estate | None:
+    """The estate as far as it is valid, for the cross-reference checks of a file with field mistakes:
+    every field validated on its own, an invalid value replaced by its default (or nothing), nested
+    models and list items salvaged one by one so list indices stay those of the file. Best effort:
+    the field mistakes are already reported, so a check that cannot run on the remains is skipped."""
+    if _wrecked(data):
+        return None
+    try:
+        partial = _lenient(Estate, data)
+        partial.reference_problems()
+        partial.region_problems()
+    except Exception:  # noqa: BLE001 (salvage is a courtesy; the run already fails with the field lines)
+        return None
+    return partial
+
+
+def _wrecked(data: dict) -> bool:
+    """A section, or an item of a top-level list, that is not even the right container (``buckets: x``,
+    ``services: [3]``): what it declares is unknown, so every check across keys would be guesswork
+    ("no documents bucket") and waits for the next run."""
+    for name, info in Estate.model_fields.items():
+        if name not in data or data[name] is None:
+            continue
+        inner = _unwrap(info.annotation)
+        value = data[name]
+        if typing.get_origin(inner) is list:
+            item = _unwrap(typing.get_args(inner)[0])
+            if not isinstance(value, list):
+                return True
+            if isinstance(item, type) and issubclass(item, BaseModel) and not all(isinstance(v, dict) for v in value):
+                return True
+        elif isinstance(inner, type) and issubclass(inner, BaseModel) and not isinstance(value, dict):
+            return True
+    return False
+
+
+def _lenient(model: type[BaseModel], raw: Any) -> BaseModel:
+    raw = raw if isinstance(raw, dict) else {}
+    values: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if name in raw:
+            values[name] = _lenient_value(info.annotation, raw[name])
+        elif not info.is_required():
+            values[name] = info.get_default(call_default_factory=True)
+        else:
+            values[name] = _empty(info.annotation)
+    return model.model_construct(**values)
+
+
+def _lenient_value(annotation: Any, value: Any) -> Any:
+    try:
+        return _adapter(annotation).validate_python(value)
+    except ValidationError:
+        pass
+    inner = _unwrap(annotation)
+    origin, args = typing.get_origin(inner), typing.get_args(inner)
+    if isinstance(inner, type) and issubclass(inner, BaseModel):
+        return _lenient(inner, value)  # present but wrong: still present (no "none declared" echo)
+    if origin is list:
+        return [_lenient_value(args[0], item) for item in value] if isinstance(value, list) else []
+    if origin is dict:
+        return {key: _lenient_value(args[1], item) for key, item in value.items()} if isinstance(value, dict) else {}
+    return _empty(annotation)
+
+
+def _empty(annotation: Any) -> Any:
+    origin = typing.get_origin(_unwrap(annotation))
+    return [] if origin is list else {} if origin is dict else None
+
+
+_ADAPTERS: dict[Any, Any] = {}
+
+
+def _adapter(annotation: Any):
+    from pydantic import TypeAdapter
+
+    key = repr(annotation)
+    if key not in _ADAPTERS:
+        _ADAPTERS[key] = TypeAdapter(annotation)
+    return _ADAPTERS[key]
 
 
 def _describe(error: ValidationError, root: type[BaseModel]) -> list[str]:

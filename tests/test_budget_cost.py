@@ -1,5 +1,6 @@
 """The monthly cost budget of prod (components/budget.py): amount from the estate, FORECASTED and
-ACTUAL notifications at 80 % (warning topic) and 100 % (critical topic), topics Budgets may publish to."""
+ACTUAL notifications at 80 % and 100 %: a forecast always warns (issue 12 #9: a projection does not
+page the on-call), an actual overrun at 100 % or more is critical; topics Budgets may publish to."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def test_forecast_and_actual_alerts_routed_by_severity(prod_render):
     assert got == {
         ("FORECASTED", 80, "PERCENTAGE", "GREATER_THAN", (TOPIC.format("warning"),)),
         ("ACTUAL", 80, "PERCENTAGE", "GREATER_THAN", (TOPIC.format("warning"),)),
-        ("FORECASTED", 100, "PERCENTAGE", "GREATER_THAN", (TOPIC.format("critical"),)),
+        ("FORECASTED", 100, "PERCENTAGE", "GREATER_THAN", (TOPIC.format("warning"),)),
         ("ACTUAL", 100, "PERCENTAGE", "GREATER_THAN", (TOPIC.format("critical"),)),
     }
     model = botocore.session.get_session().get_service_model("budgets")
@@ -49,14 +50,19 @@ def test_other_percentages_and_amounts(prod_estate, render_estate_dict):
     prod_estate["budget"].update(monthly_limit_usd=1234.5, alert_percentages=[50, 90, 120])
     (budget,) = render_estate_dict(prod_estate).of_type("aws:budgets/budget:Budget")
     assert budget.inputs["limitAmount"] == "1234.50"
-    routed = {(n["threshold"], n["subscriberSnsTopicArns"][0].rsplit("-", 1)[1]) for n in budget.inputs["notifications"]}
-    assert routed == {(50, "warning"), (90, "warning"), (120, "critical")}
+    routed = {(n["notificationType"], n["threshold"], n["subscriberSnsTopicArns"][0].rsplit("-", 1)[1])
+              for n in budget.inputs["notifications"]}
+    assert routed == {
+        ("FORECASTED", 50, "warning"), ("ACTUAL", 50, "warning"), ("FORECASTED", 90, "warning"), ("ACTUAL", 90, "warning"),
+        ("FORECASTED", 120, "warning"), ("ACTUAL", 120, "critical"),
+    }
     assert len(budget.inputs["notifications"]) == 6
 
 
 def test_helpers():
     assert amount(1500.0) == "1500" and amount(99.999) == "100.00"
-    assert severity_for(99.9) is Severity.warning and severity_for(100) is Severity.critical
+    assert severity_for(99.9, "ACTUAL") is Severity.warning and severity_for(100, "ACTUAL") is Severity.critical
+    assert severity_for(100, "FORECASTED") is Severity.warning and severity_for(500, "FORECASTED") is Severity.warning
 
 
 def _problems(estate: dict) -> list[str]:

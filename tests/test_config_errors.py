@@ -117,7 +117,7 @@ CASES: list[tuple[str, Callable[[dict], Any], list[str]]] = [
         # Redis AUTH without an ACL user: the credential URI has an empty user part.
         "plaintext-redis-uri-empty-user",
         lambda e: e["services"][2]["env"].__setitem__("REDIS_URL", "redis://:s3cretpw@cache.internal:6379"),
-        [f"estate.services[2].env.REDIS_URL: {SECRET_HINT}"],
+        [f"estate.services[2].env.REDIS_URL: {SECRET_HINT.replace('a secret', 'a secret (a credential URI)', 1)}"],
     ),
     (
         # Issue 10 #3: the stack file names the runtime; the version is looked up at deploy time.

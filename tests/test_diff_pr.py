@@ -58,7 +58,7 @@ def pull_request(tmp_path_factory):
     )
     result = subprocess.run(
         [sys.executable, "-c", "import sys; sys.argv[0] = 'estate'; from tools.cli import app; app()",
-         "diff", "--base", "HEAD", "--format", "markdown"],
+         "diff", "--base", "HEAD", "--stack", "prod", "--format", "markdown"],
         cwd=repo, env={**os.environ, "PYTHONPATH": str(repo)}, capture_output=True, text=True, timeout=900,
     )
     worktrees = subprocess.run(["git", "worktree", "list"], cwd=repo, capture_output=True, text=True).stdout

@@ -140,5 +140,5 @@ def test_summary_groups_cover_every_custom_resource(prod_render: Render):
 
 
 def test_unknown_format_is_bad_input():
-    result = CliRunner().invoke(app, ["preview", "--format", "yaml"])
+    result = CliRunner().invoke(app, ["preview", "--stack", "prod", "--format", "yaml"])
     assert result.exit_code == 2

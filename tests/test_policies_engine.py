@@ -218,7 +218,8 @@ def test_policy_config_refuses_an_exemption_of_an_unknown_rule(prod_estate):
         {"policy": "storage-bucket-teleport", "resource": "x", "reason": "no such rule anywhere", "expires": "2030-01-31"}])
     with pytest.raises(BadInput) as error:
         estate_policy_config(estate)
-    assert error.value.lines == ["exemptions[0].policy: unknown policy 'storage-bucket-teleport'"]
+    assert error.value.lines == [
+        "estate.exemptions[0].policy: unknown policy 'storage-bucket-teleport' (did you mean 'storage-bucket-tls-policy'?)"]
 
 
 def test_merging_configs_adds_exemptions_and_lets_the_file_win_otherwise():

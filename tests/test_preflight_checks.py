@@ -26,7 +26,7 @@ from moto import mock_aws
 
 from tests.preflight_helpers import self_signed_certificate
 from data.catalogue.regions import GLOBAL_METRICS_REGION, regions_of
-from data.config import ESTATE_KEY, REGION_KEY, parse_estate
+from data.config import ESTATE_KEY, REGION_KEY, EstateConfigError, parse_estate
 from tools.preflight import CHECKS, FAIL, NOT_CHECKABLE, PASS, Clients, run_preflight
 from tools.preflight.certificate import covers
 from tools.preflight.platform import Branch, branch_of
@@ -309,8 +309,14 @@ def test_certificate_fires_when_not_issued(aws):
 
 
 def test_certificate_fires_in_another_region(aws):
+    """The stack file's loader refuses such an ARN (issue 12 #11, exit 2); preflight still says so of an
+    estate built past it (the model copied with the ARN swapped)."""
     arn = _import_certificate(GLOBAL_METRICS_REGION, "*.symphonia.fr", ["*.symphonia.fr"])
-    found = results("certificate", estate_of(_with_certificate(arn)))
+    with pytest.raises(EstateConfigError):
+        estate_of(_with_certificate(arn))
+    estate = estate_of(raw())
+    estate = estate.model_copy(update={"network": estate.network.model_copy(update={"certificate_arn": arn})})
+    found = results("certificate", estate)
     assert found[0].status == FAIL and found[0].region == GLOBAL_METRICS_REGION
     assert found[0].detail.startswith(f"is in {GLOBAL_METRICS_REGION}; the environments' load balancers are in {PRIMARY}")
 

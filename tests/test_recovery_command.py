@@ -13,7 +13,7 @@ from tools.cli import app
 
 @pytest.fixture(scope="module")
 def json_run():
-    return CliRunner().invoke(app, ["recovery", "--stack", "prod", "--format", "json"])
+    return CliRunner().invoke(app, ["recovery", "--stack", "prod", "--dr-stack", "dr", "--format", "json"])
 
 
 def test_json_report_of_prod_into_dr(json_run):
@@ -28,7 +28,7 @@ def test_json_report_of_prod_into_dr(json_run):
 
 def test_strict_fails_while_data_is_not_copied(json_run):
     uncopied = [p["data_class"] for p in json.loads(json_run.stdout)["points"] if p["status"] in ("not declared", "partial")]
-    result = CliRunner().invoke(app, ["recovery", "--strict"])
+    result = CliRunner().invoke(app, ["recovery", "--stack", "prod", "--dr-stack", "dr", "--strict"])
     assert result.exit_code == int(bool(uncopied)), result.output
     assert "DR parity prod -> dr:" in result.stdout and "critical path" in result.stdout
     if uncopied:
@@ -37,7 +37,7 @@ def test_strict_fails_while_data_is_not_copied(json_run):
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--stack", "dr", "--dr-stack", "dr"], "--stack and --dr-stack both name 'dr'"),
-    (["--dr-stack", "nowhere"], "Pulumi.nowhere.yaml: no such stack file"),
+    (["--stack", "prod", "--dr-stack", "nowhere"], "Pulumi.nowhere.yaml: no such stack file"),
 ])
 def test_bad_input_exits_2_with_one_line(args, message):
     result = CliRunner().invoke(app, ["recovery", *args])

@@ -11,15 +11,16 @@ import pytest
 from components.signal_tables import ATLAS_ALERTS, ATLAS_THRESHOLDS, SIGNAL_TABLES, thresholds_model
 from data.model import Estate, Service
 from tools import reference
+from tools.reference import stack_file
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _copy_docs(tmp_path: Path) -> Path:
-    for block in reference.BLOCKS:
-        target = tmp_path / block.path
+    for path in [block.path for block in reference.BLOCKS] + list(reference.FILES):
+        target = tmp_path / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(PROJECT_ROOT / block.path, target)
+        shutil.copy(PROJECT_ROOT / path, target)
     return tmp_path
 
 
@@ -96,9 +97,26 @@ def test_every_stack_file_key_has_a_description_and_every_model_a_place():
     paths = [key.path for key in reference.keys()]
     assert len(paths) == len(set(paths))
     assert "services[].thresholds.cpu.warning" in paths and "services[].secrets.<name>.generated" in paths
-    assert "region" not in paths and "aws:region" in paths  # the loader fills estate.region from aws:region
-    top_level = [reference.OTHER_CONFIG_KEYS.get(name, name) for name in Estate.model_fields]
+    # Issue 12 #14: the loader refuses estate.region (it comes from aws:region), so the estate's keys do not list it.
+    assert "region" not in paths and "aws:region" not in paths
+    assert [key.path for key in stack_file.config_keys()] == ["aws:region", "monitored-estate:estate"]
+    top_level = [name for name in Estate.model_fields if name not in reference.OTHER_CONFIG_KEYS]
     assert [path for path in paths if "." not in path] == top_level  # walked from the root model, in its order
+
+
+def test_the_reference_lists_exactly_the_keys_the_loader_accepts(prod_estate):
+    """Every top-level key of the estate table is accepted by the loader, and a key it refuses is not listed."""
+    from data.config import EstateConfigError, parse_estate
+
+    table = reference.generated()[PROJECT_ROOT / "docs" / "stack-file.md"][1]
+    estate_table = table.split("Keys of the estate", 1)[1]
+    listed = {line.split("`")[1] for line in estate_table.splitlines() if line.startswith("| `")}
+    top_level = {path for path in listed if "." not in path and "[" not in path}
+    assert top_level == set(Estate.model_fields) - set(reference.OTHER_CONFIG_KEYS)
+    for name in reference.OTHER_CONFIG_KEYS:
+        with pytest.raises(EstateConfigError) as caught:
+            parse_estate({**prod_estate, name: "eu-west-1"}, "eu-central-1")
+        assert caught.value.problems == [f"estate.{name}: unknown key; the region is aws:region"]
 
 
 def test_every_signal_table_names_its_thresholds_model_and_fields():

@@ -84,7 +84,7 @@ def test_pull_requests_review_offline_and_comment_once():
     assert "secrets." not in json.dumps(review)  # no cloud credential in the offline review
     runs = _runs(review)
     assert "make install" in runs and "make test" in runs
-    assert 'estate diff --base "origin/${BASE_REF}" --format markdown' in runs
+    assert 'estate diff --base "origin/${BASE_REF}" --stack prod --format markdown' in runs
     assert "estate check --stack prod --format markdown" in runs
     assert "estate check --stack dr --format markdown" in runs
     checkout = _uses(review)["actions/checkout"]

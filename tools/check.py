@@ -8,7 +8,7 @@ in-process on the offline render, with the engine's semantics (``policies/rules/
 (per rule, plus the full list for ``estate-exemption-unexpired``) and the estate-derived rule
 parameters. ``estate check --stack`` applies the same config itself.
 
-Exit codes: 0 no mandatory violation; 1 a mandatory rule is violated; 2 bad input.
+Exit codes: 0 no mandatory violation; 1 a mandatory rule is violated; 2 bad input; 70 a crash.
 """
 
 from __future__ import annotations
@@ -44,12 +44,42 @@ def estate_namespaces(estate: Estate) -> list[str]:
     return sorted(found)
 
 
+def exemption_problems(estate: Estate, render: Any = None) -> list[str]:
+    """What is wrong with the estate's exemptions: an unknown rule, and (given the render, a ``Render``
+    or its JSON) a ``resource`` that names no resource of the stack, which would waive nothing,
+    silently (issue 12 #11). One line each, with the key path."""
+    import difflib
+
+    from policies.rules import INFO
+    from policies.rules.base import STACK_TARGET, resource_name
+
+    problems = []
+    for i, exemption in enumerate(estate.exemptions):
+        if exemption.policy not in INFO:
+            hint = difflib.get_close_matches(exemption.policy, sorted(INFO), n=1)
+            problems.append(f"estate.exemptions[{i}].policy: unknown policy '{exemption.policy}'"
+                            + (f" (did you mean '{hint[0]}'?)" if hint else " (the rules: docs/policies.md)"))
+    if render is None:
+        return problems
+    resources = render["resources"] if isinstance(render, Mapping) else [r.to_dict() for r in render.resources]
+    urns = {r["urn"] for r in resources if isinstance(r, Mapping) and isinstance(r.get("urn"), str)}
+    names = {resource_name(urn) for urn in urns}
+    for i, exemption in enumerate(estate.exemptions):
+        if exemption.resource in urns or exemption.resource in names or exemption.resource == STACK_TARGET:
+            continue
+        hint = difflib.get_close_matches(exemption.resource, sorted(names), n=1)
+        problems.append(
+            f"estate.exemptions[{i}].resource: '{exemption.resource}' matches no resource of the stack"
+            + (f" (did you mean '{hint[0]}'?)" if hint else "")
+            + f"; name a resource's logical name or URN, or '{STACK_TARGET}' for a stack-wide finding"
+        )
+    return problems
+
+
 def estate_policy_config(estate: Estate) -> dict[str, Any]:
     """Policy-pack config derived from the estate: exemptions and the rules' estate parameters."""
-    from policies.rules import INFO
-
     config: dict[str, dict[str, Any]] = {}
-    unknown = [f"exemptions[{i}].policy: unknown policy '{e.policy}'" for i, e in enumerate(estate.exemptions) if e.policy not in INFO]
+    unknown = exemption_problems(estate)
     if unknown:
         raise BadInput(unknown)
     for exemption in estate.exemptions:
@@ -254,17 +284,21 @@ def check_stack(
         if stack_file is None:
             stack_file = default_stack_file(render)
         if stack_file is not None:  # exemptions and parameters of that estate
-            config = estate_policy_config(load_estate(stack, stack_file)[1])
+            estate = load_estate(stack, stack_file)[1]
+            problems = exemption_problems(estate, render)
+            if problems:
+                raise BadInput(problems)
+            config = estate_policy_config(estate)
     else:
-        from infra.engine import RenderError, render_stack
+        from infra.engine import render_stack
 
         parsed, estate = load_estate(stack, stack_file)
-        config = estate_policy_config(estate)
         region = region or estate.region
-        try:
-            render = render_stack(parsed)
-        except RenderError as error:
-            raise BadInput([f"error: {error}"]) from None
+        render = render_stack(parsed)  # a RenderError is the program's crash, not bad input: the command says so
+        problems = exemption_problems(estate, render)
+        if problems:
+            raise BadInput(problems)
+        config = estate_policy_config(estate)
     if config_file is not None:
         given = read_json(config_file, "the policy-pack config")
         if not isinstance(given, dict):

@@ -39,3 +39,16 @@ def days_to_expiry(not_after, now) -> int:
     tools compare it with the DaysToExpiry alarms' level. The metric page does not say how ACM rounds;
     rounding down never reports a certificate as safer than it is."""
     return int((not_after - now).total_seconds() // SECONDS_PER_DAY)
+
+
+# "Certificates in ACM are regional resources. To use a certificate with Elastic Load Balancing ... in more
+# than one AWS region, you must request or import a certificate for each region ... You cannot copy a
+# certificate between regions"; CloudFront's come from us-east-1 only.
+REGIONS_SOURCE = "https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html"
+LOAD_BALANCER_CERTIFICATE_IN_ITS_REGION = True
+
+
+def certificate_region(arn: str) -> str | None:
+    """The region of an ACM certificate ARN (``arn:aws:acm:<region>:<account>:certificate/<id>``)."""
+    parts = arn.split(":")
+    return parts[3] if len(parts) > 5 and parts[2] == "acm" and parts[3] else None

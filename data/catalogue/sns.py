@@ -9,10 +9,10 @@ is set to 1.00 USD"), https://docs.aws.amazon.com/sns/latest/dg/channels-sms-aws
 https://docs.aws.amazon.com/sns/latest/api/API_SetSMSAttributes.html.
 
 Webhook credentials: an HTTPS subscription's endpoint is stored by SNS, by Pulumi (state) and by the
-render; paging and chat services put the credential in the URL itself. The patterns below say which
-URLs are credentials. ``detect-secrets`` is not installed in the project's environment, so its plugins'
-patterns are reproduced here with their source (Yelp/detect-secrets at 067bb21 / 010e929) and
-completed with the services' own documentation of their URL shapes.
+render; paging and chat services put the credential in the URL itself. ``url_credential`` asks
+detect-secrets' plugins first (``data/secret_patterns.py``: Slack webhooks and tokens, credentials in
+the user information, Telegram bot tokens...), then the URL shapes below, which detect-secrets lacks,
+each with the page that documents it.
 """
 
 from __future__ import annotations
@@ -39,15 +39,14 @@ class CredentialPattern:
     source: str
 
 
-# The URL *is* the credential: whoever holds it can post (or page).
+# The URL *is* the credential: whoever holds it can post (or page). Shapes detect-secrets has no plugin for.
 CREDENTIAL_URLS: tuple[CredentialPattern, ...] = (
     CredentialPattern(
-        "Slack incoming webhook",
-        # detect-secrets SlackDetector's webhook pattern, widened to any hooks.slack.com path
-        # (workflow triggers carry their token in the path too).
+        "Slack webhook or workflow trigger",
+        # detect-secrets' SlackDetector knows /services/T../B../..; workflow triggers carry their token in
+        # other hooks.slack.com paths (/triggers/..., /workflows/...).
         re.compile(r"^https://hooks\.slack\.com/", re.IGNORECASE),
-        "https://github.com/Yelp/detect-secrets/blob/master/detect_secrets/plugins/slack.py;"
-        " https://api.slack.com/messaging/webhooks (\"Your webhook URL contains a secret\")",
+        "https://api.slack.com/messaging/webhooks (\"Your webhook URL contains a secret\")",
     ),
     CredentialPattern(
         "Microsoft Teams incoming webhook",
@@ -68,37 +67,39 @@ CREDENTIAL_URLS: tuple[CredentialPattern, ...] = (
     ),
 )
 
-# Query-string parameters that carry a credential: detect-secrets KeywordDetector's DENYLIST (a name
-# containing one of these is a secret), plus the short names signing services use (Azure Logic Apps'
-# ``sig`` shared-access signature, ``key``, ``code``).
+# Query-string parameters that carry a credential: a name containing one of detect-secrets'
+# KeywordDetector DENYLIST words (imported on use, not copied), plus the short names signing services
+# use, which that list lacks (Azure Logic Apps' ``sig`` shared-access signature, ``key``, ``code``).
 KEYWORD_DENYLIST_SOURCE = "https://github.com/Yelp/detect-secrets/blob/master/detect_secrets/plugins/keyword.py"
-KEYWORD_DENYLIST = (
-    "apikey", "api_key", "appkey", "app_key", "authkey", "auth_key", "servicekey", "service_key",
-    "applicationkey", "application_key", "accountkey", "account_key", "dbkey", "db_key", "databasekey",
-    "database_key", "clientkey", "client_key", "aws_secret_access_key", "db_pass", "password", "passwd",
-    "pass", "pwd", "private_key", "privatekey", "priv_key", "privkey", "secret", "secrete", "secreto",
-    "keypass", "token", "contrasena", "contraseña",
-)
-SIGNATURE_PARAMETERS = ("sig", "signature", "key", "code", "auth", "access_token", "x-api-key")
+SIGNATURE_PARAMETERS = ("sig", "signature", "key", "code", "auth", "access_token", "x-api-key", "token")
 SIGNATURE_PARAMETERS_SOURCE = (
     "https://learn.microsoft.com/en-us/azure/logic-apps/logic-apps-securing-a-logic-app"
     " (the callback URL's sig parameter is a shared access signature)"
 )
-# detect-secrets BasicAuthDetector: credentials in the URL's user information (``https://user:pass@host``).
-BASIC_AUTH_SOURCE = "https://github.com/Yelp/detect-secrets/blob/master/detect_secrets/plugins/basic_auth.py"
+
+
+def _credential_parameter(name: str) -> bool:
+    from detect_secrets.plugins.keyword import DENYLIST
+
+    lowered = name.lower()
+    return lowered in SIGNATURE_PARAMETERS or any(re.search(word, lowered) for word in DENYLIST)
 
 
 def url_credential(url: str) -> str | None:
-    """What makes ``url`` a credential (``None`` when nothing does): a known webhook shape, a token in the
-    query string, or a password in the user information."""
+    """What makes ``url`` a credential (``None`` when nothing does): a detect-secrets finding, a known
+    webhook shape, a token in the query string, or a password in the user information."""
+    from data.secret_patterns import secret_kind
+
+    kind = secret_kind(url)
+    if kind is not None:
+        return kind
     for known in CREDENTIAL_URLS:
         if known.pattern.search(url):
             return known.name
     parts = urlsplit(url)
-    if parts.password:
+    if parts.password:  # what the URL parser reads as a password, the empty-user case included
         return "a password in the URL's user information"
     for name, _ in parse_qsl(parts.query, keep_blank_values=True):
-        lowered = name.lower()
-        if lowered in SIGNATURE_PARAMETERS or any(word in lowered for word in KEYWORD_DENYLIST):
+        if _credential_parameter(name):
             return f"a credential in the query string (parameter '{name}')"
     return None

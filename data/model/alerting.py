@@ -10,6 +10,10 @@ from pydantic import Field, model_validator
 from data.catalogue.sns import url_credential
 from data.model.base import SEVERITIES_BY_URGENCY, Name, SecretRef, Severity, StrictModel, unique
 
+# The severities alarms and budgets publish to (a threshold has warning and critical levels): each needs a
+# subscriber. ``info`` is optional (issue 12 #5): its topic exists only when someone listens to it.
+PUBLISHED_SEVERITIES = (Severity.critical, Severity.warning)
+
 
 class Subscription(StrictModel):
     """A subscriber of the alert topics of the listed severities."""
@@ -26,7 +30,8 @@ class Subscription(StrictModel):
     severities: list[Severity] = Field(
         min_length=1,
         description="The severities whose topics this subscriber hears (seed 004 § 3.1: critical pages, warning"
-        " mails, info chats).",
+        " mails, info chats). Alarms publish to critical and warning; info is a channel for the applications"
+        " (the instances may publish to every alert topic), declared only when someone hears it.",
     )
 
     @model_validator(mode="after")
@@ -85,7 +90,8 @@ class Alerting(StrictModel):
     )
     subscriptions: list[Subscription] = Field(
         min_length=1,
-        description="Who hears the alerts; every severity needs at least one subscriber.",
+        description="Who hears the alerts; critical and warning each need at least one subscriber, info is optional"
+        " (no info topic without one).",
     )
     sms: SmsPreferences = Field(
         default=SmsPreferences(),
@@ -96,12 +102,20 @@ class Alerting(StrictModel):
 
     @model_validator(mode="after")
     def _every_severity_reaches_someone(self) -> Alerting:
-        covered = {sev for sub in self.subscriptions for sev in sub.severities}
-        missing = [sev.value for sev in SEVERITIES_BY_URGENCY if sev not in covered]
+        missing = [sev.value for sev in PUBLISHED_SEVERITIES if sev not in self.heard_severities]
         if missing:
-            raise ValueError(f"no subscription receives severity {', '.join(missing)}: every topic needs a subscriber")
+            raise ValueError(
+                f"no subscription receives severity {', '.join(missing)}: its alarms would publish to a topic nobody"
+                " hears (critical and warning each need a subscriber; info is optional)"
+            )
         unique([s.name for s in self.subscriptions], "subscription name")
         return self
+
+    @property
+    def heard_severities(self) -> tuple[Severity, ...]:
+        """The severities with a subscriber, most urgent first: the topics the estate declares."""
+        heard = {severity for subscription in self.subscriptions for severity in subscription.severities}
+        return tuple(severity for severity in SEVERITIES_BY_URGENCY if severity in heard)
 
 
 def sms_preference_regions(estate) -> list[str]:

@@ -17,8 +17,8 @@ class Budget(StrictModel):
     monthly_limit_usd: float = Field(gt=0, description="The monthly cost budget, USD.")
     alert_percentages: list[float] = Field(
         default=[80, 100],
-        description="Percentages of the limit that notify, forecast and actual (runbook 001: 80 and 100); below 100 to"
-        " the warning topic, from 100 to the critical one. Each above 0, at most 1000; at most 5 (AWS Budgets: 10"
+        description="Percentages of the limit that notify, forecast and actual (runbook 001: 80 and 100); a forecast and"
+        " an actual cost below 100 to the warning topic, an actual cost from 100 to the critical one. Each above 0, at most 1000; at most 5 (AWS Budgets: 10"
         " notifications per budget, two per percentage).",
     )
 

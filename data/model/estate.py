@@ -7,6 +7,7 @@ from datetime import date
 
 from pydantic import Field
 
+from data.catalogue import acm
 from data.model.alerting import Alerting
 from data.model.atlas import Atlas
 from data.model.base import Maintenance, Name, StrictModel, duplicates
@@ -99,7 +100,7 @@ class Estate(StrictModel):
         problems += duplicates("buckets", [b.name for b in self.buckets], "name", "bucket name")
         problems += duplicates("dashboards", [d.name for d in self.dashboards], "name", "dashboard name")
         problems += duplicates("cdn", [c.name for c in self.cdn], "name", "cdn name")
-        names = {s.name for s in self.services}
+        names = {s.name for s in self.services if isinstance(s.name, str)}
         for i, dist in enumerate(self.cdn):
             if dist.service not in names:
                 problems.append((f"cdn[{i}].service", f"unknown service '{dist.service}' (declared: {', '.join(sorted(names))})"))
@@ -107,7 +108,7 @@ class Estate(StrictModel):
             for j, name in enumerate(board.services):
                 if name not in names:
                     problems.append((f"dashboards[{i}].services[{j}]", f"unknown service '{name}' (declared: {', '.join(sorted(names))})"))
-        boards = {d.name for d in self.dashboards}
+        boards = {d.name for d in self.dashboards if isinstance(d.name, str)}
         for i, alarm in enumerate(self.platform_alarms):
             if alarm.owner in names:
                 problems.append((f"platform_alarms[{i}].owner", f"'{alarm.owner}' is a service: declare it under that service's metric_alarms"))
@@ -155,6 +156,20 @@ class Estate(StrictModel):
             for i, coll in enumerate(self.atlas.collections):
                 if coll.database not in databases:
                     problems.append((f"atlas.collections[{i}].database", f"'{coll.database}' is no service's database"))
+        return problems
+
+    def region_problems(self) -> list[tuple[str, str]]:
+        """Checks against the stack's region (``aws:region``), run once it is a known region."""
+        problems: list[tuple[str, str]] = []
+        certificate = self.network.certificate_arn if self.network is not None else None
+        where = acm.certificate_region(certificate) if isinstance(certificate, str) else None
+        if where is not None and where != self.region:
+            # ACM certificates are regional and cannot be copied (data/catalogue/acm.py REGIONS_SOURCE).
+            problems.append((
+                "network.certificate_arn",
+                f"the certificate is in {where} but the load balancers are in {self.region} (aws:region); ACM"
+                f" certificates are regional: request or import one in {self.region} and give its ARN",
+            ))
         return problems
 
     def bucket_for(self, purpose: str) -> Bucket | None:

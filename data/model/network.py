@@ -21,7 +21,8 @@ class Network(StrictModel):
     )
     certificate_arn: str = Field(
         pattern=r"^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}$",
-        description="The ACM certificate of the HTTPS listeners on 443 (seed 003: HTTPS forced).",
+        description="The ACM certificate of the HTTPS listeners on 443 (seed 003: HTTPS forced), in the stack's"
+        " region (`aws:region`): ACM certificates are regional and cannot be copied (data/catalogue/acm.py).",
     )
     certificate_expiry_days: Threshold | None = Field(
         default=Threshold(warning=30, critical=7, direction="below"),

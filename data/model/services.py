@@ -13,7 +13,7 @@ from data.catalogue.beanstalk import SUPPORTED_RUNTIMES, runtime_of, solution_st
 
 from data.catalogue.cloudwatch import alarm_window_problem
 from data.model.base import Name, SecretRef, StrictModel, Threshold, check_percentages, format_number, percent_threshold
-from data.secret_patterns import looks_secret
+from data.secret_patterns import SECRET_NAME_PATTERN, looks_secret, secret_kind, with_article
 
 
 class HealthCheck(StrictModel):
@@ -312,8 +312,10 @@ class Service(StrictModel):
             if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", key):
                 raise ValueError(f"env: '{key}' is not a valid environment variable name")
             if looks_secret(key, value):
+                kind = None if SECRET_NAME_PATTERN.search(key.upper()) else secret_kind(value)
+                what = f" ({with_article(kind)})" if kind else ""
                 raise ValueError(
-                    f"env.{key}: looks like a secret and must not be plaintext; declare it under"
+                    f"env.{key}: looks like a secret{what} and must not be plaintext; declare it under"
                     " secrets with secrets_manager, ssm, config or generated"
                 )
         total = 0

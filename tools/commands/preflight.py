@@ -12,13 +12,13 @@ from pathlib import Path
 
 import typer
 
-from tools.commands.common import VerifyFormat, bad_input_exits_2, fail
+from tools.commands.common import STACK_HELP, VerifyFormat, bad_input_exits_2, fail, require_stack
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
     def preflight(
-        stack: str = typer.Option("prod", "--stack", "-s", help="Stack name: reads Pulumi.<stack>.yaml from the project root."),
+        stack: str | None = typer.Option(None, "--stack", "-s", help=STACK_HELP),
         stack_file: Path | None = typer.Option(None, "--stack-file", help="Check this stack file instead (overrides --stack)."),
         output_format: VerifyFormat = typer.Option(VerifyFormat.text, "--format", "-f", help="text (one line per failed precondition) or json."),
         endpoint_url: str | None = typer.Option(None, "--endpoint-url", help="Send every AWS call to this endpoint (tests: a moto server)."),
@@ -28,6 +28,7 @@ def register(app: typer.Typer) -> None:
         from tools.preflight.output import to_json, to_text
         from tools.stacks import load_stack, stack_path
 
+        stack = require_stack(stack, stack_file)
         with bad_input_exits_2():
             parsed, estate = load_stack(stack, stack_file)
         try:

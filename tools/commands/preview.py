@@ -1,7 +1,9 @@
 """``estate preview``: render a stack offline and summarise (or dump) what the program declares.
 
-Exit codes: 0 rendered; 2 bad input (invalid stack configuration, unreadable stack file), one line
-per problem on stderr and nothing registered; 1 the program itself failed under the mock runtime.
+Exit codes: 0 rendered; 2 bad input (no --stack, invalid stack configuration, unreadable stack file:
+one line per problem on stderr and nothing registered; an exemption of an unknown rule or of no
+resource of the render); 70 the program itself failed under the mock
+runtime (a crash: one line, the detail under --debug).
 """
 
 from __future__ import annotations
@@ -11,27 +13,32 @@ from pathlib import Path
 
 import typer
 
-from tools.commands.common import TableFormat, bad_input_exits_2, fail, write_output
+from tools.commands.common import STACK_HELP, TableFormat, bad_input_exits_2, render_failed, require_stack, write_output
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
     def preview(
-        stack: str = typer.Option("prod", "--stack", "-s", help="Stack name: reads Pulumi.<stack>.yaml from the project root."),
+        stack: str | None = typer.Option(None, "--stack", "-s", help=STACK_HELP),
         stack_file: Path | None = typer.Option(None, "--stack-file", help="Render this stack file instead (overrides --stack)."),
         output_format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help="table (summary), json (the contract) or markdown."),
         output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
     ) -> None:
         """Run the real program offline (Pulumi mock runtime) and show what it declares."""
         from infra.engine import RenderError, render_stack
+        from tools.check import exemption_problems
         from tools.preview import render_as
-        from tools.stacks import load_stack
+        from tools.stacks import BadInput, load_stack
 
+        stack = require_stack(stack, stack_file)
         with bad_input_exits_2():
-            parsed, _ = load_stack(stack, stack_file)  # validation before the mock runtime starts: a mistake registers nothing
+            parsed, estate = load_stack(stack, stack_file)  # validation before the mock runtime starts: a mistake registers nothing
             try:
                 render = render_stack(parsed)
             except RenderError as error:
-                fail([f"error: {line}" if i == 0 else line for i, line in enumerate(str(error).splitlines() or ["render failed"])], 1)
+                render_failed(error, parsed.stack)
+            problems = exemption_problems(estate, render)  # a waiver of nothing (or of an unknown rule) is bad input
+            if problems:
+                raise BadInput(problems)
         text = render_as(render, output_format.value, color=output is None and sys.stdout.isatty())
         write_output(text, output, f"wrote {output} ({len(render.resources)} resources, format {output_format.value})")

@@ -2,8 +2,9 @@
 from the two renders, and DR parity (``tools.recovery``; docs/disaster-recovery.md).
 
 Exit codes: 0 DR parity holds; 1 a primary alarm signal, topic, route, dashboard section or health check
-has no matching DR counterpart, the stacks disagree on the DR region, or a program fails to render; with
-``--strict``, also when a data class is not copied to the DR region; 2 bad input.
+has no matching DR counterpart or the stacks disagree on the DR region; with ``--strict``, also when a
+data class is not copied to the DR region; 2 bad input (--stack or --dr-stack missing, an invalid stack
+file); 70 a crash (a program failing to render included).
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ import sys
 
 import typer
 
-from tools.commands.common import VerifyFormat, bad_input_exits_2, fail
+from tools.commands.common import VerifyFormat, bad_input_exits_2, fail, render_failed
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
     def recovery(
-        stack: str = typer.Option("prod", "--stack", "-s", help="The stack to recover: reads Pulumi.<stack>.yaml."),
-        dr_stack: str = typer.Option("dr", "--dr-stack", help="The stack that rebuilds it in the DR region: Pulumi.<dr-stack>.yaml."),
+        stack: str | None = typer.Option(None, "--stack", "-s", help="The stack to recover (required): reads Pulumi.<stack>.yaml."),
+        dr_stack: str | None = typer.Option(
+            None, "--dr-stack", help="The stack that rebuilds it in the DR region (required): Pulumi.<dr-stack>.yaml.",
+        ),
         output_format: VerifyFormat = typer.Option(VerifyFormat.text, "--format", "-f", help="text or json."),
         strict: bool = typer.Option(False, "--strict", help="Also exit 1 when a data class is not copied to the DR region."),
     ) -> None:
@@ -29,6 +32,10 @@ def register(app: typer.Typer) -> None:
         from tools.recovery.output import to_json, to_text
         from tools.stacks import load_stack
 
+        missing = [f"{option}: required: name the {what} stack ({option} {example})" for option, what, example, value in (
+            ("--stack", "primary", "prod", stack), ("--dr-stack", "disaster-recovery", "dr", dr_stack)) if value is None]
+        if missing:
+            fail(missing)
         if stack == dr_stack:
             fail([f"--stack and --dr-stack both name '{stack}': the DR stack must be another stack"])
         with bad_input_exits_2():
@@ -39,7 +46,7 @@ def register(app: typer.Typer) -> None:
             try:
                 renders.append(StackRender.of(render_stack(stack_file), region))
             except RenderError as error:
-                fail([f"error: {name}: {str(error).splitlines()[0] if str(error) else 'render failed'}"], 1)
+                render_failed(error, name)
         declared = getattr(getattr(estate, "disaster_recovery", None), "region", None)  # the section issue 11 adds
         report = recovery_report(*renders, declared_dr_region=declared)
         sys.stdout.write(to_json(report) if output_format is VerifyFormat.json else to_text(report, strict=strict))

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import typer
 
-from tools.commands.common import VerifyFormat, bad_input_exits_2, fail
+from tools.commands.common import STACK_HELP, VerifyFormat, bad_input_exits_2, fail, require_stack
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
     def verify(
-        stack: str = typer.Option("prod", "--stack", "-s", help="Stack name: reads Pulumi.<stack>.yaml from the project root."),
+        stack: str | None = typer.Option(None, "--stack", "-s", help=STACK_HELP),
         stack_file: Path | None = typer.Option(None, "--stack-file", help="Verify against this stack file instead (overrides --stack)."),
         output_format: VerifyFormat = typer.Option(VerifyFormat.text, "--format", "-f", help="text (what failed and what to do) or json."),
         region: str | None = typer.Option(None, "--region", help="Primary region to check instead of the stack's aws:region."),
@@ -30,6 +30,7 @@ def register(app: typer.Typer) -> None:
         from tools import verify as checks
         from tools.stacks import load_stack
 
+        stack = require_stack(stack, stack_file)
         with bad_input_exits_2():
             parsed, estate = load_stack(stack, stack_file)
         if region is not None and not region.replace("-", "").isalnum():

@@ -38,13 +38,15 @@ def _cli_module(project_dir: Path) -> str:
     return "tools.cli" if (project_dir / "tools" / "cli.py").is_file() else "infra.cli"
 
 
-def render_with_cli(project_dir: Path, stack: str) -> dict[str, Any]:
-    """Run that checkout's own ``estate preview --format json`` with this virtualenv's Python."""
+def render_with_cli(project_dir: Path, stack: str | None, stack_file: Path | None = None) -> dict[str, Any]:
+    """Run that checkout's own ``estate preview --format json`` with this virtualenv's Python, on
+    ``Pulumi.<stack>.yaml`` or on ``stack_file``."""
+    which = ["--stack-file", str(stack_file)] if stack_file is not None else ["--stack", str(stack)]
     env = {**os.environ, "PYTHONPATH": str(project_dir), "PYTHONDONTWRITEBYTECODE": "1"}
     result = subprocess.run(
         # `-c` puts the checkout's directory first on sys.path: its own infra package renders.
         [sys.executable, "-c", f"import sys; sys.argv[0] = 'estate'; from {_cli_module(project_dir)} import app; app()",
-         "preview", "--stack", stack, "--format", "json"],
+         "preview", *which, "--format", "json"],
         cwd=project_dir, env=env, capture_output=True, text=True, timeout=900,
     )
     if result.returncode != 0:
@@ -64,8 +66,10 @@ class BaseRender:
     note: str = ""
 
 
-def render_at_ref(ref: str, project_dir: Path, stack: str) -> BaseRender:
-    """Render ``stack`` as the revision ``ref`` declares it, with that revision's code."""
+def render_at_ref(ref: str, project_dir: Path, stack: str | None, stack_file: Path | None = None) -> BaseRender:
+    """Render ``stack`` (or ``stack_file``) as the revision ``ref`` declares it, with that revision's code.
+    A stack file inside the repository is read as the revision has it; one outside it has no history,
+    so the revision's code renders the file as it is now (the diff is then the code's change alone)."""
     repo = Path(_git(["rev-parse", "--show-toplevel"], project_dir))
     commit = _git(["rev-parse", "--verify", f"{ref}^{{commit}}"], project_dir)
     subdir = project_dir.resolve().relative_to(repo.resolve())
@@ -79,11 +83,21 @@ def render_at_ref(ref: str, project_dir: Path, stack: str) -> BaseRender:
             return BaseRender(ref, commit, None,
                               f"the base revision {ref} ({commit[:12]}) has no offline engine (infra/engine.py):"
                               " it cannot render itself, so every resource is shown as added")
-        if not (base_project / f"Pulumi.{stack}.yaml").is_file():
+        if stack_file is not None:
+            try:
+                base_file, shown = tree / stack_file.resolve().relative_to(repo.resolve()), stack_file.name
+            except ValueError:  # outside the repository
+                base_file, shown = stack_file.resolve(), ""
+        else:
+            base_file, shown = base_project / f"Pulumi.{stack}.yaml", f"Pulumi.{stack}.yaml"
+        if not base_file.is_file():
             return BaseRender(ref, commit, None,
-                              f"the base revision {ref} ({commit[:12]}) has no Pulumi.{stack}.yaml:"
+                              f"the base revision {ref} ({commit[:12]}) has no {shown}:"
                               " every resource is shown as added")
-        return BaseRender(ref, commit, render_with_cli(base_project, stack))
+        if stack_file is None:
+            return BaseRender(ref, commit, render_with_cli(base_project, stack))
+        note = "" if shown else f"{stack_file} is outside the repository: both sides render it as it is now"
+        return BaseRender(ref, commit, render_with_cli(base_project, None, base_file), note)
     finally:
         subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=repo, capture_output=True)
         shutil.rmtree(workdir, ignore_errors=True)

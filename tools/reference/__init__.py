@@ -13,6 +13,9 @@ is prose and stays as written:
 - ``recovery-rpo`` and ``recovery-rto`` (docs/disaster-recovery.md): the recovery point per data class and
   the DR stack's recovery time, computed from the prod and DR renders (``tools.recovery``).
 
+Whole files are generated too: ``docs/stack-file.schema.json``, the JSON Schema of a stack file, from
+the same models (``tools.reference.schema``).
+
 ``python -m tools.reference`` (``make docs``) rewrites the tables; ``--check`` changes nothing and exits 1
 naming every table that differs from the code (``tests/test_reference_docs.py`` runs it).
 """
@@ -29,10 +32,11 @@ from pathlib import Path
 
 from tools.reference.recovery import rpo_table, rto_table
 from tools.reference.rules import rules_summary, rules_table
+from tools.reference.schema import SCHEMA_PATH, stack_file_schema_text
 from tools.reference.signals import signals_table
 from tools.reference.stack_file import OTHER_CONFIG_KEYS, keys, model_paths, stack_file_table
 
-__all__ = ["BLOCKS", "OTHER_CONFIG_KEYS", "Block", "generated", "keys", "main", "model_paths", "splice"]
+__all__ = ["BLOCKS", "FILES", "OTHER_CONFIG_KEYS", "Block", "generated", "keys", "main", "model_paths", "splice"]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,6 +58,8 @@ BLOCKS = (
     Block("docs/disaster-recovery.md", "recovery-rpo", rpo_table),
     Block("docs/disaster-recovery.md", "recovery-rto", rto_table),
 )
+# Generated whole: path -> what writes it.
+FILES: dict[str, Callable[[], str]] = {SCHEMA_PATH: stack_file_schema_text}
 
 
 class MissingMarkers(Exception):
@@ -90,6 +96,11 @@ def generated(root: Path = PROJECT_ROOT) -> dict[Path, tuple[str, str, list[str]
         if updated != current:
             differing.append(block.name)
         out[path] = (committed, updated, differing)
+    for name, render in FILES.items():
+        path = root / name
+        committed = path.read_text(encoding="utf-8") if path.is_file() else ""
+        current = render()
+        out[path] = (committed, current, ["the whole file"] if current != committed else [])
     return out
 
 

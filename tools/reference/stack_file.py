@@ -15,12 +15,14 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from data.config import REGION_KEY
+from data.config import ESTATE_KEY, REGION_KEY
 from data.model import Estate
 from tools.reference.markdown import number, table
 
 
-# Estate fields the loader fills from another config key of the stack file (data/config.py).
+# Estate fields the loader fills from another config key of the stack file (data/config.py): they are
+# no keys of the estate (the loader refuses `estate.region`), so the estate's table leaves them out and
+# the table of config keys lists them (issue 12 #14: the reference and the loader agree).
 OTHER_CONFIG_KEYS = {"region": REGION_KEY}
 _PLURALS = {"string": "strings", "integer": "integers", "number": "numbers", "boolean": "booleans", "mapping": "mappings"}
 _NOUNS = {"character": "characters", "item": "items", "entry": "entries", "key": "keys"}
@@ -156,7 +158,9 @@ def keys(model: type[BaseModel] = Estate, prefix: str = "", defaults: BaseModel 
     """Every key below ``model``, depth first in declaration order. A key's default is its value when
     it and its parents are absent (``defaults`` is the parent's default object, when it has one)."""
     for name, info in model.model_fields.items():
-        path = OTHER_CONFIG_KEYS.get(name, name) if not prefix else f"{prefix}.{name}"
+        if not prefix and model is Estate and name in OTHER_CONFIG_KEYS:
+            continue  # another config key of the stack file: config_keys() lists it
+        path = name if not prefix else f"{prefix}.{name}"
         if defaults is not None:
             value = getattr(defaults, name)
         elif info.is_required():
@@ -172,12 +176,27 @@ def keys(model: type[BaseModel] = Estate, prefix: str = "", defaults: BaseModel 
             yield from keys(found.model, path + found.suffix, below)
 
 
+def config_keys() -> Iterator[Key]:
+    """The keys of the stack file's ``config`` the program reads: the estate, and the Estate fields filled
+    from other config keys."""
+    for name, key in OTHER_CONFIG_KEYS.items():
+        info = Estate.model_fields[name]
+        yield Key(key, shape(info.annotation, info.metadata), "required", info.description or "", Estate)
+    yield Key(ESTATE_KEY, Shape("mapping", [], Estate), "required", "The estate: every key of the table below.", Estate)
+
+
 def stack_file_table() -> str:
+    config = [(f"`{key.path}`", key.shape.type, key.default, "; ".join(key.shape.constraints), key.description)
+              for key in config_keys()]
     rows = []
     for key in keys():
         kind = key.shape.type + (" or null" if key.shape.nullable else "")
         rows.append((f"`{key.path}`", kind, key.default, "; ".join(key.shape.constraints), key.description))
-    return table(("Key", "Type", "Default", "Constraints", "Description"), rows)
+    header = ("Key", "Type", "Default", "Constraints", "Description")
+    return (
+        "Keys of `config` in the stack file:\n\n" + table(header, config)
+        + f"\n\nKeys of the estate (below `{ESTATE_KEY}`):\n\n" + table(header, rows)
+    )
 
 
 def model_paths(model: type[BaseModel]) -> list[str]:
