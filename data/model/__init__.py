@@ -14,7 +14,7 @@ the strict model, severities, secret references, maintenance windows, thresholds
 
 from __future__ import annotations
 
-from data.model.alerting import Alerting, SmsPreferences, Subscription
+from data.model.alerting import Alerting, SmsPreferences, Subscription, Team
 from data.model.atlas import Atlas, AtlasAccessEntry, AtlasBackup, AtlasCollection, AtlasIndex
 from data.model.base import (
     SEVERITIES_BY_URGENCY,
@@ -54,6 +54,6 @@ __all__ = [
     "BusinessMetrics", "Cache", "CacheThresholds", "CdnDistribution", "CdnThresholds", "Cors", "EmailTemplate",
     "Estate", "Exemption", "HealthCheck", "LifecycleRule", "Mail", "Maintenance", "MaintenanceWindow", "MetricAlarm",
     "Name", "Network", "NoncurrentVersions", "OverviewDashboard", "Platform", "PlatformMetricAlarm", "Scaling",
-    "SecretRef", "Service", "ServiceThresholds", "Severity", "SmsPreferences", "StrictModel", "Subscription",
+    "SecretRef", "Service", "ServiceThresholds", "Severity", "SmsPreferences", "StrictModel", "Subscription", "Team",
     "Threshold", "Transition", "looks_secret",
 ]

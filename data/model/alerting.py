@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Literal
 
@@ -76,8 +77,45 @@ class SmsPreferences(StrictModel):
     )
 
 
+class Team(StrictModel):
+    """A team and the services it answers for: the alarms of those services also reach the team's subscribers."""
+
+    name: Name = Field(
+        description="The team's name, unique (its topics are `<topic_prefix>-<name>-<severity>`); not a severity name.",
+    )
+    services: list[Name] = Field(
+        min_length=1,
+        description="The services (`services[].name`) the team answers for; a service belongs to one team at most. The"
+        " alarms of a service include those of the CloudFront distributions in front of it (`cdn[].service`).",
+    )
+    subscriptions: list[Subscription] = Field(
+        min_length=1,
+        description="Who in the team hears the alarms of its services, each at its own severities (same keys as"
+        " `alerting.subscriptions`; a team need not cover every severity).",
+    )
+
+    @model_validator(mode="after")
+    def _names(self) -> Team:
+        if self.name in {sev.value for sev in SEVERITIES_BY_URGENCY}:
+            raise ValueError(f"name: '{self.name}' is a severity; name the team (payments, platform, ...)")
+        unique(self.services, "service")
+        unique([s.name for s in self.subscriptions], "subscription name")
+        return self
+
+    @property
+    def severities(self) -> list[Severity]:
+        """The severities some subscriber of the team hears, most urgent first: the team's topics."""
+        heard = {sev for sub in self.subscriptions for sev in sub.severities}
+        return [sev for sev in SEVERITIES_BY_URGENCY if sev in heard]
+
+
 class Alerting(StrictModel):
-    """Where alarms go: one SNS topic per severity and region, and who subscribes to each."""
+    """Where alarms go: one SNS topic per severity and region, and who subscribes to each.
+
+    Routing is by severity, and by service through ``teams``: every alarm acts on the estate-wide topic of its
+    severity (``subscriptions`` hear every alarm of their severities) and, when its service belongs to a team
+    with a subscriber at that severity, on that team's topic too (the team hears its own services only).
+    """
 
     topic_prefix: Name = Field(
         description="Prefix of the alert topics, named `<topic_prefix>-critical|warning|info` in every region"
@@ -85,7 +123,14 @@ class Alerting(StrictModel):
     )
     subscriptions: list[Subscription] = Field(
         min_length=1,
-        description="Who hears the alerts; every severity needs at least one subscriber.",
+        description="Who hears the alerts of every service (estate-wide); every severity needs at least one"
+        " subscriber.",
+    )
+    teams: list[Team] = Field(
+        default=[],
+        description="Routing by service: each team hears the alarms of its services at its subscribers' severities, on"
+        " its own topics `<topic_prefix>-<team>-<severity>` (one per region with alarms, only for the severities it"
+        " has subscribers for), on top of the estate-wide subscribers, who keep hearing every alarm.",
     )
     sms: SmsPreferences = Field(
         default=SmsPreferences(),
@@ -101,7 +146,44 @@ class Alerting(StrictModel):
         if missing:
             raise ValueError(f"no subscription receives severity {', '.join(missing)}: every topic needs a subscriber")
         unique([s.name for s in self.subscriptions], "subscription name")
+        unique([t.name for t in self.teams], "team name")
         return self
+
+    @property
+    def all_subscriptions(self) -> list[Subscription]:
+        """The estate-wide subscribers, then every team's."""
+        return [*self.subscriptions, *(s for team in self.teams for s in team.subscriptions)]
+
+    def team_of(self, service: str) -> Team | None:
+        """The team that answers for ``service``, if any."""
+        return next((team for team in self.teams if service in team.services), None)
+
+
+def owner_team(estate, owner: str) -> Team | None:
+    """The team that hears the alarms of ``owner``: a service's team, or for a CloudFront distribution the team
+    of the service it fronts; None for estate-level owners (cache, mail, Atlas, platform alarms)."""
+    service = next((d.service for d in estate.cdn if d.name == owner), owner)
+    return estate.alerting.team_of(service)
+
+
+def team_problems(estate) -> list[tuple[str, str]]:
+    """Cross-references of ``alerting.teams`` (key path, message): every service named exists, in one team only."""
+    names = sorted(s.name for s in estate.services)
+    problems: list[tuple[str, str]] = []
+    claimed: dict[str, int] = {}
+    for i, team in enumerate(estate.alerting.teams):
+        for j, service in enumerate(team.services):
+            path = f"alerting.teams[{i}].services[{j}]"
+            if service not in names:
+                hint = difflib.get_close_matches(service, names, n=1)
+                problems.append((path, f"unknown service '{service}'"
+                                 + (f" (did you mean '{hint[0]}'?)" if hint else f" (declared: {', '.join(names)})")))
+            elif service in claimed:
+                problems.append((path, f"'{service}' already belongs to team alerting.teams[{claimed[service]}];"
+                                 " a service has one team"))
+            else:
+                claimed[service] = i
+    return problems
 
 
 def sms_preference_regions(estate) -> list[str]:
@@ -110,7 +192,7 @@ def sms_preference_regions(estate) -> list[str]:
     from data.catalogue.regions import regions_of
 
     alerting = estate.alerting
-    if not any(subscription.protocol == "sms" for subscription in alerting.subscriptions):
+    if not any(subscription.protocol == "sms" for subscription in alerting.all_subscriptions):
         return []
     return [region for region in regions_of(estate.region) if region not in alerting.sms.external_regions]
 

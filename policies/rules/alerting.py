@@ -155,6 +155,33 @@ def alarm_severity_routing(args, report_violation):
 
 
 @stack_rule(
+    "alerting-alarm-team-routing", area="alerting", category="blind-spot",
+    description="Every alarm of a team's service acts on that team's topic of its severity and region, when the team has one.",
+    runbook="Routing by service (docs/stack-file.md, alerting.teams): a team hears every alarm of the services it answers for",
+    remediation="Create alarms through AlarmFactory: it tags an alarm with its service's team and adds that team's topic "
+    "(AlertRouting.topics_for) to the alarm and OK actions.",
+)
+def alarm_team_routing(args, report_violation):
+    team_topics = {}
+    for topic in of_type(args.resources, TOPIC):
+        tags = get(topic.props, "tags") or {}
+        if get(tags, "team"):
+            team_topics[(get(tags, "team"), get(tags, "severity"), provider_region(topic))] = topic
+    for alarm in of_type(args.resources, METRIC_ALARM):
+        tags = get(alarm.props, "tags") or {}
+        team, severity = get(tags, "team"), get(tags, "severity")
+        topic = team_topics.get((team, severity, provider_region(alarm))) if team else None
+        if topic is None:
+            continue  # no team, or the team hears no alarm of this severity
+        named = {id(t) for _, arn in literal_action_arns(alarm.props) for t in [_topic_of_arn(args.resources, arn)] if t}
+        if not any(d.urn == topic.urn for d in alarm.dependencies) and id(topic) not in named:
+            report_violation(
+                f"alarm {alarm.name} belongs to team {team} but does not act on its {severity} topic {topic.name}: "
+                "the team never hears it.", alarm.urn,
+            )
+
+
+@stack_rule(
     "alerting-topic-subscribed", area="alerting", category="blind-spot",
     description="Every SNS topic has at least one subscription.",
     runbook="000 § Alertes et Notifications: \"S'abonner par email\" / 001 § Checklist > AWS SNS: \"Topic créé pour les alertes\"",
