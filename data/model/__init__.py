@@ -28,7 +28,7 @@ from data.model.base import (
 )
 from data.model.budget import Budget
 from data.model.cache import Cache, CacheThresholds
-from data.model.cdn import CdnDistribution, CdnThresholds
+from data.model.cdn import CdnAdvice, CdnDistribution, CdnThresholds
 from data.model.dashboards import BusinessMetrics, OverviewDashboard
 from data.model.estate import Estate, Exemption
 from data.model.mail import EmailTemplate, Mail
@@ -51,7 +51,7 @@ from data.secret_patterns import SECRET_NAME_PATTERN, SECRET_VALUE_PATTERN, look
 __all__ = [
     "SECRET_NAME_PATTERN", "SECRET_VALUE_PATTERN", "SEVERITIES_BY_URGENCY", "STORAGE_CLASSES",
     "Alerting", "Atlas", "AtlasAccessEntry", "AtlasBackup", "AtlasCollection", "AtlasIndex", "Bucket", "Budget",
-    "BusinessMetrics", "Cache", "CacheThresholds", "CdnDistribution", "CdnThresholds", "Cors", "EmailTemplate",
+    "BusinessMetrics", "Cache", "CacheThresholds", "CdnAdvice", "CdnDistribution", "CdnThresholds", "Cors", "EmailTemplate",
     "Estate", "Exemption", "HealthCheck", "LifecycleRule", "Mail", "Maintenance", "MaintenanceWindow", "MetricAlarm",
     "Name", "Network", "NoncurrentVersions", "OverviewDashboard", "Platform", "PlatformMetricAlarm", "Scaling",
     "SecretRef", "Service", "ServiceThresholds", "Severity", "SmsPreferences", "StrictModel", "Subscription", "Team",
