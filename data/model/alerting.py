@@ -1,4 +1,4 @@
-"""Alert routing: who hears each severity (runbooks 000/001: SNS topics, email and SMS)."""
+"""Alert routing: who hears each severity, and which team hears which services (SNS topics: email, SMS, webhooks)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ class Subscription(StrictModel):
     )
     severities: list[Severity] = Field(
         min_length=1,
-        description="The severities whose topics this subscriber hears (seed 004 § 3.1: critical pages, warning"
+        description="The severities whose topics this subscriber hears (a common ladder: critical pages, warning"
         " mails, info chats).",
     )
 
@@ -59,21 +59,21 @@ class Subscription(StrictModel):
 
 
 class SmsPreferences(StrictModel):
-    """Runbook 001: SMS spend limit 50 USD a month, transactional messages."""
+    """The account's SMS preferences for alerts: a monthly spend cap and the message type."""
 
     monthly_spend_limit: int = Field(
         default=50, ge=1, le=10000,
-        description="The SMS spend cap, USD a month, in each region with SMS subscribers (runbook 001: 50).",
+        description="The SMS spend cap, USD a month, in each region with SMS subscribers.",
     )
     default_sms_type: Literal["Transactional", "Promotional"] = Field(
         default="Transactional",
-        description="SNS SMS type: `Transactional` (critical messages, the most reliable delivery) for alerts (runbook 001).",
+        description="SNS SMS type: `Transactional` (critical messages, the most reliable delivery) for alerts.",
     )
     external_regions: list[str] = Field(
         default=[],
         description="Regions whose SMS preferences another stack of the same account declares (SMS preferences are"
-        " one per region and account; deleting them resets the region's settings): DR names `us-east-1`, which"
-        " prod owns. Exactly one stack file declares each region's.",
+        " one per region and account; deleting them resets the region's settings): a disaster-recovery stack"
+        " names the regions its production stack owns. Exactly one stack file declares each region's.",
     )
 
 
@@ -134,7 +134,7 @@ class Alerting(StrictModel):
     )
     sms: SmsPreferences = Field(
         default=SmsPreferences(),
-        description="The account's SMS preferences (runbook 001: 50 USD a month, transactional), set in every region"
+        description="The account's SMS preferences (default 50 USD a month, transactional), set in every region"
         " whose topics have an SMS subscriber (SMS settings are regional); the account's spend quota there must"
         " allow the limit (1 USD by default: `estate preflight` checks it).",
     )

@@ -14,7 +14,7 @@ class CdnThresholds(StrictModel):
 
     error_rate_5xx: Threshold = Field(
         default=Threshold(critical=5),
-        description="CloudFront 5xxErrorRate, percent of requests (seed 000 alarm 3: above 5).",
+        description="CloudFront 5xxErrorRate, percent of requests (default: critical above 5).",
     )
     cache_hit_rate: Threshold | None = Field(
         default=Threshold(warning=80, direction="below"),
@@ -70,7 +70,7 @@ class CdnDistribution(StrictModel):
     monitoring_subscription: Literal["owned", "external"] = Field(
         default="owned",
         description="Who declares the distribution's monitoring subscription (the additional metrics `CacheHitRate`"
-        " needs): `owned`, this stack; `external`, another stack of the account (DR: prod owns it). CloudFront"
+        " needs): `owned`, this stack; `external`, another stack of the account (a disaster-recovery stack sharing production's distribution). CloudFront"
         " allows one per distribution (a second create fails with `MonitoringSubscriptionAlreadyExists`, and"
         " destroying the owner switches the metrics off for every stack): exactly one stack file owns it.",
     )
