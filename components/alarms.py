@@ -10,7 +10,8 @@ cross-cutting decisions cannot drift between services:
 - alarm AND OK actions on the topic of the alarm's severity in the alarm's own region (CloudWatch
   rejects a topic of another region; OK actions let paging incidents resolve themselves), and on the
   topic of that severity of the team answering for the alarm's service when it has one
-  (``estate.alerting.teams``; a distribution's alarms belong to the service it fronts);
+  (``estate.alerting.teams``; a distribution's alarms belong to the service it fronts): two actions
+  at most, a service having one team (PutMetricAlarm allows ``ALARM_MAX_ACTIONS``, catalogue);
 - comparison from ``Threshold.direction``: ``above`` is ``GreaterThanThreshold`` and ``below`` is
   ``LessThanThreshold`` (the runbooks' "> 80 %", "> 10 errors", "< 80 % hit rate"); signals whose
   values are discrete levels (EnvironmentHealth 15 Warning / 20 Degraded) ask for ``inclusive=True``,
