@@ -11,6 +11,11 @@ depend on the ``SecretVersion`` holding the value (``version``), not only on the
 operators set (``secrets_manager:``) are *referenced* (``aws.secretsmanager.get_secret``): they must
 exist with a value before ``pulumi up`` (``estate preflight`` checks it), and the program never
 creates them empty.
+
+With ``disaster_recovery.secrets`` every secret the program creates gets a replica in the DR region
+(issue 11): the DR stack reads it there under the same name (a ``secrets_manager:`` reference), so no value
+is escrowed by hand. Operator-set secrets are not the program's: operators replicate them, and
+``estate verify`` reports each one's replica (data.catalogue.secretsmanager).
 """
 
 from __future__ import annotations
@@ -25,27 +30,39 @@ import pulumi_random as random
 
 from components.common import child, estate_tags, stateful, type_token
 from data.model import Estate, SecretRef
+from data.model.base import secret_refs
 
 
 @dataclass
 class SecretStoreArgs:
-    """Where the estate's secrets live: the name prefix, the region (SSM ARNs) and the tags."""
+    """Where the estate's secrets live: the name prefix, the region (SSM ARNs), the tags, and the regions
+    every secret the program creates is replicated to (the DR region, issue 11)."""
 
     prefix: str  # ``<organisation>/<environment>``: every secret the program creates is named under it
     region: str
     tags: Callable[..., dict[str, str]]  # estate_tags of the estate, extra tags as keywords
+    replica_regions: tuple[str, ...] = ()
+    # The operator-set secrets (``secrets_manager:`` references) the estate reads, which operators replicate to
+    # ``replica_regions`` themselves: recorded on the component for ``estate verify`` (issue 11).
+    referenced: tuple[str, ...] = ()
 
     @classmethod
     def from_estate(cls, estate: Estate) -> SecretStoreArgs:
+        dr = estate.disaster_recovery
+        referenced = sorted({ref.secrets_manager for _, ref in secret_refs(estate) if ref.secrets_manager})
         return cls(prefix=f"{estate.organisation}/{estate.environment}", region=estate.region,
-                   tags=partial(estate_tags, estate))
+                   tags=partial(estate_tags, estate), replica_regions=(dr.region,) if dr is not None and dr.secrets else (),
+                   referenced=tuple(referenced))
 
 
 class SecretStore(pulumi.ComponentResource):
     """One place that turns ``SecretRef`` into ARNs; each secret is declared once, however often used."""
 
     def __init__(self, name: str, args: SecretStoreArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__(type_token("secrets", "SecretStore"), name, None, opts)
+        # The component's inputs say where the secrets must also exist: the replica regions, and the operator-set
+        # secrets read (their replicas are the operators'); ``estate verify`` reads them from the render.
+        props = {"replicaRegions": list(args.replica_regions), "referencedSecrets": list(args.referenced)} if args.replica_regions else None
+        super().__init__(type_token("secrets", "SecretStore"), name, props, opts)
         self._args = args
         self._prefix = args.prefix
         self._secrets: dict[str, aws.secretsmanager.Secret] = {}
@@ -151,6 +168,9 @@ class SecretStore(pulumi.ComponentResource):
                 name=name,
                 description=description,
                 recovery_window_in_days=30,
+                # A replica in the DR region: same name and value, readable there when this region is gone;
+                # encrypted with that region's aws/secretsmanager key (data.catalogue.secretsmanager).
+                replicas=[aws.secretsmanager.SecretReplicaArgs(region=region) for region in self._args.replica_regions] or None,
                 tags=self._args.tags(service=owner),
                 opts=stateful(self),
             )

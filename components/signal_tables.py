@@ -19,6 +19,7 @@ from components.certificate.signals import SIGNALS as CERTIFICATE_SIGNALS
 from components.cdn.signals import SIGNALS as CDN_SIGNALS
 from components.healthchecks.signals import SIGNALS as HEALTH_CHECK_SIGNALS
 from components.mail.signals import SIGNALS as MAIL_SIGNALS
+from components.replication.signals import SIGNALS as REPLICATION_SIGNALS
 from components.signals import SignalTable
 from data.model import Atlas, CacheThresholds, CdnThresholds, Mail, Network, ServiceThresholds, StrictModel
 
@@ -29,6 +30,7 @@ SIGNAL_TABLES: tuple[SignalTable, ...] = (
     CACHE_SIGNALS,
     MAIL_SIGNALS,
     CDN_SIGNALS,
+    REPLICATION_SIGNALS,
 )
 
 # family -> the estate model whose fields the family's ``threshold_key`` names (its defaults live there);
@@ -40,6 +42,7 @@ THRESHOLDS: dict[str, type[StrictModel] | None] = {
     "cache": CacheThresholds,
     "mail": Mail,
     "cdn": CdnThresholds,
+    "s3-replication": None,
 }
 # The Atlas alert table's thresholds live on the estate's ``atlas`` section.
 ATLAS_THRESHOLDS: type[StrictModel] = Atlas

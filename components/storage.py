@@ -14,6 +14,8 @@ Every bucket gets the same protections, decided here once:
 - CORS only on the documents bucket, origins from the model (https only, validated there);
 - object lock (COMPLIANCE mode) on the audit bucket for seed 004's 5-year retention.
 
+A ``standby`` bucket (the DR stack's buckets) is another stack's: it is read, never created or changed.
+
 The bucket and the settings whose loss would lose data protection (versioning, encryption, public
 access block, TLS policy, object lock) are ``stateful``: protected and retained on delete.
 """
@@ -114,6 +116,139 @@ def lifecycle_rule_args(rule: LifecycleRule) -> aws.s3.BucketLifecycleConfigurat
     )
 
 
+@dataclass(frozen=True)
+class DeclaredBucket:
+    """A bucket of the stack, with the settings others wait for (replication waits for versioning);
+    ``versioning`` is None for a standby bucket, read, not created (another stack owns its settings)."""
+
+    bucket: aws.s3.Bucket
+    versioning: aws.s3.BucketVersioning | None = None
+
+
+def read_standby(parent: pulumi.Resource, bucket: Bucket) -> DeclaredBucket:
+    """A bucket another stack creates (prod's DR standby, ``buckets[].standby``): read at ``pulumi up``,
+    which fails if it does not exist, and left alone (a read resource is never updated or deleted)."""
+    return DeclaredBucket(aws.s3.Bucket.get(bucket.name, bucket.name, opts=pulumi.ResourceOptions(parent=parent)))
+
+
+def declare_bucket(
+    parent: pulumi.Resource, bucket: Bucket, *, account_id: pulumi.Output[str], logged: list[str],
+    tags: dict[str, str], opts: pulumi.ResourceOptions | None = None,
+) -> DeclaredBucket:
+    """A bucket with every protection of this module's docstring; ``opts`` carries its region's provider
+    (the standbys of components/replication live in the DR region). ``logged``: for the logs bucket, the
+    buckets whose access logs it receives."""
+    name = bucket.name
+    resource = aws.s3.Bucket(
+        name,
+        bucket=name,
+        object_lock_enabled=True if bucket.object_lock_years else None,
+        tags=tags,
+        opts=stateful(parent, opts),
+    )
+    ownership = aws.s3.BucketOwnershipControls(
+        f"{name}-ownership",
+        bucket=resource.id,
+        rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
+        opts=child(parent, opts),
+    )
+    aws.s3.BucketPublicAccessBlock(
+        f"{name}-public-access-block",
+        bucket=resource.id,
+        block_public_acls=True,
+        block_public_policy=True,
+        ignore_public_acls=True,
+        restrict_public_buckets=True,
+        opts=stateful(parent, opts),
+    )
+    versioning = aws.s3.BucketVersioning(
+        f"{name}-versioning",
+        bucket=resource.id,
+        versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(
+            status="Enabled" if bucket.versioning or bucket.object_lock_years else "Suspended"
+        ),
+        opts=stateful(parent, opts),
+    )
+    algorithm = encryption_algorithm(bucket)
+    aws.s3.BucketServerSideEncryptionConfiguration(
+        f"{name}-encryption",
+        bucket=resource.id,
+        rules=[
+            aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                apply_server_side_encryption_by_default=(
+                    aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                        sse_algorithm=algorithm
+                    )
+                ),
+                bucket_key_enabled=True if algorithm == KMS_MANAGED else None,
+            )
+        ],
+        opts=stateful(parent, opts),
+    )
+    aws.s3.BucketPolicy(
+        f"{name}-policy",
+        bucket=resource.id,
+        policy=account_id.apply(lambda account: bucket_policy_document(bucket, account, logged)),
+        opts=stateful(parent, opts, depends_on=[ownership]),
+    )
+    # Rules act on versions, so they are applied once versioning is on (AWS's advice).
+    aws.s3.BucketLifecycleConfiguration(
+        f"{name}-lifecycle",
+        bucket=resource.id,
+        rules=[lifecycle_rule_args(rule) for rule in bucket.lifecycle],
+        opts=child(parent, opts, depends_on=[versioning]),
+    )
+    if bucket.cors is not None:
+        cors = bucket.cors
+        aws.s3.BucketCorsConfiguration(
+            f"{name}-cors",
+            bucket=resource.id,
+            cors_rules=[
+                aws.s3.BucketCorsConfigurationCorsRuleArgs(
+                    id="application-origins",
+                    allowed_origins=list(cors.allowed_origins),
+                    allowed_methods=list(cors.allowed_methods),
+                    allowed_headers=list(cors.allowed_headers),
+                    expose_headers=list(cors.expose_headers) or None,
+                    max_age_seconds=cors.max_age_seconds,
+                )
+            ],
+            opts=child(parent, opts),
+        )
+    if bucket.object_lock_years:
+        aws.s3.BucketObjectLockConfiguration(
+            f"{name}-object-lock",
+            bucket=resource.id,
+            rule=aws.s3.BucketObjectLockConfigurationRuleArgs(
+                default_retention=aws.s3.BucketObjectLockConfigurationRuleDefaultRetentionArgs(
+                    mode=OBJECT_LOCK_MODE, years=bucket.object_lock_years
+                )
+            ),
+            opts=stateful(parent, opts, depends_on=[versioning]),
+        )
+    return DeclaredBucket(resource, versioning)
+
+
+def declare_access_logging(
+    parent: pulumi.Resource, bucket_name: str, bucket: aws.s3.Bucket, target: aws.s3.Bucket,
+    opts: pulumi.ResourceOptions | None = None,
+) -> aws.s3.BucketLogging:
+    """Server access logging of ``bucket`` into ``target`` (same region: S3 delivers nowhere else), one
+    prefix per bucket, partitioned by event time."""
+    return aws.s3.BucketLogging(
+        f"{bucket_name}-access-logging",
+        bucket=bucket.id,
+        target_bucket=target.id,
+        target_prefix=access_log_prefix(bucket_name),
+        target_object_key_format=aws.s3.BucketLoggingTargetObjectKeyFormatArgs(
+            partitioned_prefix=aws.s3.BucketLoggingTargetObjectKeyFormatPartitionedPrefixArgs(
+                partition_date_source="EventTime"
+            )
+        ),
+        opts=child(parent, opts),
+    )
+
+
 @dataclass
 class StorageArgs:
     """The estate's buckets."""
@@ -132,128 +267,33 @@ class Storage(pulumi.ComponentResource):
     def __init__(self, name: str, args: StorageArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(type_token("storage", "Storage"), name, None, opts)
         self._tags = args.tags
-        self._buckets: dict[str, aws.s3.Bucket] = {}
+        self._declared: dict[str, DeclaredBucket] = {}
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
-        logged = [b.name for b in args.buckets if b.access_logging]
+        created = [b for b in args.buckets if not b.standby]
+        logged = [b.name for b in created if b.access_logging]
 
         for bucket in args.buckets:
-            self._buckets[bucket.purpose] = self._declare(bucket, account_id, logged)
+            self._declared[bucket.purpose] = (
+                read_standby(self, bucket) if bucket.standby else
+                declare_bucket(self, bucket, account_id=account_id, logged=logged, tags=self._tags(purpose=bucket.purpose))
+            )
 
-        logs = self._buckets.get("logs")
-        for bucket in args.buckets:
+        logs = self._declared.get("logs")
+        for bucket in created:
             if bucket.access_logging and logs is not None:
-                aws.s3.BucketLogging(
-                    f"{bucket.name}-access-logging",
-                    bucket=self._buckets[bucket.purpose].id,
-                    target_bucket=logs.id,
-                    target_prefix=access_log_prefix(bucket.name),
-                    target_object_key_format=aws.s3.BucketLoggingTargetObjectKeyFormatArgs(
-                        partitioned_prefix=aws.s3.BucketLoggingTargetObjectKeyFormatPartitionedPrefixArgs(
-                            partition_date_source="EventTime"
-                        )
-                    ),
-                    opts=child(self),
-                )
-        self.register_outputs({purpose: b.arn for purpose, b in sorted(self._buckets.items())})
-
-    def _declare(self, bucket: Bucket, account_id: pulumi.Output[str], logged: list[str]) -> aws.s3.Bucket:
-        name = bucket.name
-        resource = aws.s3.Bucket(
-            name,
-            bucket=name,
-            object_lock_enabled=True if bucket.object_lock_years else None,
-            tags=self._tags(purpose=bucket.purpose),
-            opts=stateful(self),
-        )
-        ownership = aws.s3.BucketOwnershipControls(
-            f"{name}-ownership",
-            bucket=resource.id,
-            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
-            opts=child(self),
-        )
-        aws.s3.BucketPublicAccessBlock(
-            f"{name}-public-access-block",
-            bucket=resource.id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=stateful(self),
-        )
-        versioning = aws.s3.BucketVersioning(
-            f"{name}-versioning",
-            bucket=resource.id,
-            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(
-                status="Enabled" if bucket.versioning or bucket.object_lock_years else "Suspended"
-            ),
-            opts=stateful(self),
-        )
-        algorithm = encryption_algorithm(bucket)
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{name}-encryption",
-            bucket=resource.id,
-            rules=[
-                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
-                    apply_server_side_encryption_by_default=(
-                        aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                            sse_algorithm=algorithm
-                        )
-                    ),
-                    bucket_key_enabled=True if algorithm == KMS_MANAGED else None,
-                )
-            ],
-            opts=stateful(self),
-        )
-        aws.s3.BucketPolicy(
-            f"{name}-policy",
-            bucket=resource.id,
-            policy=account_id.apply(lambda account: bucket_policy_document(bucket, account, logged)),
-            opts=stateful(self, depends_on=[ownership]),
-        )
-        # Rules act on versions, so they are applied once versioning is on (AWS's advice).
-        aws.s3.BucketLifecycleConfiguration(
-            f"{name}-lifecycle",
-            bucket=resource.id,
-            rules=[lifecycle_rule_args(rule) for rule in bucket.lifecycle],
-            opts=child(self, depends_on=[versioning]),
-        )
-        if bucket.cors is not None:
-            cors = bucket.cors
-            aws.s3.BucketCorsConfiguration(
-                f"{name}-cors",
-                bucket=resource.id,
-                cors_rules=[
-                    aws.s3.BucketCorsConfigurationCorsRuleArgs(
-                        id="application-origins",
-                        allowed_origins=list(cors.allowed_origins),
-                        allowed_methods=list(cors.allowed_methods),
-                        allowed_headers=list(cors.allowed_headers),
-                        expose_headers=list(cors.expose_headers) or None,
-                        max_age_seconds=cors.max_age_seconds,
-                    )
-                ],
-                opts=child(self),
-            )
-        if bucket.object_lock_years:
-            aws.s3.BucketObjectLockConfiguration(
-                f"{name}-object-lock",
-                bucket=resource.id,
-                rule=aws.s3.BucketObjectLockConfigurationRuleArgs(
-                    default_retention=aws.s3.BucketObjectLockConfigurationRuleDefaultRetentionArgs(
-                        mode=OBJECT_LOCK_MODE, years=bucket.object_lock_years
-                    )
-                ),
-                opts=stateful(self, depends_on=[versioning]),
-            )
-        return resource
+                declare_access_logging(self, bucket.name, self._declared[bucket.purpose].bucket, logs.bucket)
+        self.register_outputs({purpose: d.bucket.arn for purpose, d in sorted(self._declared.items())})
 
     # -- what other components read ---------------------------------------------------------------
 
-    def bucket(self, purpose: str) -> aws.s3.Bucket:
+    def declared(self, purpose: str) -> DeclaredBucket:
         try:
-            return self._buckets[purpose]
+            return self._declared[purpose]
         except KeyError:
-            raise KeyError(f"no bucket with purpose '{purpose}' (declared: {', '.join(sorted(self._buckets))})") from None
+            raise KeyError(f"no bucket with purpose '{purpose}' (declared: {', '.join(sorted(self._declared))})") from None
+
+    def bucket(self, purpose: str) -> aws.s3.Bucket:
+        return self.declared(purpose).bucket
 
     def arn(self, purpose: str) -> pulumi.Output[str]:
         """The bucket's ARN (for IAM statements: the services' documents access, Atlas exports)."""

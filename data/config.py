@@ -9,7 +9,6 @@ either returns a valid ``Estate`` or raises ``EstateConfigError`` listing every 
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from data.catalogue.regions import aws_regions
 from data.model import Estate
 
 PROJECT = "monitored-estate"
@@ -149,17 +149,6 @@ def parse_estate(raw: Any, region: Any) -> Estate:
     if cross:
         raise EstateConfigError(cross)
     return estate
-
-
-@functools.cache
-def aws_regions() -> frozenset[str]:
-    """The AWS regions botocore knows, every partition (its endpoint data ships with the package, no
-    network). Read straight from the data file: a botocore session would cost 0.3 s of start-up."""
-    import importlib.resources
-    import json
-
-    endpoints = json.loads(importlib.resources.files("botocore").joinpath("data/endpoints.json").read_text("utf-8"))
-    return frozenset(region for partition in endpoints["partitions"] for region in partition["regions"])
 
 
 def _describe(error: ValidationError, root: type[BaseModel]) -> list[str]:

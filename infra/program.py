@@ -20,6 +20,7 @@ from components.cache.redis import RedisCache, RedisCacheArgs
 from components.cache.monitoring import redis_section
 from components.mail.domain import MailDomain, MailDomainArgs
 from components.mail.monitoring import ses_section
+from components.replication.buckets import BucketReplication, BucketReplicationArgs
 from components.storage import Storage, StorageArgs
 from components.beanstalk.environment import BeanstalkService, BeanstalkServiceArgs, BeanstalkSite
 from components.beanstalk.monitoring import BeanstalkMonitoring
@@ -56,6 +57,21 @@ def declare_regions(estate: Estate) -> Regions:
     return regions
 
 
+def declare_dr_provider(estate: Estate, regions: Regions) -> aws.Provider | None:
+    """The provider of the DR region, where the stack keeps its standby buckets (issue 11); not an
+    alerting region (``Regions``): nothing there alarms or routes alerts. None without a DR section."""
+    dr = estate.disaster_recovery
+    if dr is None:
+        return None
+    if dr.region in regions.explicit:  # the DR region is the global-metrics one: one provider per region
+        return regions.explicit[dr.region]
+    return aws.Provider(
+        dr.region,
+        region=dr.region,
+        default_tags=aws.ProviderDefaultTagsArgs(tags={"organisation": estate.organisation, "environment": estate.environment}),
+    )
+
+
 def declare_estate(estate: Estate) -> None:
     """Declare the whole estate. Order matters only where outputs feed inputs."""
     regions = declare_regions(estate)
@@ -79,7 +95,7 @@ def declare_estate(estate: Estate) -> None:
         CertificateExpiry(owner, CertificateExpiryArgs(owner=owner, network=estate.network, alarms=alarms))
     # [data] buckets, cache, mail, atlas, budget: their outputs feed the services below (the cache's
     # URL and AUTH token, each database's MONGODB_URI secret).
-    data = declare_data(estate, routing, alarms, secrets, cache_clients)
+    data = declare_data(estate, routing, alarms, secrets, cache_clients, declare_dr_provider(estate, regions))
     redis_url = data.cache.url if data.cache is not None else None
     mongodb_uri_arns = (
         {s.database: data.atlas.uri_secret_arn(s.database) for s in estate.services if s.database}
@@ -100,6 +116,8 @@ def declare_estate(estate: Estate) -> None:
     declare_cdn_and_overviews(estate, regions, alarms, watched)
     pulumi.export("region", estate.region)
     pulumi.export("regions", regions.all)
+    if estate.disaster_recovery is not None:
+        pulumi.export("dr_region", estate.disaster_recovery.region)
 
 
 @dataclass
@@ -107,6 +125,7 @@ class DataResources:
     """The [data] family: what the services and the stack outputs read of it (None when not declared)."""
 
     storage: Storage | None = None
+    replication: BucketReplication | None = None
     cache: RedisCache | None = None
     mail: MailDomain | None = None
     atlas: AtlasDatabase | None = None
@@ -114,13 +133,18 @@ class DataResources:
 
 
 def declare_data(
-    estate: Estate, routing: AlertRouting, alarms: AlarmFactory, secrets: SecretStore, cache_clients
+    estate: Estate, routing: AlertRouting, alarms: AlarmFactory, secrets: SecretStore, cache_clients,
+    dr_provider: aws.Provider | None = None,
 ) -> DataResources:
-    """Buckets, Redis, SES, Atlas and the cost budget; each is declared when the estate has it."""
+    """Buckets (and their DR standbys), Redis, SES, Atlas and the cost budget; each is declared when the
+    estate has it."""
     prefix = f"{estate.organisation}-{estate.environment}"
     data = DataResources()
     if estate.buckets:
         data.storage = Storage(f"{prefix}-storage", StorageArgs.from_estate(estate))
+    if data.storage is not None and dr_provider is not None and estate.disaster_recovery.buckets:
+        data.replication = BucketReplication(f"{prefix}-replication", BucketReplicationArgs.from_estate(
+            estate, storage=data.storage, provider=dr_provider, alarms=alarms))
     if estate.cache is not None:
         data.cache = RedisCache(f"{prefix}-cache", RedisCacheArgs.from_estate(
             estate, secrets=secrets, alarms=alarms, services_security_groups=cache_clients))

@@ -55,6 +55,39 @@ def test_backup_schedule_with_explicit_retention_and_export(prod_render):
     assert schedule.protect and bucket.protect  # a removed schedule loses the retention policy
 
 
+def test_snapshots_are_copied_to_the_dr_region_and_kept_as_long_as_here(prod_render):
+    """Issue 11: every scheduled snapshot copied to EU_WEST_1 (Atlas snapshot distribution), with copy policy items
+    (``frequencies`` is deprecated), the cluster's zone id (required), no oplog (no continuous backup)."""
+    from data.catalogue.atlas import COPY_FREQUENCY_TYPES, COPY_POLICY_ITEMS_MAX
+
+    (schedule,) = prod_render.of_type(A + "cloudBackupSchedule:CloudBackupSchedule")
+    (cluster,) = prod_render.of_type(A + "advancedCluster:AdvancedCluster")
+    i = schedule.inputs
+    assert i["copyPolicyItemsEnabled"] is True
+    (copy,) = i["copySettings"]
+    assert {k: v for k, v in copy.items() if k != "copyPolicyItems"} == {
+        "cloudProvider": "AWS", "regionName": "EU_WEST_1", "shouldCopyOplogs": False, "zoneId": copy["zoneId"]}
+    assert len(copy["zoneId"]) == 24 and cluster.urn in schedule.dependencies  # the cluster's replication spec zone
+    assert copy["copyPolicyItems"] == [
+        {"frequencyType": "hourly", "retentionUnit": "days", "retentionValue": 2},
+        {"frequencyType": "daily", "retentionUnit": "days", "retentionValue": 7},
+        {"frequencyType": "weekly", "retentionUnit": "weeks", "retentionValue": 4},
+        {"frequencyType": "monthly", "retentionUnit": "months", "retentionValue": 12},
+    ]
+    assert {item["frequencyType"] for item in copy["copyPolicyItems"]} <= set(COPY_FREQUENCY_TYPES)
+    assert len(copy["copyPolicyItems"]) <= COPY_POLICY_ITEMS_MAX
+    assert "frequencies" not in copy
+
+
+def test_no_copy_without_a_dr_section(prod_estate, render_estate_dict):
+    prod_estate["disaster_recovery"]["atlas_snapshot_copies"] = ["daily"]
+    (schedule,) = render_estate_dict(prod_estate).of_type(A + "cloudBackupSchedule:CloudBackupSchedule")
+    assert schedule.inputs["copySettings"][0]["copyPolicyItems"] == [{"frequencyType": "daily", "retentionUnit": "days", "retentionValue": 7}]
+    prod_estate.pop("disaster_recovery")
+    (schedule,) = render_estate_dict(prod_estate).of_type(A + "cloudBackupSchedule:CloudBackupSchedule")
+    assert "copySettings" not in schedule.inputs and "copyPolicyItemsEnabled" not in schedule.inputs
+
+
 def test_export_role_is_assumed_by_atlas_only_and_reaches_the_backups_bucket_only(prod_render):
     role = prod_render.named("symphonia-prod-atlas-snapshot-export", "aws:iam/role:Role")
     (statement,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
@@ -66,6 +99,18 @@ def test_export_role_is_assumed_by_atlas_only_and_reaches_the_backups_bucket_onl
     assert resources == {"arn:aws:s3:::rt-backend-backups", "arn:aws:s3:::rt-backend-backups/*"}
     (authorization,) = prod_render.of_type(A + "cloudProviderAccessAuthorization:CloudProviderAccessAuthorization")
     assert authorization.inputs["aws"]["iamAssumedRoleArn"].endswith(":role/symphonia-prod-atlas-snapshot-export")
+
+
+def test_export_role_policy_grants_exactly_what_atlas_documents(prod_render):
+    """Atlas writes exports with s3:GetBucketLocation on the bucket and s3:PutObject on its objects; it
+    never lists or reads them back (docs/documentation-review.md #13, data.catalogue.atlas.EXPORT_ROLE_SOURCE)."""
+    policy = prod_render.named("symphonia-prod-atlas-snapshot-export-s3", "aws:iam/rolePolicy:RolePolicy")
+    assert json.loads(policy.inputs["policy"])["Statement"] == [
+        {"Action": ["s3:GetBucketLocation"], "Effect": "Allow", "Resource": "arn:aws:s3:::rt-backend-backups",
+         "Sid": "BucketLocation"},
+        {"Action": ["s3:PutObject"], "Effect": "Allow", "Resource": "arn:aws:s3:::rt-backend-backups/*",
+         "Sid": "SnapshotObjects"},
+    ]
 
 
 def test_access_list_from_the_model_never_the_world(prod_render):

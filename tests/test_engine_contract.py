@@ -190,9 +190,9 @@ def test_cli_json_is_byte_identical_across_processes(prod_render: Render, tmp_pa
 
 
 def test_prod_declares_the_global_region_provider(prod_render: Render):
-    providers = prod_render.of_type("pulumi:providers:aws")
-    assert [p.inputs.get("region") for p in providers] == [GLOBAL]
-    users = [r for r in prod_render.resources if r.provider == providers[0].urn]
+    providers = {p.inputs.get("region"): p for p in prod_render.of_type("pulumi:providers:aws")}
+    assert sorted(providers) == ["eu-west-1", GLOBAL]  # eu-west-1: the DR standbys (issue 11)
+    users = [r for r in prod_render.resources if r.provider == providers[GLOBAL].urn]
     assert users, "something must use the global-region provider (CloudFront / Route 53 metrics, alert topics)"
     assert all(prod_render.region_of(r) == GLOBAL for r in users)
     assert prod_render.region == "eu-central-1"
@@ -209,3 +209,23 @@ def test_fakes_answer_exactly_the_catalogue_outputs():
         computed = recipe(FakeContext(token, "name", {}, "eu-central-1"))
         assert set(computed) == set(RESOURCE_TYPES[token].outputs), token
     assert {t for t, entry in RESOURCE_TYPES.items() if entry.outputs} == set(OUTPUTS)
+
+
+def _reading_program() -> None:
+    provider = aws.Provider(GLOBAL, region=GLOBAL)
+    bucket = aws.s3.Bucket.get("standby", "existing-bucket", opts=pulumi.ResourceOptions(provider=provider))
+    aws.ssm.Parameter("uses", name="/uses", type="String", value="x", description=bucket.arn)
+
+
+def test_reads_are_recorded_apart_answered_for_the_id_read():
+    """``X.get`` (a DR standby bucket, issue 11): the engine answers with the outputs of the resource of that
+    id in its provider's region, and keeps the read out of ``resources`` (policy packs never see reads)."""
+    render = render_program(_reading_program, stack="reads", config={"aws:region": "eu-central-1"})
+    assert [r.name for r in render.resources] == ["uses", GLOBAL]
+    (read,) = render.reads
+    assert (read.type, read.name, read.inputs, read.custom, read.protect) == ("aws:s3/bucket:Bucket", "standby", {"id": "existing-bucket"}, True, False)
+    assert render.region_of(read) == GLOBAL
+    assert render.named("uses").inputs["description"] == "arn:aws:s3:::existing-bucket"
+    document = json.loads(render.to_json())
+    assert set(document) == {"project", "stack", "resources", "reads"}
+    assert [set(r) for r in document["reads"]] == [FIELDS]

@@ -191,6 +191,9 @@ def compliant_render() -> dict:
     cluster = b.add("mongodbatlas:index/advancedCluster:AdvancedCluster", "cluster", {"backupEnabled": True}, protect=True)
     b.add("mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule", "cluster-backup", {"clusterName": "[unknown]"}, deps=[cluster], protect=True)
     b.add("mongodbatlas:index/projectIpAccessList:ProjectIpAccessList", "nat-a", {"cidrBlock": "203.0.113.10/32"})
+    b.add("mongodbatlas:index/alertConfiguration:AlertConfiguration", "connections-critical", {
+        "eventType": "OUTSIDE_METRIC_THRESHOLD", "matchers": [{"fieldName": "REPLICA_SET_NAME", "operator": "EQUALS", "value": "atlas-x-shard-0"}],
+        "metricThresholdConfig": {"metricName": "CONNECTIONS_PERCENT", "operator": "GREATER_THAN", "threshold": 95}})
     b.add("mongodbatlas:index/databaseUser:DatabaseUser", "api-user", {"password": "[secret]", "roles": [
         {"roleName": "readWrite", "databaseName": "api"}]})
     b.add("aws:budgets/budget:Budget", "monthly", {"notifications": [{"subscriberSnsTopicArns": ["[unknown]"], "threshold": 80}]})
@@ -258,6 +261,9 @@ MUTATIONS = {
     "atlas-cluster-backup": (lambda r: inputs(r, "cluster").update(backupEnabled=False), "cluster"),
     "atlas-cluster-backup-schedule": (lambda r: drop(r, "cluster-backup"), "cluster"),
     "atlas-access-list-no-world": (lambda r: inputs(r, "nat-a").update(cidrBlock="0.0.0.0/0"), "nat-a"),
+    # Issue 10 #4: the matcher the program used to send, refused by Atlas on a host metric.
+    "atlas-alert-host-matchers": (
+        lambda r: inputs(r, "connections-critical")["matchers"][0].update(fieldName="CLUSTER_NAME"), "connections-critical"),
     "atlas-user-single-database": (
         lambda r: inputs(r, "api-user")["roles"].append({"roleName": "readWriteAnyDatabase", "databaseName": "admin"}), "api-user"),
     "cache-redis-encryption": (lambda r: inputs(r, "redis").update(transitEncryptionEnabled=False), "redis"),

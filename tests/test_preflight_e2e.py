@@ -120,8 +120,9 @@ def test_an_empty_account_names_every_missing_precondition(moto_endpoint, prod):
     assert any(line.startswith(f"FAIL cloudfront {prod.cdn[0].distribution_id} ") for line in fails)
     # Each failure says what to do.
     assert all("; " in line for line in fails)
-    # The Atlas PagerDuty key (issue 10 #12), an SSM parameter.
-    assert any(line.startswith(f"FAIL secret ssm:{prod.atlas.pagerduty.service_key.ssm} ({primary}): does not exist") for line in fails)
+    # The Atlas PagerDuty key (issue 10 #12), a Secrets Manager secret (issue 11: replicated to the DR region).
+    assert any(line.startswith(f"FAIL secret secretsmanager:{prod.atlas.pagerduty.service_key.secrets_manager} ({primary}):"
+                               " does not exist") for line in fails)
     # secrets: 7 of the services and the cache, 2 webhooks, the Atlas PagerDuty key; sms 2; certificate; network 5; cloudfront
     assert len(fails) == 7 + 2 + 1 + 2 + 1 + 5 + 1
     # Free bucket names, the branch, an absent SES identity hold; what moto cannot answer is listed.
@@ -169,6 +170,9 @@ def prepare(endpoint: str, estate, certificate_days: float = 365) -> dict:
     if estate.atlas is not None and estate.atlas.pagerduty is not None and estate.atlas.pagerduty.service_key.ssm:
         # The Atlas PagerDuty service key (issue 10 #12), an SSM SecureString.
         client("ssm").put_parameter(Name=estate.atlas.pagerduty.service_key.ssm, Value=SECRET_VALUE, Type="SecureString")
+    if estate.atlas is not None and estate.atlas.pagerduty is not None and estate.atlas.pagerduty.service_key.secrets_manager:
+        # ... or a Secrets Manager secret (prod's since issue 11: secrets are replicated, parameters are not).
+        client("secretsmanager").create_secret(Name=estate.atlas.pagerduty.service_key.secrets_manager, SecretString=SECRET_VALUE)
     for subscription in estate.alerting.subscriptions:  # the webhooks' references (issue 10 #6)
         if subscription.endpoint_is_secret:
             client("secretsmanager").create_secret(Name=subscription.endpoint.secrets_manager, SecretString=SECRET_VALUE)

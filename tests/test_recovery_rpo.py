@@ -178,44 +178,43 @@ def test_the_cache_is_never_recovered():
     assert row.status == NOT_RECOVERED and row.where == "ElastiCache redis-prod" and "empty" in row.rpo
 
 
-def test_todays_prod_render_declares_nothing_toward_the_dr_region(prod_render):
-    """Issue 11: on main before replication is declared, every data class reads "not declared" (the other
-    branch of issue 11 changes this; the lead regenerates docs/disaster-recovery.md then)."""
+def test_the_prod_render_reads_what_it_declares_toward_the_dr_region(prod_render):
+    """Prod as declared (issue 11): the three buckets replicate to their eu-west-1 standbys, documents with
+    replication time control (15 minutes, S3's SLA), backups and audit without (no stated bound); Atlas
+    copies every snapshot frequency to EU_WEST_1 (copyPolicyItems), so the 6-hourly snapshot bounds the
+    database; the secrets the program creates have replicas, those created outside it are not visible."""
     from tools.recovery import StackRender
 
-    rows = recovery_points(StackRender.of(prod_render), DR)
-    assert [r.data_class for r in rows] == ["documents", "backups", "audit", "mongodb", "secrets", "cache"]
-    by_class = {r.data_class: r.status for r in rows}
-    assert by_class["cache"] == NOT_RECOVERED
-    if not prod_render.of_type(REPLICATION):
-        assert {by_class[c] for c in ("documents", "backups", "audit")} == {NOT_DECLARED}
-
-
-def test_prod_with_the_declarations_issue_11_adds_reads_replicated(prod_render):
-    """The shapes the prod stack declares once replication lands (standby buckets in eu-west-1 with RTC
-    rules, secret replicas, Atlas copies with oplogs), added to today's render: the buckets and the database
-    are then replicated, each with its figure and source; the secrets too but for those created outside."""
-    from tools.recovery import StackRender
-
-    data = prod_render.to_dict()
-    dr_provider = provider(DR)
-    added = [dr_provider]
-    for source in [r for r in data["resources"] if r["type"] == BUCKET and r["inputs"].get("tags", {}).get("purpose") in ("documents", "backups", "audit")]:
-        standby = source["inputs"]["bucket"] + "-standby"
-        added += [resource(BUCKET, standby, {"bucket": standby, "tags": dict(source["inputs"]["tags"])}, provider=dr_provider["urn"]),
-                  replication(source["inputs"]["bucket"], rule(standby, markers="Enabled"))]
-    for item in data["resources"]:
-        if item["type"] == SECRET:
-            item["inputs"]["replicas"] = [{"region": DR}]
-        if item["type"] == SCHEDULE:
-            item["inputs"]["copySettings"] = [copy("HOURLY", "DAILY", oplogs=True)]
-    data["resources"] += added
-    rows = {r.data_class: r for r in recovery_points(StackRender(data, PRIMARY), DR)}
+    rows = {r.data_class: r for r in recovery_points(StackRender.of(prod_render), DR)}
+    assert list(rows) == ["documents", "backups", "audit", "mongodb", "secrets", "cache"]
     assert {c: r.status for c, r in rows.items()} == {
-        "documents": REPLICATED, "backups": REPLICATED, "audit": REPLICATED, "mongodb": REPLICATED, "secrets": PARTIAL,
+        "documents": REPLICATED, "backups": REPLICATED, "audit": REPLICATED, "mongodb": REPLICATED, "secrets": REPLICATED,
         "cache": NOT_RECOVERED}
-    # The secrets the stack file only references (created outside the program) stay without a declared replica.
-    assert rows["secrets"].declared.startswith("8 of 8 declared secrets have a replica in eu-west-1; the 7 referenced")
-    assert {rows[c].rpo_minutes for c in ("documents", "backups", "audit")} == {15}
-    assert rows["mongodb"].rpo_minutes == 6 * 60  # oplogs copied, but prod's cluster has no continuous backup
-    assert any("pitEnabled" in note for note in rows["mongodb"].notes)
+    assert rows["documents"].rpo_minutes == 15
+    assert rows["backups"].rpo_minutes is None and rows["audit"].rpo_minutes is None
+    assert rows["mongodb"].rpo_minutes == 6 * 60
+    assert "copies to EU_WEST_1 of DAILY, HOURLY, MONTHLY, WEEKLY" in rows["mongodb"].declared
+    assert rows["secrets"].declared == ("8 of 8 declared secrets have a replica in eu-west-1;"
+                                        " 7 referenced ones are replicated by operators (checked by `estate verify`)")
+
+
+def test_a_referenced_secret_no_store_replicates_leaves_the_secrets_partial():
+    from tools.recovery.rpo import SECRET_STORE
+
+    arn = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rt/prod/api/key-AbCdEf"
+    env = resource("aws:elasticbeanstalk/environment:Environment", "api", {"settings": [{"value": arn}]})
+    declared = resource(SECRET, "jwt", {"name": "rt/prod/api/jwt", "replicas": [{"region": DR}]})
+    covered = resource(SECRET_STORE, "store", {"referencedSecrets": ["rt/prod/api/key"], "replicaRegions": [DR]})
+    uncovered = resource(SECRET_STORE, "store", {"referencedSecrets": ["rt/prod/api/other"], "replicaRegions": [DR]})
+    assert secrets_recovery(render(env, declared, covered), DR).status == REPLICATED
+    row = secrets_recovery(render(env, declared, uncovered), DR)
+    assert row.status == PARTIAL and "rt/prod/api/key" in " ".join(row.notes)
+
+
+def test_copy_policy_items_and_the_deprecated_frequencies_read_alike():
+    schedule = {"policyItemHourly": {"frequencyInterval": 6}, "policyItemDaily": {"frequencyInterval": 1}}
+    cluster = resource(CLUSTER, "c", {"name": "c", "replicationSpecs": [{"regionConfigs": [{"regionName": "EU_CENTRAL_1"}]}]})
+    current = {"cloudProvider": "AWS", "regionName": "EU_WEST_1", "copyPolicyItems": [{"frequencyType": "daily"}]}
+    for copy_setting in (current, copy("DAILY")):
+        row = mongodb_recovery(render(cluster, resource(SCHEDULE, "s", {**schedule, "clusterName": "c", "copySettings": [copy_setting]})), DR, [])
+        assert row.status == REPLICATED and row.rpo_minutes == 24 * 60

@@ -17,13 +17,16 @@ NAMES = {
 }
 
 
+STORAGE = "monitored-estate:storage:Storage$"  # the estate's own buckets; their DR standbys: tests/test_replication.py
+
+
 def by_bucket(render, type_token: str) -> dict:
-    return {r.inputs["bucket"]: r for r in render.of_type(type_token)}
+    return {r.inputs["bucket"]: r for r in render.of_type(type_token) if STORAGE in r.urn}
 
 
 @pytest.fixture(scope="module")
 def buckets(prod_render):
-    return {r.inputs["bucket"]: r for r in prod_render.of_type(BUCKET)}
+    return by_bucket(prod_render, BUCKET)
 
 
 def test_the_runbooks_buckets_exist_and_are_protected(buckets):
@@ -163,7 +166,7 @@ def test_cors_only_on_documents_with_https_application_origins(prod_render, prod
 def test_audit_bucket_locks_objects_for_five_years(prod_render, buckets):
     assert buckets[NAMES["audit"]].inputs["objectLockEnabled"] is True
     assert all("objectLockEnabled" not in b.inputs for name, b in buckets.items() if name != NAMES["audit"])
-    (lock,) = prod_render.of_type("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration")
+    (lock,) = by_bucket(prod_render, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration").values()
     assert lock.inputs["bucket"] == NAMES["audit"]
     assert lock.inputs["rule"]["defaultRetention"] == {"mode": "COMPLIANCE", "years": 5}
     assert lock.protect

@@ -86,6 +86,82 @@ def model_topics(estate) -> list[tuple[str, str, list]]:
     return topics
 
 
+def model_buckets(estate) -> list:
+    """(region, bucket) of every bucket the estate creates: its own, and its DR standbys (issue 11), from
+    the model (the test's oracle, independent of the render verify reads)."""
+    from components.replication.buckets import standby_logs_of, standby_of
+
+    found = [(estate.region, bucket) for bucket in estate.buckets]
+    dr = estate.disaster_recovery
+    if dr is not None:
+        found += [(dr.region, standby_of(estate.bucket_for(r.purpose), r)) for r in dr.buckets]
+        if dr.standby_logs:
+            found.append((dr.region, standby_logs_of(estate.bucket_for("logs"), dr.standby_logs)))
+    return found
+
+
+def replication_rules(estate) -> dict[str, dict]:
+    """Source bucket -> the ReplicationConfiguration the estate's DR section asks for (the test's oracle)."""
+    from data.model.disaster_recovery import replication_role_name
+
+    dr = estate.disaster_recovery
+    configs = {}
+    for replicated in dr.buckets if dr is not None else []:
+        destination = {"Bucket": f"arn:aws:s3:::{replicated.standby}",
+                       "EncryptionConfiguration": {"ReplicaKmsKeyID": f"arn:aws:kms:{dr.region}:{ACCOUNT}:key/aws-s3"},
+                       "Metrics": {"Status": "Enabled"}}
+        if replicated.replication_time_control:
+            destination["Metrics"]["EventThreshold"] = {"Minutes": 15}
+            destination["ReplicationTime"] = {"Status": "Enabled", "Time": {"Minutes": 15}}
+        configs[estate.bucket_for(replicated.purpose).name] = {
+            "Role": f"arn:aws:iam::{ACCOUNT}:role/{replication_role_name(estate.organisation, estate.environment, replicated.purpose)}",
+            "Rules": [{"ID": "disaster-recovery", "Status": "Enabled", "Priority": 1, "Filter": {"Prefix": ""},
+                       "DeleteMarkerReplication": {"Status": "Enabled" if replicated.delete_markers == "replicate" else "Disabled"},
+                       "SourceSelectionCriteria": {"SseKmsEncryptedObjects": {"Status": "Enabled"}},
+                       "Destination": destination}],
+        }
+    return configs
+
+
+def deploy_dr_readiness(estate, render, clients: Clients) -> None:
+    """What prod keeps ready for DR (issue 11): the replication configurations, and every secret with its replica
+    (the program's, as the render names them; the operator-set ones, as the stack file names them)."""
+    from data.model.base import secret_refs
+
+    dr = estate.disaster_recovery
+    if dr is None:
+        return
+    for source, config in replication_rules(estate).items():
+        clients("s3", estate.region).put_bucket_replication(Bucket=source, ReplicationConfiguration=config)
+    replicas = [{"Region": dr.region}] if dr.secrets else []
+    created = [r.inputs["name"] for r in render.of_type("aws:secretsmanager/secret:Secret")]
+    operator_set = sorted({ref.secrets_manager for _, ref in secret_refs(estate) if ref.secrets_manager})
+    for name in created + operator_set:
+        clients("secretsmanager", estate.region).create_secret(Name=name, SecretString="value", AddReplicaRegions=replicas)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def faithful_bucket_replication():
+    """moto 5.2.5 answers GetBucketReplication with DeleteMarkerReplication Disabled and without
+    SourceSelectionCriteria whatever was put (moto/s3/responses.py): answer with the rules as stored, as S3 does."""
+    from moto.s3.exceptions import ReplicationConfigurationNotFoundError
+    from moto.s3.responses import S3Response
+
+    def get_bucket_replication(self):
+        from moto.core.responses import ActionResult
+
+        self.data["Action"] = "GetBucketReplication"
+        replication = self.backend.get_bucket_replication(self.bucket_name)
+        if not replication:
+            raise ReplicationConfigurationNotFoundError(bucket_name=self.bucket_name)
+        return self.serialized(ActionResult({"ReplicationConfiguration": {"Role": replication["Role"], "Rules": list(replication["Rule"])}}))
+
+    original = S3Response.get_bucket_replication
+    S3Response.get_bucket_replication = get_bucket_replication
+    yield
+    S3Response.get_bucket_replication = original
+
+
 def verify(estate, render, clients: Clients, **kwargs):
     """``estate verify``'s checks on the render, as the command runs them."""
     return verify_render(render.to_dict() if render is not None else None, stack="prod", clients=clients,
@@ -130,9 +206,9 @@ def deploy(estate, render, clients: Clients, certificate_days: float = 365) -> N
                 kwargs["ExtendedStatistic"] = inputs["extendedStatistic"]
             kwargs["Dimensions"] = [{"Name": k, "Value": str(v)} for k, v in sorted((inputs.get("dimensions") or {}).items())]
         clients("cloudwatch", region).put_metric_alarm(**kwargs)
-    s3 = clients("s3", primary)
-    for bucket in estate.buckets:
-        s3.create_bucket(Bucket=bucket.name, CreateBucketConfiguration={"LocationConstraint": primary},
+    for region, bucket in model_buckets(estate):
+        s3 = clients("s3", region)
+        s3.create_bucket(Bucket=bucket.name, CreateBucketConfiguration={"LocationConstraint": region},
                          ObjectLockEnabledForBucket=bool(bucket.object_lock_years))
         s3.put_bucket_versioning(Bucket=bucket.name, VersioningConfiguration={"Status": "Enabled"})
         s3.put_bucket_lifecycle_configuration(Bucket=bucket.name, LifecycleConfiguration={"Rules": [
@@ -148,6 +224,7 @@ def deploy(estate, render, clients: Clients, certificate_days: float = 365) -> N
             s3.put_object_lock_configuration(Bucket=bucket.name, ObjectLockConfiguration={
                 "ObjectLockEnabled": "Enabled",
                 "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Years": bucket.object_lock_years}}})
+    deploy_dr_readiness(estate, render, clients)
     if estate.mail is not None:
         ses = clients("ses", primary)
         ses.verify_domain_identity(Domain=estate.mail.domain)
@@ -260,6 +337,13 @@ def test_correct_deployment_is_all_green_end_to_end(prod, moto_endpoint, monkeyp
     cert_id = estate.network.certificate_arn.rsplit("/", 1)[1]
     assert {("certificate", cert_id), ("certificate", f"{cert_id} expiry"),
             ("certificate", f"{estate.cdn[0].distribution_id} certificate")} <= passed
+    # DR readiness (issue 11): the standbys in eu-west-1, each replication, each secret's replica.
+    assert ("bucket", "rt-estate-audit-logs-dr object lock") in passed
+    assert {("replication", name) for name in ("symphonia-documents-prod", "rt-backend-backups", "rt-estate-audit-logs-prod")} <= passed
+    assert ("replication", "symphonia-documents-prod -> symphonia-documents-dr failed operations") in passed
+    replicas = {c["resource"] for c in checks if c["family"] == "secret" and c["status"] == PASS}
+    assert {"rt-technologie/prod/authz-eb/jwt-secret replica", "rt-technologie/prod/authz-eb/abstract-api-key replica"} <= replicas
+    assert len(replicas) == 8 + 10  # the program's secrets, and the operator-set ones
     # moto has no SESv2 GetAccount nor DescribeEnvironmentHealth: reported, never passed.
     unchecked = {c["resource"] for c in checks if c["status"] == NOT_CHECKABLE}
     assert "production access" in unchecked

@@ -6,7 +6,8 @@ The runbooks only say "cluster créé", "backup automatique activé", a whitelis
 - the project and an ``AdvancedCluster`` (replica set of 3 in one AWS region, cloud backup on,
   backups retained if the cluster is ever deleted, Atlas-side termination protection), protected and
   retained on delete in Pulumi too;
-- a backup schedule with explicit retention (``atlas.backup``) and, when asked, a monthly export of
+- a backup schedule with explicit retention (``atlas.backup``), snapshot copies to the DR region
+  (``disaster_recovery.atlas_snapshot_copies``, each kept as long as the snapshot), and, when asked, a monthly export of
   snapshots to the backups bucket (runbook 000's weekly dump is the weekly snapshot kept in Atlas;
   monthly is the export frequency every source accepts, B-4), through an IAM role Atlas assumes
   (cloud provider access: the external id Atlas gives, S3 rights on that bucket only); the schedule
@@ -50,7 +51,7 @@ from components.atlas.monitoring import alert_configurations
 from components.common import child, estate_tags, stateful, type_token
 from components.secrets import SecretStore
 from data.catalogue import atlas as atlas_facts
-from data.model import Atlas, Estate, MaintenanceWindow, Network, Service, Subscription
+from data.model import Atlas, AtlasBackup, DisasterRecovery, Estate, MaintenanceWindow, Network, Service, Subscription
 
 PROVIDER = "AWS"
 ELECTABLE_NODES = 3
@@ -99,17 +100,37 @@ def mongodb_uri(username: str, password: str, host: str | None, database: str) -
 
 
 def export_role_policy(bucket_arn: str) -> str:
-    """What Atlas needs to write snapshot exports into the backups bucket, and nothing else."""
+    """What Atlas needs to write snapshot exports into the backups bucket, and nothing else
+    (data.catalogue.atlas.EXPORT_ROLE_SOURCE)."""
     return json.dumps(
         {
             "Version": "2012-10-17",
             "Statement": [
-                {"Sid": "BucketLocation", "Effect": "Allow", "Action": ["s3:GetBucketLocation", "s3:ListBucket"], "Resource": bucket_arn},
-                {"Sid": "SnapshotObjects", "Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject"], "Resource": f"{bucket_arn}/*"},
+                {"Sid": "BucketLocation", "Effect": "Allow", "Action": list(atlas_facts.EXPORT_ROLE_BUCKET_ACTIONS),
+                 "Resource": bucket_arn},
+                {"Sid": "SnapshotObjects", "Effect": "Allow", "Action": list(atlas_facts.EXPORT_ROLE_OBJECT_ACTIONS),
+                 "Resource": f"{bucket_arn}/*"},
             ],
         },
         sort_keys=True,
     )
+
+
+def copy_retention(frequencies: list[str], backup: AtlasBackup) -> dict[str, tuple[str, int]]:
+    """(retention unit, value) of each copied snapshot frequency: the copy is kept as long as the snapshot."""
+    kept = {
+        "hourly": ("days", backup.hourly_retention_days), "daily": ("days", backup.daily_retention_days),
+        "weekly": ("weeks", backup.weekly_retention_weeks), "monthly": ("months", backup.monthly_retention_months),
+    }
+    return {frequency: kept[frequency] for frequency in frequencies}
+
+
+def first_zone_id(replication_specs: Any) -> str | None:
+    """The zone id of a replica set's one replication spec (an output object, or a dict in older mocks)."""
+    if not replication_specs:
+        return None
+    spec = replication_specs[0]
+    return spec.get("zone_id") or spec.get("zoneId") if isinstance(spec, dict) else getattr(spec, "zone_id", None)
 
 
 def atlas_trust_policy(atlas_account_arn: str | None, external_id: str | None) -> str:
@@ -149,6 +170,7 @@ class AtlasDatabaseArgs:
     secrets: SecretStore
     storage: Any = None  # components.storage.Storage, when the estate has buckets
     network: Network | None = None  # where the index job runs (private subnets, behind the NAT)
+    dr: DisasterRecovery | None = None  # where snapshots are copied (issue 11)
 
     @classmethod
     def from_estate(cls, estate: Estate, *, secrets: SecretStore, storage=None) -> AtlasDatabaseArgs:
@@ -157,7 +179,7 @@ class AtlasDatabaseArgs:
         return cls(
             atlas=estate.atlas, services=list(estate.services), maintenance=estate.maintenance.preferred,
             subscriptions=list(estate.alerting.subscriptions), tags=partial(estate_tags, estate),
-            secrets=secrets, storage=storage, network=estate.network,
+            secrets=secrets, storage=storage, network=estate.network, dr=estate.disaster_recovery,
         )
 
 
@@ -202,6 +224,7 @@ class AtlasDatabase(pulumi.ComponentResource):
 
         export = self._snapshot_export(model, project_id, storage) if model.backup.export_to_backups_bucket else None
         backup = model.backup
+        copies = self._snapshot_copies(args.dr, backup)
         atlas.CloudBackupSchedule(
             f"{model.cluster}-backup-schedule",
             project_id=project_id,
@@ -233,6 +256,10 @@ class AtlasDatabase(pulumi.ComponentResource):
                 if export is not None
                 else None
             ),
+            # Snapshot copies to the DR region (issue 11): copy policy items (`frequencies` is deprecated), a
+            # one-way switch on Atlas's side (data.catalogue.atlas.COPY_SOURCE).
+            copy_policy_items_enabled=True if copies else None,
+            copy_settings=copies or None,
             opts=stateful(self),  # removed, the cluster falls back to Atlas's default retention
         )
 
@@ -290,6 +317,23 @@ class AtlasDatabase(pulumi.ComponentResource):
         self.register_outputs({"project_id": project_id, "cluster": self.cluster.name})
 
     # -- parts -------------------------------------------------------------------------------------
+
+    def _snapshot_copies(self, dr: DisasterRecovery | None, backup: AtlasBackup) -> list:
+        """The copy of the chosen snapshots to the DR region, each kept there as long as here."""
+        if dr is None or not dr.atlas_snapshot_copies:
+            return []
+        zone_id = self.cluster.replication_specs.apply(first_zone_id)
+        return [atlas.CloudBackupScheduleCopySettingArgs(
+            cloud_provider=PROVIDER,
+            region_name=dr.atlas_region,
+            zone_id=zone_id,  # required (the one zone of a replica set)
+            should_copy_oplogs=False,  # no continuous cloud backup, no oplog to copy (data.catalogue.atlas.COPY_OPLOGS_NOTE)
+            copy_policy_items=[
+                atlas.CloudBackupScheduleCopySettingCopyPolicyItemArgs(
+                    frequency_type=frequency, retention_unit=unit, retention_value=value)
+                for frequency, (unit, value) in copy_retention(dr.atlas_snapshot_copies, backup).items()
+            ],
+        )]
 
     def _snapshot_export(self, model, project_id, storage):
         if storage is None:

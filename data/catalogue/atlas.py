@@ -116,3 +116,55 @@ RETENTION_NOTE = (
 LENGTHS_SOURCE = "https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-createdatabaseuser"
 DATABASE_USER_DESCRIPTION_MAX = 100
 ACCESS_LIST_COMMENT_MAX = 80
+
+# The IAM role Atlas assumes to export snapshots to S3 (Atlas "Export Cloud Backup Snapshots to AWS S3",
+# prerequisites, and "Set Up Unified AWS Access"): Atlas needs s3:GetBucketLocation on the bucket and
+# s3:PutObject on its objects (it writes `exported_snapshots/...` and a `.permissioncheck` object when the
+# bucket is registered), nothing else: no listing, no reading back (review #13). The provider's own
+# example role policy (terraform-provider-mongodbatlas, examples/.../cloud_backup_snapshot_export_bucket)
+# grants the same two statements.
+EXPORT_ROLE_SOURCE = "https://www.mongodb.com/docs/atlas/backup/cloud-backup/export/aws-s3/"
+EXPORT_ROLE_BUCKET_ACTIONS = ("s3:GetBucketLocation",)  # on arn:aws:s3:::<bucket>
+EXPORT_ROLE_OBJECT_ACTIONS = ("s3:PutObject",)  # on arn:aws:s3:::<bucket>/*
+
+# -- Regions --------------------------------------------------------------------------------------------
+# Atlas names AWS regions in its own spelling: the AWS region upper-cased with underscores (eu-west-1 ->
+# EU_WEST_1). The Admin API spec's AWS region enum (schema AWSRegionConfig / AWSCloudProviderContainer
+# regionName, raw-multi-version-api-spec.yml of mongodb/terraform-provider-mongodbatlas@468253dbf) lists the
+# regions Atlas runs in; the human table: https://www.mongodb.com/docs/atlas/reference/amazon-aws/
+REGIONS_SOURCE = "https://www.mongodb.com/docs/atlas/reference/amazon-aws/"
+AWS_REGIONS = (
+    "US_EAST_1", "US_EAST_2", "US_WEST_1", "US_WEST_2", "CA_CENTRAL_1", "EU_NORTH_1", "EU_WEST_1", "EU_WEST_2",
+    "EU_WEST_3", "EU_CENTRAL_1", "EU_CENTRAL_2", "SA_EAST_1", "AP_EAST_1", "AP_EAST_2", "AP_SOUTHEAST_2",
+    "AP_SOUTHEAST_3", "AP_SOUTHEAST_4", "AP_SOUTHEAST_5", "AP_SOUTHEAST_6", "AP_SOUTHEAST_7", "AP_NORTHEAST_1",
+    "AP_NORTHEAST_2", "AP_NORTHEAST_3", "AP_SOUTHEAST_1", "AP_SOUTH_1", "AP_SOUTH_2", "CN_NORTH_1",
+    "CN_NORTHWEST_1", "ME_CENTRAL_1", "ME_SOUTH_1", "AF_SOUTH_1", "EU_SOUTH_1", "EU_SOUTH_2", "IL_CENTRAL_1",
+    "CA_WEST_1", "MX_CENTRAL_1",
+)
+
+
+def atlas_region_of(aws_region: str) -> str | None:
+    """The Atlas name of an AWS region (``eu-west-1`` -> ``EU_WEST_1``); None where Atlas does not run."""
+    name = aws_region.upper().replace("-", "_")
+    return name if name in AWS_REGIONS else None
+
+
+# -- Snapshot copies to another region ("snapshot distribution") ------------------------------------------
+# CloudBackupSchedule copy_settings (pulumi-mongodbatlas 4.18; Admin API schema DiskBackupCopySetting20240805):
+# - zoneId is required (the schema's `required: [zoneId]`): the cluster's replication spec's zone id
+#   (AdvancedCluster replication_specs[].zone_id; a replica set has one zone);
+# - `frequencies` is deprecated in both the API and the provider ("use copyPolicyItems, which defines which
+#   snapshots to copy and their retention"): copy policy items, with copyPolicyItemsEnabled true on the
+#   schedule. That switch is one-way ("Atlas cannot disable copy-policy items once they are enabled");
+# - a copy policy item: frequencyType one of COPY_FREQUENCY_TYPES (lower case), with retentionUnit and
+#   retentionValue except for ondemand; at most 6 items per copy setting;
+# - shouldCopyOplogs copies the oplog for point-in-time restores in the target region; it needs continuous
+#   cloud backup (the cluster's pit_enabled), which the estate does not turn on, so it is false.
+COPY_SOURCE = "https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-updategroupclusterbackupschedule"
+COPY_PROVIDER_SOURCE = "https://www.pulumi.com/registry/packages/mongodbatlas/api-docs/cloudbackupschedule/"
+COPY_FREQUENCY_TYPES = ("hourly", "daily", "weekly", "monthly", "yearly", "ondemand")
+COPY_POLICY_ITEMS_MAX = 6
+COPY_OPLOGS_NOTE = (
+    "shouldCopyOplogs: the spec says only that oplogs allow point-in-time restores in the target region;"
+    " Atlas keeps oplogs for continuous cloud backup only, which the estate does not enable (unverified beyond that)."
+)

@@ -60,6 +60,11 @@ TYPES: tuple[ResourceType, ...] = (
     ResourceType("aws:s3/bucketV2:BucketV2", _BUCKET_LOSES, _BUCKET_PROTECT,
                  ("bucket", "bucketPrefix", "objectLockEnabled"),
                  ("id", "bucket", "arn", "bucketDomainName", "bucketRegionalDomainName", "hostedZoneId", "region")),
+    ResourceType("aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+                 "replication: new objects stop reaching the DR standby bucket (its copies stay)", "",
+                 ("bucket",), ("id",),
+                 note="not protected: removing it deletes no data, but the DR copy falls behind from then on; the diff"
+                 " lists it among the dangerous changes (issue 11)"),
     # -- ElastiCache -----------------------------------------------------------------------------
     ResourceType("aws:elasticache/replicationGroup:ReplicationGroup", "cache: its data and endpoint are lost",
                  "the services' sessions and cached data; its endpoint is wired into every service",
@@ -137,7 +142,7 @@ TYPES: tuple[ResourceType, ...] = (
     ResourceType("mongodbatlas:index/cluster:Cluster", _CLUSTER_LOSES, "the estate's database",
                  ("name", "projectId"), _ATLAS_CLUSTER_OUTPUTS),
     ResourceType("mongodbatlas:index/advancedCluster:AdvancedCluster", _CLUSTER_LOSES, "the estate's database",
-                 ("name", "projectId", "clusterType"), _ATLAS_CLUSTER_OUTPUTS,
+                 ("name", "projectId", "clusterType"), _ATLAS_CLUSTER_OUTPUTS + ("replicationSpecs",),
                  note="the v2 schema (provider 2.x+) has one connectionStrings object, not a list"),
     ResourceType("mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule", "",
                  "the backup policy: removing it loses the snapshots' retention", ("projectId", "clusterName"),

@@ -8,7 +8,7 @@ corrected value and ``docs/seed-decisions.md`` records why.
 One module per part of the estate, named for the family it configures: ``base`` (what they share:
 the strict model, severities, secret references, maintenance windows, thresholds), ``alerting``,
 ``services``, ``cdn``, ``dashboards``, ``network``, ``storage``, ``cache``, ``mail``, ``atlas``,
-``budget``, and ``estate`` (the root, its exemptions and its cross-references). Import from
+``budget``, ``disaster_recovery``, and ``estate`` (the root, its exemptions and its cross-references). Import from
 ``data.model``: the names below are its public interface.
 """
 
@@ -30,6 +30,7 @@ from data.model.budget import Budget
 from data.model.cache import Cache, CacheThresholds
 from data.model.cdn import CdnAdvice, CdnDistribution, CdnThresholds
 from data.model.dashboards import BusinessMetrics, OverviewDashboard
+from data.model.disaster_recovery import DisasterRecovery, ReplicatedBucket
 from data.model.estate import Estate, Exemption
 from data.model.mail import EmailTemplate, Mail
 from data.model.network import Network
@@ -51,9 +52,11 @@ from data.secret_patterns import SECRET_NAME_PATTERN, SECRET_VALUE_PATTERN, look
 __all__ = [
     "SECRET_NAME_PATTERN", "SECRET_VALUE_PATTERN", "SEVERITIES_BY_URGENCY", "STORAGE_CLASSES",
     "Alerting", "Atlas", "AtlasAccessEntry", "AtlasBackup", "AtlasCollection", "AtlasIndex", "Bucket", "Budget",
-    "BusinessMetrics", "Cache", "CacheThresholds", "CdnAdvice", "CdnDistribution", "CdnThresholds", "Cors", "EmailTemplate",
+    "BusinessMetrics", "Cache", "CacheThresholds", "CdnAdvice", "CdnDistribution", "CdnThresholds", "Cors",
+    "DisasterRecovery", "EmailTemplate",
     "Estate", "Exemption", "HealthCheck", "LifecycleRule", "Mail", "Maintenance", "MaintenanceWindow", "MetricAlarm",
-    "Name", "Network", "NoncurrentVersions", "OverviewDashboard", "Platform", "PlatformMetricAlarm", "Scaling",
+    "Name", "Network", "NoncurrentVersions", "OverviewDashboard", "Platform", "PlatformMetricAlarm", "ReplicatedBucket",
+    "Scaling",
     "SecretRef", "Service", "ServiceThresholds", "Severity", "SmsPreferences", "StrictModel", "Subscription", "Team",
     "Threshold", "Transition", "looks_secret",
 ]

@@ -238,3 +238,23 @@ def unique(names: list[str], what: str) -> None:
         if name in seen:
             raise ValueError(f"duplicate {what} '{name}'")
         seen.add(name)
+
+
+def secret_refs(model: BaseModel, path: str = "estate") -> list[tuple[str, SecretRef]]:
+    """Every ``SecretRef`` under ``model`` with its key path (``estate.services[0].secrets.JWT_SECRET``), in order."""
+    if isinstance(model, SecretRef):
+        return [(path, model)]
+    found: list[tuple[str, SecretRef]] = []
+    for name in type(model).model_fields:
+        found += _refs_in(getattr(model, name), f"{path}.{name}")
+    return found
+
+
+def _refs_in(value: Any, path: str) -> list[tuple[str, SecretRef]]:
+    if isinstance(value, BaseModel):
+        return secret_refs(value, path)
+    if isinstance(value, (list, tuple)):
+        return [found for i, item in enumerate(value) for found in _refs_in(item, f"{path}[{i}]")]
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in _refs_in(item, f"{path}.{key}")]
+    return []

@@ -14,6 +14,7 @@ from data.model.budget import Budget
 from data.model.cache import Cache
 from data.model.cdn import CdnDistribution
 from data.model.dashboards import OverviewDashboard
+from data.model.disaster_recovery import DisasterRecovery, disaster_recovery_problems
 from data.model.mail import Mail
 from data.model.network import Network
 from data.model.services import PlatformMetricAlarm, Service
@@ -66,6 +67,11 @@ class Estate(StrictModel):
     mail: Mail | None = Field(default=None, description="The SES sending domain; null: none.")
     atlas: Atlas | None = Field(default=None, description="The MongoDB Atlas project and cluster; null: none.")
     budget: Budget | None = Field(default=None, description="The monthly cost budget; null: none.")
+    disaster_recovery: DisasterRecovery | None = Field(
+        default=None,
+        description="What this stack keeps ready in a second region before a disaster (bucket and secret replicas,"
+        " Atlas snapshot copies) for the DR stack to use; null: nothing outside the primary region.",
+    )
     exemptions: list[Exemption] = Field(
         default=[], description="Policy rules waived for one resource, each with a reason and an expiry date.",
     )
@@ -123,15 +129,28 @@ class Estate(StrictModel):
                 problems.append((f"services[{i}].uses_documents", "no bucket with purpose 'documents' is declared"))
             if service.database and self.atlas is None:
                 problems.append((f"services[{i}].database", "no atlas is declared"))
+        logs = self.bucket_for("logs")
         for i, bucket in enumerate(self.buckets):
+            if bucket.standby:
+                continue  # its creator decides its logging
             if bucket.access_logging and "logs" not in purposes:
                 problems.append((f"buckets[{i}].access_logging", "needs a bucket with purpose 'logs' to log into"))
+            elif bucket.access_logging and logs is not None and logs.standby:
+                problems.append((f"buckets[{i}].access_logging", f"the logs bucket '{logs.name}' is a standby: its policy"
+                                 " (its creator's) admits only the standby buckets' logs; set access_logging: false"))
         for purpose in ("documents", "logs", "backups", "audit"):
             indexes = [i for i, b in enumerate(self.buckets) if b.purpose == purpose]
             for i in indexes[1:]:
                 problems.append((f"buckets[{i}].purpose", f"a second '{purpose}' bucket; each purpose has one bucket"))
         if self.atlas and self.atlas.backup.export_to_backups_bucket and "backups" not in purposes:
             problems.append(("atlas.backup.export_to_backups_bucket", "needs a bucket with purpose 'backups'"))
+        if self.disaster_recovery is not None:
+            problems += [
+                (f"disaster_recovery.{path}", message)
+                for path, message in disaster_recovery_problems(
+                    self.disaster_recovery, primary_region=self.region, buckets=list(self.buckets), atlas=self.atlas,
+                    organisation=self.organisation, environment=self.environment)
+            ]
         if self.atlas:
             databases = {s.database for s in self.services if s.database}
             for i, coll in enumerate(self.atlas.collections):

@@ -104,6 +104,27 @@ class Cors(StrictModel):
         return self
 
 
+def bucket_name_problems(name: str) -> list[str]:
+    """What S3's bucket naming rules find wrong with ``name`` (empty: a valid name)."""
+    problems = []
+    if not _BUCKET_NAME.match(name):
+        problems.append("3-63 lower-case letters, digits, dots or hyphens, starting and ending with a letter or digit")
+    if ".." in name:
+        problems.append("no two adjacent dots")
+    try:
+        ipaddress.ip_address(name)
+        problems.append("not an IP address")
+    except ValueError:
+        pass
+    if name.startswith("xn--") or name.endswith("-s3alias"):
+        problems.append("no 'xn--' prefix or '-s3alias' suffix")
+    return problems
+
+
+# What the stack creating a standby bucket decides for it (its replication source's settings).
+_STANDBY_OWNED = ("versioning", "cors", "lifecycle", "access_logging", "object_lock_years")
+
+
 class Bucket(StrictModel):
     """An S3 bucket, encrypted, private, TLS-only (components/storage.py decides those once)."""
 
@@ -113,7 +134,9 @@ class Bucket(StrictModel):
     )
     versioning: bool = Field(default=True, description="Keep object versions (runbook 001: \"Versioning activé\").")
     cors: Cors | None = Field(default=None, description="CORS for browsers; only on the `documents` bucket.")
-    lifecycle: list[LifecycleRule] = Field(min_length=1, description="Lifecycle rules, at least one.")
+    lifecycle: list[LifecycleRule] = Field(
+        default=[], description="Lifecycle rules, at least one (none on a `standby` bucket: its creator's).",
+    )
     access_logging: bool = Field(
         default=True, description="Log access to the `logs` bucket (under `s3-access/<bucket>/`); needs a `logs` bucket.",
     )
@@ -122,24 +145,29 @@ class Bucket(StrictModel):
         description="Object lock in COMPLIANCE mode for that many years (seed 004: audit, 5 years); null: no lock."
         " Not on the `logs` bucket: S3 refuses an access-log target with Object Lock.",
     )
+    standby: bool = Field(
+        default=False,
+        description="The bucket exists already: another stack creates it, with all its settings, as the standby of its"
+        " replicated bucket (prod's `disaster_recovery.buckets[].standby`, or `standby_logs`). This stack reads it at"
+        " `pulumi up` (which fails if it does not exist) and declares nothing on it; give only `name` and `purpose`.",
+    )
 
     @model_validator(mode="after")
     def _valid(self) -> Bucket:
         name = self.name
-        problems = []
-        if not _BUCKET_NAME.match(name):
-            problems.append("3-63 lower-case letters, digits, dots or hyphens, starting and ending with a letter or digit")
-        if ".." in name:
-            problems.append("no two adjacent dots")
-        try:
-            ipaddress.ip_address(name)
-            problems.append("not an IP address")
-        except ValueError:
-            pass
-        if name.startswith("xn--") or name.endswith("-s3alias"):
-            problems.append("no 'xn--' prefix or '-s3alias' suffix")
+        problems = bucket_name_problems(name)
         if problems:
             raise ValueError(f"name: '{name}' is not a valid S3 bucket name: {'; '.join(problems)}")
+        if self.standby:
+            given = [key for key in _STANDBY_OWNED if key in self.model_fields_set]
+            if given:
+                raise ValueError(
+                    f"{', '.join(given)}: a standby bucket's settings are those of the stack that creates it; give only"
+                    " name and purpose"
+                )
+            return self
+        if not self.lifecycle:
+            raise ValueError("lifecycle: give at least one lifecycle rule")
         if self.purpose == "logs" and self.object_lock_years is not None and not s3.ACCESS_LOG_TARGET_OBJECT_LOCK:
             raise ValueError(
                 "object_lock_years: the logs bucket is the target of S3 server access logs, and a target bucket cannot"

@@ -38,10 +38,13 @@ class FakeContext:
     name: str  # logical name
     inputs: Mapping[str, Any]
     region: str
+    read_id: str | None = None  # the id of an existing resource the program reads (``X.get``)
 
     @property
     def physical(self) -> str:
-        """The physical name: the declared name input when there is one, else the logical name."""
+        """The physical name: the id read, else the declared name input when there is one, else the logical name."""
+        if self.read_id:
+            return self.read_id
         for key in ("name", "bucket", "environmentName", "replicationGroupId", "clusterId", "clusterName",
                     "functionName", "roleName", "topicName", "alarmName", "dashboardName", "domain"):
             value = self.inputs.get(key)
@@ -148,6 +151,7 @@ OUTPUTS: dict[str, Recipe] = {
     "aws:elasticache/parameterGroup:ParameterGroup": lambda c: {"id": c.physical, "arn": c.arn(f"parametergroup:{c.physical}")},
     "aws:s3/bucket:Bucket": _bucket,
     "aws:s3/bucketV2:BucketV2": _bucket,
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": lambda c: {"id": str(c.inputs.get("bucket", c.name))},
     "aws:ses/domainIdentity:DomainIdentity": lambda c: {"id": c.physical, "arn": c.arn(f"identity/{c.physical}"), "verificationToken": c.hex(44)},
     "aws:ses/emailIdentity:EmailIdentity": lambda c: {"id": c.inputs.get("email", c.name), "arn": c.arn(f"identity/{c.inputs.get('email', c.name)}")},
     "aws:ses/domainDkim:DomainDkim": lambda c: {"id": c.physical, "dkimTokens": [_hex(c.physical, str(i), length=32) for i in range(3)]},
@@ -186,8 +190,13 @@ OUTPUTS: dict[str, Recipe] = {
     "aws:lambda/function:Function": lambda c: {"id": c.physical, "arn": c.arn(f"function:{c.physical}"), "invokeArn": f"arn:aws:apigateway:{c.region}:lambda:path/2015-03-31/functions/{c.arn(f'function:{c.physical}')}/invocations"},
     "mongodbatlas:index/project:Project": lambda c: {"id": c.hex(24), "clusterCount": 1, "created": "2026-01-01T00:00:00Z"},
     "mongodbatlas:index/cluster:Cluster": _atlas_cluster,
-    # AdvancedCluster's v2 schema (provider 2.x+) has one connection_strings object, not a list.
-    "mongodbatlas:index/advancedCluster:AdvancedCluster": lambda c: {**_atlas_cluster(c), "connectionStrings": _atlas_cluster(c)["connectionStrings"][0]},
+    # AdvancedCluster's v2 schema (provider 2.x+) has one connection_strings object, not a list; each replication
+    # spec gets its zone id (snapshot copies name it).
+    "mongodbatlas:index/advancedCluster:AdvancedCluster": lambda c: {
+        **_atlas_cluster(c), "connectionStrings": _atlas_cluster(c)["connectionStrings"][0],
+        "replicationSpecs": [{**spec, "zoneId": _hex(c.name, "zone", str(i), length=24), "id": _hex(c.name, "spec", str(i), length=24)}
+                             for i, spec in enumerate(c.inputs.get("replicationSpecs") or [{}])],
+    },
     "mongodbatlas:index/cloudProviderAccessSetup:CloudProviderAccessSetup": lambda c: {
         "id": c.hex(24), "roleId": c.hex(24),
         "awsConfigs": [{"atlasAwsAccountArn": "arn:aws:iam::536727724300:root", "atlasAssumedRoleExternalId": _uuid(c)}],
@@ -214,11 +223,14 @@ def _generic(c: FakeContext) -> dict[str, Any]:
     return {"id": c.hex(24)}
 
 
-def fake_outputs(type_token: str, name: str, inputs: Mapping[str, Any], region: str) -> tuple[str, dict[str, Any]]:
-    """(id, state) for a new resource: its inputs echoed back plus the computed outputs of its type."""
+def fake_outputs(
+    type_token: str, name: str, inputs: Mapping[str, Any], region: str, read_id: str | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """(id, state) for a new resource (its inputs echoed back plus the computed outputs of its type), or
+    for an existing one the program reads (``read_id``: the outputs of the resource of that id)."""
     if type_token.startswith("pulumi:providers:"):
         return f"{name}-provider-id", dict(inputs)
-    context = FakeContext(type_token, name, inputs, region)
+    context = FakeContext(type_token, name, inputs, region, read_id)
     computed = OUTPUTS.get(type_token, _generic)(context)
     state = {**inputs, **computed}
     if "name" not in state and type_token.startswith("aws:"):

@@ -43,9 +43,15 @@ class Render:
     region: str | None = None
     # The estate's service names, in declaration order (for the summary; not part of the contract).
     services: tuple[str, ...] = ()
+    # Existing resources the program reads (``X.get``: a DR standby bucket), sorted by URN: not the stack's
+    # (never created, updated or deleted; policy packs do not see them), so not among ``resources``.
+    reads: tuple[RegisteredResource, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"project": self.project, "stack": self.stack, "resources": [r.to_dict() for r in self.resources]}
+        document: dict[str, Any] = {"project": self.project, "stack": self.stack, "resources": [r.to_dict() for r in self.resources]}
+        if self.reads:  # only a program that reads something has the key: other renders keep their bytes
+            document["reads"] = [r.to_dict() for r in self.reads]
+        return document
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True, indent=2, ensure_ascii=False) + "\n"

@@ -40,7 +40,7 @@ def _mock_classes():
         def new_resource(self, args):  # used for ReadResource (``X.get``) only
             region = self.recorder.region_for(args.provider or "")
             plain_inputs = json.loads(json.dumps(args.inputs, default=str))
-            return fake_outputs(args.typ, args.name, plain_inputs, region)
+            return fake_outputs(args.typ, args.name, plain_inputs, region, read_id=args.resource_id)
 
         def call(self, args):
             region = self.recorder.region_for(args.provider or "")
@@ -56,6 +56,7 @@ def _mock_classes():
             self.project, self.stack = project, stack
             self.lock = threading.Lock()
             self.records: dict[str, RegisteredResource] = {}
+            self.reads: dict[str, RegisteredResource] = {}  # existing resources the program reads (``X.get``)
             self.duplicates: list[str] = []
             self.provider_regions: dict[str, str] = {}
 
@@ -72,6 +73,23 @@ def _mock_classes():
             urn = provider_urn(provider_reference)
             with self.lock:
                 return self.provider_regions.get(urn, self.default_region) if urn else self.default_region
+
+        def ReadResource(self, request):
+            """A read of an existing resource (``X.get``): answered like Pulumi's mock monitor, and kept apart
+            from the registered resources, as the engine does (a read is not the stack's; policy packs never
+            see it, pulumi/pulumi#3950): its inputs are the id it reads."""
+            response = super().ReadResource(request)
+            urn = self.make_urn(request.parent, request.type, request.name)
+            record = RegisteredResource(
+                urn=urn, type=request.type, name=request.name, custom=True, parent=request.parent or None,
+                provider=provider_urn(request.provider), protect=False, dependencies=sorted(set(request.dependencies)),
+                inputs={"id": request.id},
+            )
+            with self.lock:
+                if urn in self.records or urn in self.reads:
+                    self.duplicates.append(urn)
+                self.reads[urn] = record
+            return response
 
         def RegisterResource(self, request):
             urn = self.make_urn(request.parent, request.type, request.name)
@@ -217,7 +235,8 @@ def render_program(
     if monitor.duplicates:
         raise RenderError("duplicate resource URNs (the real engine refuses them): " + ", ".join(sorted(set(monitor.duplicates))))
     resources = [monitor.records[urn] for urn in sorted(monitor.records)]
-    return Render(project=project, stack=stack, resources=resources, region=region)
+    reads = tuple(monitor.reads[urn] for urn in sorted(monitor.reads))
+    return Render(project=project, stack=stack, resources=resources, region=region, reads=reads)
 
 
 def _registered(error: Exception, monitor: Any) -> Exception:

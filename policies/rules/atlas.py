@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import ipaddress
 
+from data.catalogue import atlas as atlas_facts
+
 from .base import dependents, get, items, of_type, resource_rule, stack_rule, truthy
 
 CLUSTERS = ("mongodbatlas:index/advancedCluster:AdvancedCluster", "mongodbatlas:index/cluster:Cluster")
 ACCESS_LIST = "mongodbatlas:index/projectIpAccessList:ProjectIpAccessList"
 DATABASE_USER = "mongodbatlas:index/databaseUser:DatabaseUser"
 BACKUP_SCHEDULE = "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule"
+ALERT_CONFIGURATION = "mongodbatlas:index/alertConfiguration:AlertConfiguration"
 ANY_DATABASE_ROLES = (
     "atlasAdmin", "readWriteAnyDatabase", "readAnyDatabase", "dbAdminAnyDatabase", "userAdminAnyDatabase",
     "clusterMonitor", "backup", "restore", "enableSharding",
@@ -87,3 +90,22 @@ def user_single_database(args, report_violation):
         databases.add(database)
     if len(databases) > 1:
         report_violation(f"roles span {len(databases)} databases ({', '.join(sorted(map(str, databases)))}): one service, one database.")
+
+
+@resource_rule(
+    "atlas-alert-host-matchers", area="atlas", category="blind-spot",
+    description="A host-metric alert (OUTSIDE_METRIC_THRESHOLD) matches only host matcher fields (HostMatcherField).",
+    runbook="Issue 10 #4: Atlas refuses CLUSTER_NAME (a replica-set field) on a host metric alert, so the first up fails.",
+    remediation="Match the cluster's hosts by REPLICA_SET_NAME (the replicaSet of its standard connection string); a refused alert is a missing alert.",
+    types=ALERT_CONFIGURATION,
+)
+def alert_host_matchers(args, report_violation):
+    if get(args.props, "eventType") != atlas_facts.OUTSIDE_METRIC_THRESHOLD:
+        return
+    for matcher in items(get(args.props, "matchers")):
+        field = get(matcher, "fieldName")
+        if field not in atlas_facts.HOST_MATCHER_FIELDS:
+            report_violation(
+                f"matcher fieldName {field!r} is not a host matcher field ({', '.join(atlas_facts.HOST_MATCHER_FIELDS)};"
+                f" {atlas_facts.MATCHERS_SOURCE}): Atlas refuses the alert configuration."
+            )

@@ -25,7 +25,8 @@ def register(app: typer.Typer) -> None:
         endpoint_url: str | None = typer.Option(None, "--endpoint-url", help="Send every AWS call to this endpoint (tests: a moto server)."),
         strict: bool = typer.Option(False, "--strict", help="Count not-checkable checks as failures."),
     ) -> None:
-        """Live post-deployment checks with boto3: alarms, subscriptions, SES, buckets, environments, Redis, health checks."""
+        """Live post-deployment checks with boto3: alarms, subscriptions, SES, buckets and their DR replication, secret
+        replicas, environments, Redis, health checks, Atlas snapshot copies (with the Atlas keys)."""
         from tools import verify as checks
         from tools.stacks import load_stack
 

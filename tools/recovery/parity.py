@@ -30,9 +30,12 @@ HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck"
 FAMILIES = ("alarm", "topic", "route", "dashboard section", "health check")
 
 # Items of the primary stack with no DR counterpart on purpose, and why: (family, alarm signal or the
-# normalised name of a topic, route topic, dashboard or health-check service) -> reason. None today; an
-# alarm on the primary's replication to the DR region, say, would be one (DR does not replicate back).
-PRIMARY_ONLY: dict[tuple[str, str], str] = {}
+# normalised name of a topic, route topic, dashboard or health-check service) -> reason.
+_REPLICATION = "the primary's replication to the DR region: the DR stack reads the standbys, it does not replicate back"
+PRIMARY_ONLY: dict[tuple[str, str], str] = {
+    ("alarm", "replication-failed"): _REPLICATION,
+    ("alarm", "replication-latency"): _REPLICATION,
+}
 
 
 def primary_only(key: tuple[str, ...]) -> str | None:

@@ -22,6 +22,7 @@ SCHEDULE = "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule"
 CLUSTER = "mongodbatlas:index/advancedCluster:AdvancedCluster"
 EXPORT_BUCKET = "mongodbatlas:index/cloudBackupSnapshotExportBucket:CloudBackupSnapshotExportBucket"
 SECRET = "aws:secretsmanager/secret:Secret"
+SECRET_STORE = "monitored-estate:secrets:SecretStore"  # the component: inputs referencedSecrets, replicaRegions
 CACHE = "aws:elasticache/replicationGroup:ReplicationGroup"
 BUCKET_CLASSES = ("documents", "backups", "audit")
 
@@ -159,7 +160,7 @@ def mongodb_recovery(prod: StackRender, dr_region: str, buckets: list[ClassRecov
         return ClassRecovery("mongodb", where, NOT_DECLARED, f"{taken}, no copy to {target}",
                              f"none from {dr_region}: the snapshots stay in {', '.join(regions)}",
                              None, (facts.ATLAS_COPY_SOURCE,), tuple(n for n in (fallback,) if n))
-    copied = sorted({f for c in copies for f in c.get("frequencies") or [] if f in hours})
+    copied = sorted({f for c in copies for f in _copied_frequencies(c) if f in hours})
     oplogs = any(c.get("shouldCopyOplogs") for c in copies)
     pit = bool(cluster["inputs"].get("pitEnabled"))
     declared = f"{taken}; copies to {target} of {', '.join(copied) or 'no scheduled frequency'}" + (", with oplogs" if oplogs else "")
@@ -176,6 +177,13 @@ def mongodb_recovery(prod: StackRender, dr_region: str, buckets: list[ClassRecov
     interval = min(hours[f] for f in copied)
     return ClassRecovery("mongodb", where, REPLICATED, declared, f"up to {_hours(interval)} (the most frequent copied snapshot)",
                          interval * 60, sources, tuple(notes))
+
+
+def _copied_frequencies(copy: dict[str, Any]) -> list[str]:
+    """The frequencies a copy setting copies: ``copyPolicyItems[].frequencyType`` (the current field,
+    lower case) or the deprecated ``frequencies`` (upper case); both name the schedule's policy items."""
+    items = [item.get("frequencyType", "") for item in copy.get("copyPolicyItems") or [] if isinstance(item, dict)]
+    return [str(f).upper() for f in [*items, *(copy.get("frequencies") or [])]]
 
 
 def _export_fallback(prod: StackRender, schedule: dict[str, Any], buckets: list[ClassRecovery]) -> str:
@@ -196,20 +204,30 @@ def secrets_recovery(prod: StackRender, dr_region: str) -> ClassRecovery:
                         if any(isinstance(r, dict) and r.get("region") == dr_region for r in s["inputs"].get("replicas") or []))
     referenced = sorted({m.group(2) for r in prod.resources for text in strings(r.get("inputs", {}))
                          for m in [_SECRET_ARN.match(text)] if m and m.group(1) != dr_region} - set(declared))
+    # Operator-set secrets: the SecretStore component records which it reads and the regions operators must
+    # replicate them to (they create them with --add-replica-regions); `estate verify` checks each replica.
+    operator_replicated = {name for store in prod.of_type(SECRET_STORE) if dr_region in (store["inputs"].get("replicaRegions") or [])
+                           for name in store["inputs"].get("referencedSecrets") or []}
+    by_operators = sorted(set(referenced) & operator_replicated)
+    unreplicated = sorted(set(referenced) - operator_replicated)
     where = f"Secrets Manager: {len(declared)} declared, {len(referenced)} referenced (created outside the program)"
     missing = sorted(set(declared) - set(replicated))
     text = f"{len(replicated)} of {len(declared)} declared secrets have a replica in {dr_region}"
-    if referenced:
-        text += f"; the {len(referenced)} referenced ones have none declared"
+    if by_operators:
+        text += f"; {len(by_operators)} referenced ones are replicated by operators (checked by `estate verify`)"
+    if unreplicated:
+        text += f"; the {len(unreplicated)} referenced ones have none declared"
     notes = tuple(line for line in (
         f"without replica (declared): {', '.join(missing)}" if missing else "",
-        f"without replica (referenced, created outside the program): {', '.join(referenced)}" if referenced else "",
+        f"without replica (referenced, created outside the program): {', '.join(unreplicated)}" if unreplicated else "",
+        f"replicated by operators (create-secret --add-replica-regions Region={dr_region}; `estate verify` family secrets"
+        f" fails until each replica is InSync): {', '.join(by_operators)}" if by_operators else "",
     ) if line)
-    if not replicated:
+    if not replicated and not by_operators:
         return ClassRecovery("secrets", where, NOT_DECLARED, text,
                              f"none: values are lost with {prod.region} (generated ones are regenerated: sessions and tokens end)",
                              notes=notes)
-    status = PARTIAL if missing or referenced else REPLICATED
+    status = PARTIAL if missing or unreplicated else REPLICATED
     return ClassRecovery("secrets", where, status, text,
                          "the replica receives each new value after the primary (no delay or commitment documented)", None,
                          (facts.SECRETS_REPLICA_SOURCE, facts.SECRETS_STATUS_SOURCE), (facts.SECRETS_REPLICA_NOTE, *notes))

@@ -2,15 +2,17 @@
 ``urn, type, name, provider, dependencies, inputs`` with camelCase inputs) gives every name, region
 and type, so verify never rebuilds what the components decide.
 
-``Context`` is what a family's check gets: the render, the boto3 clients, the report it adds to and
-the estate's runbook (for alarms whose description names none).
+``Context`` is what a family's check gets: the render, the boto3 clients, the report it adds to,
+the estate's runbook (for alarms whose description names none) and the environment (the Atlas keys).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from tools.verify.aws import Clients
@@ -77,6 +79,8 @@ class Context:
     clients: Clients
     report: Report
     runbook: str = ""
+    env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))  # the Atlas Admin API keys
+    now: datetime | None = None  # the time checks measure ages from (None: the clock)
 
     def add(self, family: str, resource: str, region: str, status: str, detail: str, action: str = "") -> None:
         self.report.add(Check(family, resource, region, status, detail, action if status != PASS else ""))
