@@ -8,14 +8,18 @@ cross-cutting decisions cannot drift between services:
   window, and ``Runbook: <estate.runbook_url>#<signal>`` (one runbook section per signal, shared
   by every owner: docs/runbooks.md for the RT estate);
 - alarm AND OK actions on the topic of the alarm's severity in the alarm's own region (CloudWatch
-  rejects a topic of another region; OK actions let paging incidents resolve themselves);
+  rejects a topic of another region; OK actions let paging incidents resolve themselves), and on the
+  topic of that severity of the team answering for the alarm's service when it has one
+  (``estate.alerting.teams``; a distribution's alarms belong to the service it fronts): two actions
+  at most, a service having one team (PutMetricAlarm allows ``ALARM_MAX_ACTIONS``, catalogue);
 - comparison from ``Threshold.direction``: ``above`` is ``GreaterThanThreshold`` and ``below`` is
   ``LessThanThreshold`` (the runbooks' "> 80 %", "> 10 errors", "< 80 % hit rate"); signals whose
   values are discrete levels (EnvironmentHealth 15 Warning / 20 Degraded) ask for ``inclusive=True``,
   which gives ``GreaterThanOrEqualToThreshold`` / ``LessThanOrEqualToThreshold``;
 - ``datapoints_to_alarm`` defaults to ``evaluation_periods`` (every datapoint of the window breaches);
 - ``treat_missing_data`` defaults to ``missing`` unless the signal says otherwise;
-- tags ``service`` (the owner), ``severity`` and ``signal`` on top of the estate's tags.
+- tags ``service`` (the owner), ``severity``, ``signal`` and ``team`` (when a team answers for the
+  owner) on top of the estate's tags.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from data.catalogue.cloudwatch import (
 from components.signals import Signal
 from data.catalogue.regions import metric_region
 from data.model import Estate, Severity, Threshold
+from data.model.alerting import owner_team
 
 
 
@@ -157,7 +162,9 @@ class AlarmFactory:
         if name in self._names:
             raise ValueError(f"alarm {name} declared twice")
         self._names.add(name)
-        topic_arn = self._routing.topic(region, severity).arn
+        team = owner_team(self._estate, owner)
+        team_tag = {"team": team.name} if team else {}
+        topic_arns = [topic.arn for topic in self._routing.topics_for(region, severity, team.name if team else None)]
         alarm = aws.cloudwatch.MetricAlarm(
             name,
             name=name,
@@ -178,9 +185,9 @@ class AlarmFactory:
             period=period if metric_queries is None else None,
             metric_queries=list(metric_queries) if metric_queries is not None else None,
             actions_enabled=True,
-            alarm_actions=[topic_arn],
-            ok_actions=[topic_arn],
-            tags=estate_tags(self._estate, service=owner, severity=severity.value, signal=signal),
+            alarm_actions=topic_arns,
+            ok_actions=topic_arns,
+            tags=estate_tags(self._estate, service=owner, severity=severity.value, signal=signal, **team_tag),
             opts=child(parent, self._regions.options(region)),
         )
         self._by_owner.setdefault(owner, []).append(alarm)

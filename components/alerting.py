@@ -6,6 +6,10 @@ ladder of seeds 002-004: critical pages (SMS, email, paging endpoint), warning m
 who subscribes to which severity is data (``estate.alerting.subscriptions``). A topic exists only for
 a severity somebody hears: critical and warning always (alarms publish there, the model requires a
 subscriber), info only when subscribed (issue 12 #5: no alarm publishes to it).
+
+Routing by service: a team (``estate.alerting.teams``) gets ``<topic_prefix>-<team>-<severity>``
+topics in every region with alarms, for the severities its subscribers hear; an alarm of one of its
+services acts on that topic as well as on the estate-wide one (``topics_for``).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.common import TopicPublisher, child, estate_tags, topic_policy_document, type_token
-from data.model import SEVERITIES_BY_URGENCY, Alerting, Estate, SecretRef, Severity, Subscription
+from data.model import SEVERITIES_BY_URGENCY, Alerting, Estate, SecretRef, Severity, Subscription, Team
 
 # Subscribing an HTTPS endpoint sends a SubscriptionConfirmation; paging services (PagerDuty) and
 # our chat relay confirm it themselves, so Pulumi waits for the confirmation instead of leaving a
@@ -80,38 +84,27 @@ class AlertRouting(pulumi.ComponentResource):
         regions = args.regions
         self._regions = regions
         self._topics: dict[tuple[str, Severity], aws.sns.Topic] = {}
-        self._endpoints: dict[str, pulumi.Output[str]] = {}
+        self._team_topics: dict[tuple[str, str, Severity], aws.sns.Topic] = {}
+        self._endpoints: dict[tuple[str, str], pulumi.Output[str]] = {}
         alerting = args.alerting
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
 
+        self._args = args
+        self._policy = lambda arn: pulumi.Output.all(arn, account_id).apply(lambda values: alert_topic_policy(*values))
         for region in regions.all:
-            region_opts = regions.options(region)
             for severity in alerting.heard_severities:
-                topic_name = f"{alerting.topic_prefix}-{severity.value}"
-                topic = aws.sns.Topic(
-                    f"{topic_name}-{region}",
-                    name=topic_name,
-                    display_name=f"{args.display_prefix} {severity.value}"[:100],
-                    tags=args.tags(severity=severity.value, purpose="alerts"),
-                    opts=child(self, region_opts),
-                )
-                self._topics[(region, severity)] = topic
-                aws.sns.TopicPolicy(
-                    f"{topic_name}-{region}-policy",
-                    arn=topic.arn,
-                    policy=pulumi.Output.all(topic.arn, account_id).apply(lambda args: alert_topic_policy(*args)),
-                    opts=child(self, region_opts),
-                )
-                for subscription in alerting.subscriptions:
-                    if severity in subscription.severities:
-                        self._subscribe(topic, topic_name, region, subscription, region_opts)
+                self._topics[(region, severity)] = self._topic(region, severity, None, alerting.subscriptions)
+            # A team's topics only for the severities it has subscribers for: a topic nobody hears is noise.
+            for team in alerting.teams:
+                for severity in team.severities:
+                    self._team_topics[(region, team.name, severity)] = self._topic(region, severity, team, team.subscriptions)
 
         # SMS preferences (spend limit, message type) are regional (data/catalogue/sns.py): every region whose
         # topics have an SMS subscriber gets its own, and a region without one gets none (issue 10 #5). The
         # account's spend quota in each of them (1 USD by default) must allow the limit: `estate preflight`.
         sms = alerting.sms
         self.sms_preferences: dict[str, aws.sns.SmsPreferences] = {}
-        if any(subscription.protocol == "sms" for subscription in alerting.subscriptions):
+        if any(subscription.protocol == "sms" for subscription in alerting.all_subscriptions):
             for region in regions.all:
                 if region in sms.external_regions:  # another stack of the account declares this region's
                     continue
@@ -122,23 +115,45 @@ class AlertRouting(pulumi.ComponentResource):
                     default_sms_type=sms.default_sms_type,
                     opts=child(self, regions.options(region)),
                 )
-        self.register_outputs(
-            {f"{region}/{sev.value}": topic.arn for (region, sev), topic in sorted(self._topics.items(), key=_key)}
+        self.register_outputs({
+            **{f"{region}/{sev.value}": topic.arn for (region, sev), topic in sorted(self._topics.items(), key=_key)},
+            **{f"{region}/{team}/{sev.value}": topic.arn for (region, team, sev), topic in self._team_topics.items()},
+        })
+
+    def _topic(self, region: str, severity: Severity, team: Team | None, subscriptions: list[Subscription]) -> aws.sns.Topic:
+        """The topic of ``severity`` in ``region`` (estate-wide, or ``team``'s), its policy and its subscriptions."""
+        args, region_opts = self._args, self._regions.options(region)
+        prefix = args.alerting.topic_prefix if team is None else f"{args.alerting.topic_prefix}-{team.name}"
+        topic_name = f"{prefix}-{severity.value}"
+        team_tag = {} if team is None else {"team": team.name}
+        topic = aws.sns.Topic(
+            f"{topic_name}-{region}",
+            name=topic_name,
+            display_name=f"{args.display_prefix}{'' if team is None else ' ' + team.name} {severity.value}"[:100],
+            tags=args.tags(severity=severity.value, purpose="alerts", **team_tag),
+            opts=child(self, region_opts),
         )
+        aws.sns.TopicPolicy(f"{topic_name}-{region}-policy", arn=topic.arn, policy=self._policy(topic.arn),
+                            opts=child(self, region_opts))
+        for subscription in subscriptions:
+            if severity in subscription.severities:
+                self._subscribe(topic, topic_name, region, subscription, team, region_opts)
+        return topic
 
-    def _endpoint(self, subscription: Subscription) -> pulumi.Input[str]:
-        if subscription.name not in self._endpoints:
+    def _endpoint(self, subscription: Subscription, team: Team | None) -> pulumi.Input[str]:
+        key = (team.name if team else "", subscription.name)  # names are unique within the estate list or a team
+        if key not in self._endpoints:
             primary = pulumi.InvokeOutputOptions(parent=self, provider=self._regions.provider(self._regions.primary))
-            self._endpoints[subscription.name] = subscription_endpoint(subscription, primary)
-        return self._endpoints[subscription.name]
+            self._endpoints[key] = subscription_endpoint(subscription, primary)
+        return self._endpoints[key]
 
-    def _subscribe(self, topic, topic_name: str, region: str, subscription: Subscription, region_opts) -> None:
+    def _subscribe(self, topic, topic_name: str, region: str, subscription: Subscription, team: Team | None, region_opts) -> None:
         auto_confirms = subscription.protocol in AUTO_CONFIRMING_PROTOCOLS
         aws.sns.TopicSubscription(
             f"{topic_name}-{region}-{subscription.name}",
             topic=topic.arn,
             protocol=subscription.protocol,
-            endpoint=self._endpoint(subscription),
+            endpoint=self._endpoint(subscription, team),
             endpoint_auto_confirms=True if auto_confirms else None,
             confirmation_timeout_in_minutes=CONFIRMATION_TIMEOUT_MINUTES if auto_confirms else None,
             opts=child(self, region_opts),
@@ -151,6 +166,13 @@ class AlertRouting(pulumi.ComponentResource):
             return self._topics[(region, severity)]
         except KeyError:
             raise KeyError(f"no alert topic for {severity.value} in {region} (regions: {', '.join(self._regions.all)})") from None
+
+    def topics_for(self, region: str, severity: Severity | str, team: str | None) -> list[aws.sns.Topic]:
+        """The topics an alarm of ``severity`` in ``region`` acts on: the estate-wide one, then ``team``'s when the
+        team has subscribers at that severity."""
+        topics = [self.topic(region, severity)]
+        team_topic = self._team_topics.get((region, team, Severity(severity))) if team else None
+        return topics + ([team_topic] if team_topic is not None else [])
 
     def topic_arns(self) -> list[pulumi.Output[str]]:
         """Every alert topic's ARN in a stable order (for the instances' sns:Publish permission)."""

@@ -95,6 +95,21 @@ def test_severity_routing_of_each_runbook(renders):
     assert ("critical", "sms") in _subscriptions(renders["mytechgear"])
 
 
+def test_the_billing_team_hears_its_services_only(renders):
+    """Issue 12 #6 in an example: ZenBilling's billing team answers for stripe-service and invoice-service."""
+    render = renders["zenbilling"]
+    names = {f"arn:aws:sns:{render.region_of(t)}:123456789012:{t.inputs['name']}": t.inputs["name"]
+             for t in render.of_type("aws:sns/topic:Topic")}
+    for alarm in render.of_type(ALARM):
+        tags = alarm.inputs["tags"]
+        team_topic = f"zenbilling-prod-billing-{tags['severity']}"
+        heard = team_topic in {names[arn] for arn in alarm.inputs["alarmActions"]}
+        assert heard is (tags["service"] in ("stripe-service", "invoice-service")), alarm.inputs["name"]
+    assert {(render.region_of(t), t.inputs["name"]) for t in render.of_type("aws:sns/topic:Topic")
+            if "-billing-" in t.inputs["name"]} == {
+        (region, f"zenbilling-prod-billing-{sev}") for region in ("eu-west-3", "us-east-1") for sev in ("warning", "critical")}
+
+
 def test_maintenance_windows_and_retention_of_the_runbooks():
     from data.config import estate_from_stack_file, load_stack_file
 

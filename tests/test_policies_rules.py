@@ -131,6 +131,15 @@ def compliant_render() -> dict:
     b.add("aws:cloudwatch/metricAlarm:MetricAlarm", "cdn-5xx-critical", {
         "alarmActions": ["[unknown]"], "okActions": ["[unknown]"], "tags": {"severity": "critical"},
         "namespace": "AWS/CloudFront", "metricName": "5xxErrorRate"}, deps=[topics[("us-east-1", "critical")]], provider=US_EAST)
+    # Routing by service (issue 12 #6): the payments team hears its service's critical alarms on its own topic.
+    team_topic = b.add("aws:sns/topic:Topic", "alerts-payments-critical-eu-central-1",
+                       {"name": "alerts-payments-critical", "tags": {"severity": "critical", "team": "payments"}})
+    b.add("aws:sns/topicSubscription:TopicSubscription", "alerts-payments-critical-eu-central-1-pager",
+          {"protocol": "email", "endpoint": "payments@example.com", "topic": "[unknown]"}, deps=[team_topic])
+    b.add("aws:cloudwatch/metricAlarm:MetricAlarm", "payments-errors-critical", {
+        "alarmActions": ["[unknown]", "[unknown]"], "okActions": ["[unknown]", "[unknown]"],
+        "tags": {"severity": "critical", "team": "payments", "service": "payments"},
+        "namespace": NAMESPACE, "metricName": "PaymentErrors"}, deps=[topics[("eu-central-1", "critical")], team_topic])
     b.add("aws:cloudwatch/dashboard:Dashboard", "overview", {"dashboardName": "Overview", "dashboardBody": dashboard_body([2, 3])})
     b.add("aws:ec2/securityGroup:SecurityGroup", "alb", {"ingress": [
         {"protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrBlocks": ["0.0.0.0/0"]}]})
@@ -236,6 +245,9 @@ MUTATIONS = {
     "alerting-alarm-topic-region": (lambda r: retarget(r, "api-cpu-critical", "alerts-critical-us-east-1"), "api-cpu-critical"),
     "alerting-alarm-severity-routing": (lambda r: retarget(r, "api-cpu-critical", "alerts-warning-eu-central-1"), "api-cpu-critical"),
     # Issue 10 #5: an SMS subscriber on a us-east-1 topic, SMS preferences only in the default region.
+    # Issue 12 #6: an alarm of the payments team's service that only reaches the estate-wide topic.
+    "alerting-alarm-team-routing": (lambda r: find(r, "payments-errors-critical").update(dependencies=[
+        urn("aws:sns/topic:Topic", "alerts-critical-eu-central-1")]), "payments-errors-critical"),
     "alerting-sms-preferences-per-region": (lambda r: find(r, "alerts-critical-sms").update(provider=US_EAST), "alerts-critical-sms"),
     # Review B-15: 501 metrics in one widget (CloudWatch quotas: at most 500).
     "alerting-dashboard-metric-limits": (lambda r: inputs(r, "overview").update(dashboardBody=dashboard_body([2, 501])), "overview"),

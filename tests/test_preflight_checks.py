@@ -217,6 +217,16 @@ def test_sms_regions_follow_the_sms_subscribers():
     assert sms_regions(estate_of(data)) == [PRIMARY]  # the feedback topic is the primary region's
 
 
+def test_sms_regions_include_a_teams_sms_subscribers():
+    """Issue 12 #6: a team's topics exist in every region with alarms too, and SMS preferences follow its SMS
+    subscribers (components/alerting.py), so preflight checks the spend quota there."""
+    data = raw()
+    data["alerting"]["subscriptions"] = [s for s in data["alerting"]["subscriptions"] if s["protocol"] != "sms"]
+    data["alerting"]["teams"] = [{"name": "auth", "services": [data["services"][0]["name"]], "subscriptions": [
+        {"name": "auth-sms", "protocol": "sms", "endpoint": "+33612345678", "severities": ["critical"]}]}]
+    assert sms_regions(estate_of(data)) == regions_of(PRIMARY)
+
+
 def test_sms_spend_limit_fires_below_the_estate_figure_and_passes_at_it(aws):
     estate = estate_of(raw())
     boto3.client("sns", region_name=PRIMARY).set_sms_attributes(attributes={"MonthlySpendLimit": "50"})

@@ -67,7 +67,7 @@ class CdnMonitoring(pulumi.ComponentResource):
             self.alarms += args.alarms.signal_alarms(
                 self, distribution.name, signal, getattr(distribution.thresholds, signal.threshold_key),
                 dimensions=cloudfront.dimension_values(distribution.distribution_id),
-                what=what_of(signal, distribution.distribution_id),
+                what=what_of(signal, distribution.distribution_id, getattr(distribution.advice, signal.threshold_key)),
             )
         self.register_outputs({"alarms": [alarm.arn for alarm in self.alarms]})
 
@@ -92,7 +92,8 @@ def cdn_sections(estate: Estate, board_services: list[str]) -> list[Section]:
                 signal, region,
                 [metric_line(signal, cloudfront.dimension_values(distribution.distribution_id), signal.metric.name)],
                 getattr(distribution.thresholds, signal.threshold_key),
-                title=what_of(signal, distribution.distribution_id), width=HALF,
+                title=what_of(signal, distribution.distribution_id, getattr(distribution.advice, signal.threshold_key)),
+                width=HALF,
             ))
         sections.append(Section(widgets))
     return sections

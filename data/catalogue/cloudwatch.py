@@ -28,6 +28,9 @@ COMPARISON_SYMBOLS = {
 # PutMetricAlarm TreatMissingData: a plain string in the API model; these four are the documented values.
 TREAT_MISSING_DATA = ("breaching", "notBreaching", "ignore", "missing")
 ALARM_DESCRIPTION_MAX_LENGTH = 1024  # PutMetricAlarm AlarmDescription: 0 to 1024 characters
+# PutMetricAlarm AlarmActions and OKActions: each a list of at most 5 ARNs (PUT_METRIC_ALARM). The alarm
+# factory uses two at most: the estate-wide topic and the topic of the service's one team.
+ALARM_MAX_ACTIONS = 5
 # Quotas: "the maximum value, calculated by multiplying the alarm period by the number of evaluation
 # periods used, is one day (86,400 seconds)" (QUOTAS).
 ALARM_MAX_EVALUATION_SECONDS = 86_400

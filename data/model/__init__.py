@@ -14,7 +14,7 @@ the strict model, severities, secret references, maintenance windows, thresholds
 
 from __future__ import annotations
 
-from data.model.alerting import Alerting, SmsPreferences, Subscription
+from data.model.alerting import Alerting, SmsPreferences, Subscription, Team
 from data.model.atlas import Atlas, AtlasAccessEntry, AtlasBackup, AtlasCollection, AtlasIndex
 from data.model.base import (
     SEVERITIES_BY_URGENCY,
@@ -28,7 +28,7 @@ from data.model.base import (
 )
 from data.model.budget import Budget
 from data.model.cache import Cache, CacheThresholds
-from data.model.cdn import CdnDistribution, CdnThresholds
+from data.model.cdn import CdnAdvice, CdnDistribution, CdnThresholds
 from data.model.dashboards import BusinessMetrics, OverviewDashboard
 from data.model.disaster_recovery import DisasterRecovery, ReplicatedBucket
 from data.model.estate import Estate, Exemption
@@ -52,11 +52,11 @@ from data.secret_patterns import SECRET_NAME_PATTERN, SECRET_VALUE_PATTERN, look
 __all__ = [
     "SECRET_NAME_PATTERN", "SECRET_VALUE_PATTERN", "SEVERITIES_BY_URGENCY", "STORAGE_CLASSES",
     "Alerting", "Atlas", "AtlasAccessEntry", "AtlasBackup", "AtlasCollection", "AtlasIndex", "Bucket", "Budget",
-    "BusinessMetrics", "Cache", "CacheThresholds", "CdnDistribution", "CdnThresholds", "Cors", "DisasterRecovery",
-    "EmailTemplate",
+    "BusinessMetrics", "Cache", "CacheThresholds", "CdnAdvice", "CdnDistribution", "CdnThresholds", "Cors",
+    "DisasterRecovery", "EmailTemplate",
     "Estate", "Exemption", "HealthCheck", "LifecycleRule", "Mail", "Maintenance", "MaintenanceWindow", "MetricAlarm",
     "Name", "Network", "NoncurrentVersions", "OverviewDashboard", "Platform", "PlatformMetricAlarm", "ReplicatedBucket",
     "Scaling",
-    "SecretRef", "Service", "ServiceThresholds", "Severity", "SmsPreferences", "StrictModel", "Subscription",
+    "SecretRef", "Service", "ServiceThresholds", "Severity", "SmsPreferences", "StrictModel", "Subscription", "Team",
     "Threshold", "Transition", "looks_secret",
 ]

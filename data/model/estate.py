@@ -8,7 +8,7 @@ from datetime import date
 from pydantic import Field
 
 from data.catalogue import acm
-from data.model.alerting import Alerting
+from data.model.alerting import Alerting, team_problems
 from data.model.atlas import Atlas
 from data.model.base import Maintenance, Name, StrictModel, duplicates
 from data.model.budget import Budget
@@ -108,6 +108,7 @@ class Estate(StrictModel):
             for j, name in enumerate(board.services):
                 if name not in names:
                     problems.append((f"dashboards[{i}].services[{j}]", f"unknown service '{name}' (declared: {', '.join(sorted(names))})"))
+        problems += team_problems(self)
         boards = {d.name for d in self.dashboards if isinstance(d.name, str)}
         for i, alarm in enumerate(self.platform_alarms):
             if alarm.owner in names:

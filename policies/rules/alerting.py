@@ -35,7 +35,7 @@ def alarm_namespaces(props) -> list[str]:
 @resource_rule(
     "alerting-alarm-actions-notify", area="alerting", category="blind-spot",
     description="Every CloudWatch alarm has alarm actions and OK actions, and its actions are enabled.",
-    runbook="000 § Alertes et Notifications: \"Configurer CloudWatch Alarms\" (--alarm-actions SNS) / 001 § Checklist de Déploiement > AWS CloudWatch: \"Alertes configurées\"",
+    runbook="Alarms notify someone: alarm and OK actions on an alert topic",
     remediation="Create alarms through components/alarms.py (AlarmFactory), which sets alarm_actions and ok_actions to the severity's topic.",
     types=METRIC_ALARM,
 )
@@ -52,7 +52,7 @@ def alarm_actions_notify(args, report_violation):
 @resource_rule(
     "alerting-alarm-global-region", area="alerting", category="blind-spot",
     description=f"Alarms on CloudFront and Route 53 metrics are created in {GLOBAL_REGION}, where those metrics exist.",
-    runbook=f"000 § Alertes et Notifications: \"Alerte erreurs 5xx CloudFront\" ({GLOBAL_REGION}) / 000 § Tâches Quotidiennes: \"Vérifier les métriques CloudFront\"",
+    runbook="CloudFront and Route 53 metrics watched in the one region AWS publishes them in",
     remediation=f"Pass the {GLOBAL_REGION} provider (infra.program.Regions.options('{GLOBAL_REGION}')) to the alarm.",
     types=METRIC_ALARM,
 )
@@ -72,7 +72,7 @@ def alarm_global_region(args, report_violation):
 @stack_rule(
     "alerting-alarm-topic-region", area="alerting", category="blind-spot",
     description="Every alarm acts on SNS topics of its own region (CloudWatch rejects a topic of another region).",
-    runbook="000 § Alertes et Notifications: \"Configuration SNS pour les alertes\" / 001 § Checklist > AWS SNS: \"Topic créé pour les alertes\"",
+    runbook="An alert topic in every region with alarms",
     remediation="Use AlertRouting.topic(region, severity) for the alarm's region; every region with alarms has its topics.",
 )
 def alarm_topic_region(args, report_violation):
@@ -135,7 +135,7 @@ def _topic_of_arn(resources, arn: str):
 @stack_rule(
     "alerting-alarm-severity-routing", area="alerting", category="hygiene",
     description="Every alarm carries a severity tag and acts only on topics of that severity.",
-    runbook="004 § 3.1 Niveaux de Sévérité / 002 § 4.3 Configuration des Alertes (info, warning, critical)",
+    runbook="Severity levels (info, warning, critical) and who hears each",
     remediation="Create alarms through AlarmFactory with the signal's severity; it tags the alarm and picks the topic.",
 )
 def alarm_severity_routing(args, report_violation):
@@ -155,9 +155,36 @@ def alarm_severity_routing(args, report_violation):
 
 
 @stack_rule(
+    "alerting-alarm-team-routing", area="alerting", category="blind-spot",
+    description="Every alarm of a team's service acts on that team's topic of its severity and region, when the team has one.",
+    runbook="Routing by service: a team hears every alarm of the services it answers for",
+    remediation="Create alarms through AlarmFactory: it tags an alarm with its service's team and adds that team's topic "
+    "(AlertRouting.topics_for) to the alarm and OK actions.",
+)
+def alarm_team_routing(args, report_violation):
+    team_topics = {}
+    for topic in of_type(args.resources, TOPIC):
+        tags = get(topic.props, "tags") or {}
+        if get(tags, "team"):
+            team_topics[(get(tags, "team"), get(tags, "severity"), provider_region(topic))] = topic
+    for alarm in of_type(args.resources, METRIC_ALARM):
+        tags = get(alarm.props, "tags") or {}
+        team, severity = get(tags, "team"), get(tags, "severity")
+        topic = team_topics.get((team, severity, provider_region(alarm))) if team else None
+        if topic is None:
+            continue  # no team, or the team hears no alarm of this severity
+        named = {id(t) for _, arn in literal_action_arns(alarm.props) for t in [_topic_of_arn(args.resources, arn)] if t}
+        if not any(d.urn == topic.urn for d in alarm.dependencies) and id(topic) not in named:
+            report_violation(
+                f"alarm {alarm.name} belongs to team {team} but does not act on its {severity} topic {topic.name}: "
+                "the team never hears it.", alarm.urn,
+            )
+
+
+@stack_rule(
     "alerting-topic-subscribed", area="alerting", category="blind-spot",
     description="Every SNS topic has at least one subscription.",
-    runbook="000 § Alertes et Notifications: \"S'abonner par email\" / 001 § Checklist > AWS SNS: \"Topic créé pour les alertes\"",
+    runbook="Someone subscribed to every alert topic",
     remediation="Subscribe someone to every severity (estate.alerting.subscriptions) and to the mail feedback topic.",
 )
 def topic_subscribed(args, report_violation):
@@ -172,7 +199,7 @@ def topic_subscribed(args, report_violation):
 @resource_rule(
     "alerting-alarm-custom-namespace", area="alerting", category="hygiene",
     description="Alarms on application metrics use a declared custom namespace, spelled exactly.",
-    runbook="001 § Checklist > AWS CloudWatch: \"Namespace personnalisé créé (Symphonia/Production)\"",
+    runbook="The application's custom CloudWatch namespace, spelled as the services publish it",
     remediation="Use the namespace the services publish to (CLOUDWATCH_NAMESPACE), or add it to this rule's 'namespaces' config.",
     parameters={"namespaces": {"type": "array", "items": {"type": "string"},
                                "description": "The estate's application namespaces (estate policy-config fills it in)."}},
@@ -210,7 +237,7 @@ def _health_reads(props) -> bool:
 @resource_rule(
     "alerting-alarm-health-direction", area="alerting", category="blind-spot",
     description="Alarms on Elastic Beanstalk EnvironmentHealth fire when health rises to Warning (15) or worse, not below it.",
-    runbook="000 § Alertes et Notifications: \"Alerte Health Status dégradé\" (the seed's LessThanThreshold 15 fires while healthy)",
+    runbook="An alarm when environment health degrades (EnvironmentHealth rises from 0 Ok to 25 Severe)",
     remediation="Use GreaterThanOrEqualToThreshold (or GreaterThanThreshold) with a threshold of 15 to 25: 0 is Ok, "
     "15 Warning, 20 Degraded, 25 Severe (components/service_alarms.py does).",
     types=METRIC_ALARM,
@@ -254,8 +281,7 @@ def _metrics_by_namespace(props) -> list[tuple[str, str]]:
 @resource_rule(
     "alerting-alarm-metric-exists", area="alerting", category="blind-spot",
     description="Alarms read metrics that their namespace publishes (an alarm on a metric that does not exist never fires).",
-    runbook="000 § Alertes et Notifications: \"Configurer CloudWatch Alarms\" (the seed's AWS/ElasticBeanstalk CPUUtilization alarm) "
-    "/ 000 § Checklist de Maintenance Mensuelle: \"CPU utilization moyenne < 70%\"",
+    runbook="Alarms on the metrics AWS publishes (CPU from AWS/EC2, latency from enhanced health)",
     remediation="Read CPU and network from AWS/EC2 by Auto Scaling group and latency from ApplicationLatencyP95 "
     "(components/service_alarms.py does); enhanced health must publish the metric (ConfigDocument).",
     types=METRIC_ALARM,
@@ -275,7 +301,7 @@ SMS_PREFERENCES = "aws:sns/smsPreferences:SmsPreferences"
 @stack_rule(
     "alerting-sms-preferences-per-region", area="alerting", category="blind-spot",
     description="Every region with an SMS subscription has its own SMS preferences (SMS settings and spend quotas are regional).",
-    runbook="001 § Checklist > AWS SNS: \"Permissions SMS configurées\" (runbook 001 set MonthlySpendLimit=50 in one region only)",
+    runbook="SMS permissions and spend limit in every region that sends SMS",
     remediation="Declare aws.sns.SmsPreferences on the provider of each region whose topics have SMS subscribers "
     "(components/alerting.py does); raise the account's SMS spend quota there (estate preflight checks it).",
     parameters={"external_regions": {"type": "array", "items": {"type": "string"},
@@ -317,7 +343,7 @@ def _widget_metric_counts(body) -> list[int]:
     "alerting-dashboard-metric-limits", area="alerting", category="blind-spot",
     description=f"Dashboards stay within CloudWatch's quotas: at most {cloudwatch.DASHBOARD_MAX_METRICS_PER_WIDGET} metrics per widget, "
     f"{cloudwatch.DASHBOARD_MAX_METRICS} per dashboard and {cloudwatch.DASHBOARD_MAX_WIDGETS} widgets.",
-    runbook="001 § Checklist > AWS CloudWatch: \"Dashboard créé\" (PutDashboard refuses a body beyond the quotas)",
+    runbook="Dashboards that CloudWatch accepts (PutDashboard refuses a body beyond the quotas)",
     remediation="Split the graph (components/dashboards.py paginates dashboards; a widget's lines must be split by the section that draws it).",
     types=DASHBOARD,
 )

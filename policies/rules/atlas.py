@@ -22,7 +22,7 @@ ANY_DATABASE_ROLES = (
 @resource_rule(
     "atlas-cluster-backup", area="atlas", category="data-loss",
     description="Every Atlas cluster has cloud backup enabled.",
-    runbook="001 § Checklist > Configuration MongoDB: \"Backup automatique activé\" / 000 § Tâches Hebdomadaires: \"Backup MongoDB Atlas\"",
+    runbook="Automatic database backups",
     remediation="Set backup_enabled (AdvancedCluster) or cloud_backup (Cluster) to true on a dedicated tier (M10+).",
     types=CLUSTERS,
 )
@@ -35,7 +35,7 @@ def cluster_backup(args, report_violation):
 @stack_rule(
     "atlas-cluster-backup-schedule", area="atlas", category="data-loss",
     description="Every Atlas cluster has a cloud backup schedule with explicit retention.",
-    runbook="001 § Checklist > Configuration MongoDB: \"Backup automatique activé\" / 000 § Backup et Recovery",
+    runbook="A backup schedule and retention for the database",
     remediation="Declare a CloudBackupSchedule for the cluster (estate atlas.backup).",
 )
 def cluster_backup_schedule(args, report_violation):
@@ -47,7 +47,7 @@ def cluster_backup_schedule(args, report_violation):
 @resource_rule(
     "atlas-access-list-no-world", area="atlas", category="security",
     description="The Atlas IP access list never opens the database to the internet (no 0.0.0.0/0, nothing wider than /16).",
-    runbook="001 § Checklist > Configuration MongoDB: \"Connection string sécurisée\" / 000 § Troubleshooting, Problème 2 (\"Network Access dans Atlas\")",
+    runbook="Database network access limited to known addresses",
     remediation="List the NAT gateways' addresses (/32) in estate atlas.access_list.",
     parameters={"minPrefixLength": {"type": "number", "default": 16}},
     types=ACCESS_LIST,
@@ -73,7 +73,7 @@ def access_list_no_world(args, report_violation):
 @resource_rule(
     "atlas-user-single-database", area="atlas", category="security",
     description="Every Atlas database user has roles on exactly one application database, none on all databases.",
-    runbook="001 § Checklist > Configuration MongoDB: \"Utilisateurs et rôles configurés\"",
+    runbook="Database users and roles: one database per user",
     remediation="Give each service's user readWrite on its own database only (estate services[].database).",
     types=DATABASE_USER,
 )

@@ -11,7 +11,7 @@ CLUSTER = "aws:elasticache/cluster:Cluster"
 @resource_rule(
     "cache-redis-encryption", area="cache", category="security",
     description="Redis encrypts traffic in transit and data at rest.",
-    runbook="001 § Checklist > AWS ElastiCache Redis: \"Cluster Redis créé\" / 003 § Checklist Avant Mise en Production: \"HTTPS forcé\"",
+    runbook="Cache encrypted in transit and at rest",
     remediation="Set transit_encryption_enabled and at_rest_encryption_enabled on the replication group.",
     types=(REPLICATION_GROUP, CLUSTER),
 )
@@ -29,7 +29,7 @@ def redis_encryption(args, report_violation):
 @resource_rule(
     "cache-redis-auth-token", area="cache", category="security",
     description="Redis requires an AUTH token.",
-    runbook="001 § Checklist > AWS ElastiCache Redis: \"Security group configuré\" / 003 § Checklist Avant Mise en Production: \"Redis configuré\"",
+    runbook="Cache protected by an AUTH token",
     remediation="Give the replication group an auth_token from the secret store (estate cache.auth_token).",
     types=REPLICATION_GROUP,
 )
@@ -42,7 +42,7 @@ def redis_auth_token(args, report_violation):
 @resource_rule(
     "cache-redis-maintenance-window", area="cache", category="hygiene",
     description="Redis has a maintenance window (the estate's: Sunday 02:00-05:00 UTC).",
-    runbook="004 § 4.1 Fenêtres de Maintenance (dimanche 02:00-05:00 UTC)",
+    runbook="Maintenance inside the estate's maintenance windows",
     remediation="Set maintenance_window (estate maintenance.preferred or cache.maintenance_window).",
     parameters={"window": {"type": "string", "description": "Expected window, e.g. sun:02:00-sun:05:00; any when unset."}},
     types=REPLICATION_GROUP,
@@ -59,7 +59,7 @@ def redis_maintenance_window(args, report_violation):
 @resource_rule(
     "cache-redis-snapshots", area="cache", category="data-loss",
     description="Redis keeps daily snapshots for at least a day, in a set window.",
-    runbook="001 § Checklist > AWS ElastiCache Redis: \"Cluster Redis créé\" / 004 § 4.2 Checklist Maintenance: \"Backup base de données\"",
+    runbook="Cache snapshots (database backups)",
     remediation="Set snapshot_retention_limit >= 1 and snapshot_window (estate cache.snapshot_retention_days, snapshot_window).",
     types=REPLICATION_GROUP,
 )

@@ -14,7 +14,7 @@ TOPIC_SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
 @stack_rule(
     "cost-budget-notifications", area="cost", category="hygiene",
     description="The estate has a cost budget whose notifications reach a topic or an address.",
-    runbook="001 § Checklist > AWS SNS: \"Budget alertes configuré\" / 000 § Tâches Hebdomadaires: \"Vérifier les coûts AWS\"",
+    runbook="A cost budget with alerts",
     remediation="Declare estate budget (monthly limit, alert percentages); components add notifications to the alert topics.",
 )
 def budget_notifications(args, report_violation):
@@ -34,7 +34,7 @@ def budget_notifications(args, report_violation):
 @resource_rule(
     "cost-budget-notification-limits", area="cost", category="blind-spot",
     description="A budget has at most 10 notifications, each with at most one SNS topic and 10 email addresses.",
-    runbook="001 § Checklist > AWS SNS: \"Budget alertes configuré\"",
+    runbook="Budget alerts that AWS Budgets accepts",
     remediation="Declare at most 5 budget.alert_percentages (two notifications each); one topic per notification.",
     types=BUDGET,
 )
@@ -62,7 +62,7 @@ def budget_notification_limits(args, report_violation):
 @stack_rule(
     "cost-sms-spend-limit", area="cost", category="hygiene",
     description="When alerts go out by SMS, the account's SMS preferences cap the monthly spend.",
-    runbook="001 § Checklist > AWS SNS: \"Budget alertes configuré\", \"Permissions SMS configurées\"",
+    runbook="An SMS spend limit",
     remediation="Declare aws.sns.SmsPreferences with monthly_spend_limit (estate alerting.sms).",
 )
 def sms_spend_limit(args, report_violation):

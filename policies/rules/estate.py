@@ -14,7 +14,7 @@ STATEFUL = PROTECTED_TYPES
 @resource_rule(
     "estate-stateful-protected", area="estate", category="data-loss",
     description="Resources that hold data or secrets are protected against deletion.",
-    runbook="000 § Backup et Recovery / 000 § Procédure de Disaster Recovery (nothing deleted by accident)",
+    runbook="Backups and recovery: nothing stateful deleted by accident",
     remediation="Create it with components.common.stateful(parent) (protect + retain_on_delete).",
     types=STATEFUL,
 )

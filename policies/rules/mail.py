@@ -16,8 +16,8 @@ FEEDBACK = FEEDBACK_NOTIFICATION_TYPES
 @stack_rule(
     "mail-identity-feedback", area="mail", category="blind-spot",
     description="Every SES identity (domain and sender address) sends Bounce and Complaint notifications to an SNS topic.",
-    runbook="001 § Checklist > AWS SES: \"SNS notifications configurées (bounces, complaints)\"",
-    remediation="Add an IdentityNotificationTopic per type (Bounce and Complaint) on the identity; the seed wires bounces only. "
+    runbook="Mail bounces and complaints notified",
+    remediation="Add an IdentityNotificationTopic per type (Bounce and Complaint) on the identity (complaints matter as much as bounces). "
     "A verified address uses its own notification settings, not its domain's: wire both.",
 )
 def identity_feedback(args, report_violation):
@@ -35,7 +35,7 @@ def identity_feedback(args, report_violation):
 @stack_rule(
     "mail-identity-dkim", area="mail", category="security",
     description="Every SES domain identity signs its mail with DKIM.",
-    runbook="001 § Checklist > AWS SES: \"Domaine vérifié\" / 001 § Configuration AWS > 1. AWS SES, Étape 1",
+    runbook="Sending domain verified and signed (DKIM)",
     remediation="Add a DomainDkim for the identity and publish its three CNAME records.",
 )
 def identity_dkim(args, report_violation):

@@ -31,7 +31,7 @@ MARKERS = ("[secret]", "[unknown]")
 @resource_rule(
     "secrets-environment-plaintext", area="secrets", category="security",
     description="No secret-looking environment variable is set in plaintext on an Elastic Beanstalk environment.",
-    runbook="003 § Variables Sensibles (NE JAMAIS COMMIT) / 003 § Checklist Avant Mise en Production: \"JWT_SECRET et COOKIE_SECRET uniques et forts\"",
+    runbook="Secrets never in plaintext configuration; strong, unique secrets",
     remediation="Declare the variable under services[].secrets (Secrets Manager, SSM, config or generated); it reaches the "
     "environment through aws:elasticbeanstalk:application:environmentsecrets.",
     types=ENVIRONMENT,
@@ -46,7 +46,7 @@ def environment_plaintext(args, report_violation):
 @resource_rule(
     "secrets-environment-references", area="secrets", category="security",
     description="Elastic Beanstalk environment secrets are Secrets Manager or SSM references, never values.",
-    runbook="004 § 5.1 Gestion des Secrets: \"Ne JAMAIS commiter les secrets\" / 001 § Checklist > Authz EB: \"JWT secret généré et configuré\"",
+    runbook="Secrets referenced from a secret store, never committed",
     remediation="Give environmentsecrets the ARN of the secret (components/secrets.py SecretStore.arn).",
     types=ENVIRONMENT,
 )
@@ -79,7 +79,7 @@ def _raw(container: Any, key: Any) -> Any:
 @resource_rule(
     "secrets-input-credential-uri", area="secrets", category="security",
     description="No resource input carries a URI with embedded credentials ([user]:password@) outside a secret store.",
-    runbook="001 § Checklist > Configuration MongoDB: \"Connection string sécurisée\"",
+    runbook="Connection strings never carry a password in plaintext",
     remediation="Store the connection string with SecretStore.store and pass its ARN (environmentsecrets) instead.",
 )
 def input_credential_uri(args, report_violation):

@@ -56,7 +56,7 @@ LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 @resource_rule(
     "services-environment-health-check", area="services", category="hygiene",
     description="Every Elastic Beanstalk environment's default process is health-checked on the service's /health endpoint.",
-    runbook="001 § Checklist > TMS Sync EB: \"Health checks passent\" / 000 § Monitoring Quotidien > 1. Health Checks Automatisés",
+    runbook="Health checks pass on the service's health path",
     remediation="Set aws:elasticbeanstalk:environment:process:default HealthCheckPath (estate services[].health_check.path).",
     parameters={"path": {"type": "string", "default": "/health"}},
     types=ENVIRONMENT,
@@ -71,7 +71,7 @@ def environment_health_check(args, report_violation):
 @resource_rule(
     "services-environment-enhanced-health", area="services", category="blind-spot",
     description="Every Elastic Beanstalk environment uses enhanced health and publishes the metrics its alarms read.",
-    runbook="000 § Alertes et Notifications: \"Alerte Health Status dégradé\" / 000 § Checklist de Maintenance Mensuelle: \"Latence moyenne < 500ms\"",
+    runbook="Enhanced health reporting (health status and latency metrics)",
     remediation="Set aws:elasticbeanstalk:healthreporting:system SystemType=enhanced with a ConfigDocument listing the CloudWatch metrics.",
     types=ENVIRONMENT,
 )
@@ -97,7 +97,7 @@ def environment_enhanced_health(args, report_violation):
 @resource_rule(
     "services-environment-log-streaming", area="services", category="hygiene",
     description="Every Elastic Beanstalk environment streams its logs to CloudWatch Logs with a retention.",
-    runbook="001 § Checklist > AWS CloudWatch: \"Log groups créés pour chaque service\" / 000 § Tâches Mensuelles: \"Revoir les logs CloudWatch\"",
+    runbook="Application logs streamed to CloudWatch, a log group per service",
     remediation="Set aws:elasticbeanstalk:cloudwatch:logs StreamLogs=true and RetentionInDays (services[].log_retention_days).",
     types=ENVIRONMENT,
 )
@@ -111,7 +111,7 @@ def environment_log_streaming(args, report_violation):
 @resource_rule(
     "services-environment-managed-updates", area="services", category="hygiene",
     description="Every Elastic Beanstalk environment takes managed platform updates in the maintenance window.",
-    runbook="004 § 4.1 Fenêtres de Maintenance / 000 § Sécurité et Mises à Jour: \"Mise à Jour Node.js\"",
+    runbook="Platform updates inside the maintenance windows",
     remediation="Set aws:elasticbeanstalk:managedactions ManagedActionsEnabled=true, PreferredStartTime and platformupdate UpdateLevel.",
     parameters={"preferredStartTime": {"type": "string", "description": "Expected PreferredStartTime (e.g. Sun:02:00); any when unset."}},
     types=ENVIRONMENT,
@@ -133,7 +133,7 @@ def environment_managed_updates(args, report_violation):
 @resource_rule(
     "services-environment-imdsv2", area="services", category="security",
     description="Every Elastic Beanstalk environment's instances accept IMDSv2 only.",
-    runbook="000 § Tâches Mensuelles: \"Revoir les règles de sécurité (Security Groups, IAM)\"",
+    runbook="Instance security reviewed (IMDSv2 only)",
     remediation="Set aws:autoscaling:launchconfiguration DisableIMDSv1=true.",
     types=ENVIRONMENT,
 )
@@ -145,7 +145,7 @@ def environment_imdsv2(args, report_violation):
 @resource_rule(
     "services-environment-production-settings", area="services", category="security",
     description="Production environment settings carry no localhost or http:// origin and run with NODE_ENV=production.",
-    runbook="003 § Checklist Avant Mise en Production: \".env.production configuré (pas de valeurs dev)\", \"CORS autorise uniquement domaine prod\"",
+    runbook="Production settings only (no development values, strict CORS)",
     remediation="Remove localhost / http:// origins from the service's env (e.g. CORS_ORIGIN) and set NODE_ENV=production.",
     types=ENVIRONMENT,
 )
@@ -168,7 +168,7 @@ def environment_production_settings(args, report_violation):
 @resource_rule(
     "services-environment-platform", area="services", category="hygiene",
     description="Every Elastic Beanstalk environment runs a supported platform branch (Amazon Linux 2023, Node.js 20+).",
-    runbook="000 § Tâches Hebdomadaires: \"Vérifier les versions Node.js et dépendances obsolètes\"",
+    runbook="A current, supported platform version",
     remediation="Use a current 'Amazon Linux 2023 ... running Node.js 20/22/24' solution stack (services[].platform.runtime: the newest stack of the branch is looked up at deploy time).",
     parameters={"pattern": {"type": "string", "default": r"^64bit Amazon Linux 2023 v[\d.]+ running Node\.js (20|22|24)$"}},
     types=ENVIRONMENT,
@@ -187,7 +187,7 @@ def environment_platform(args, report_violation):
     description="Every Elastic Beanstalk environment has alarms at warning and critical severity on each signal of its table: "
     f"{', '.join(n for n in REQUIRED_SIGNALS if n not in LOAD_BALANCER_SIGNALS)}, "
     f"and {', '.join(LOAD_BALANCER_SIGNALS)} when it is load-balanced.",
-    runbook="000 § Checklist de Maintenance Mensuelle: \"CPU utilization moyenne < 70%\", \"Latence moyenne < 500ms\", \"Aucun 5xx error significatif\" / 001 § Checklist > AWS CloudWatch: \"Alertes configurées\"",
+    runbook="Alarms on CPU, latency, 5xx errors and health for every environment",
     remediation="Declare the service in the estate; components/service_alarms.py creates both levels of every signal.",
 )
 def environment_alarms(args, report_violation):
@@ -214,7 +214,7 @@ def _world(cidrs) -> bool:
 @resource_rule(
     "services-security-group-world-ingress", area="services", category="security",
     description="No security group admits the internet except on HTTPS (443) or HTTP (80).",
-    runbook="000 § Tâches Mensuelles: \"Revoir les règles de sécurité (Security Groups, IAM)\"",
+    runbook="Security group rules reviewed: nothing but HTTPS open to the world",
     remediation="Admit the internet on 443 only (the load balancer's group); admit instances and data stores by security group.",
     parameters={"openPorts": {"type": "array", "items": {"type": "number"}, "default": [80, 443]}},
     types=(SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE),
@@ -243,8 +243,7 @@ def security_group_world_ingress(args, report_violation):
     "services-environment-deployment-capacity", area="services", category="blind-spot",
     description="An Elastic Beanstalk environment that may run a single instance is deployed and updated without taking it out "
     "of service (RollingWithAdditionalBatch or Immutable deployments, Immutable configuration updates).",
-    runbook="000 § Checklist de Maintenance Mensuelle: \"Uptime > 99.9%\" (every deployment of a one-instance environment "
-    "would be an outage: " + opt.DEPLOYMENT_SOURCE + ")",
+    runbook="Uptime through deployments (a one-instance environment deployed in place is an outage: https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/using-features.rolling-version-deploy.html)",
     remediation="Give the service scaling.min >= 2, or deploy with RollingWithAdditionalBatch / Immutable and set "
     "RollingUpdateType=Immutable (components/beanstalk/environment.py does when scaling.min < 2).",
     types=ENVIRONMENT,
@@ -275,8 +274,7 @@ def _ec2_descriptions(resource_type: str, props) -> list[tuple[str, object]]:
     "services-ec2-description-characters", area="services", category="security",
     description=f"Every security group and security group rule description uses EC2's character set "
     f"({ec2.DESCRIPTION_CHARACTERS}; no apostrophe) within {ec2.DESCRIPTION_MAX_LENGTH} characters.",
-    runbook="000 § Tâches Mensuelles: \"Revoir les règles de sécurité (Security Groups, IAM)\" (groups that exist at all: "
-    "EC2 refuses the group otherwise, " + ec2.SECURITY_GROUP_SOURCE + ")",
+    runbook="Security groups that EC2 accepts (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html)",
     remediation="Reword the description with letters, digits, spaces and ._-:/()#,@[]+=&;{}!$* only (write "
     "'the services load balancers', not the possessive).",
     types=(SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE, EGRESS_RULE),
@@ -300,7 +298,7 @@ def _statements(document) -> list:
 @resource_rule(
     "services-iam-no-admin", area="services", category="security",
     description="No IAM policy allows every action on every resource.",
-    runbook="000 § Tâches Mensuelles: \"Revoir les règles de sécurité (Security Groups, IAM)\" / 001 § Prérequis Infrastructure: \"accès administrateur\" (least privilege instead)",
+    runbook="IAM reviewed: least privilege, no administrator access",
     remediation="List the actions and resources the role needs (see components/beanstalk/permissions.py's instance policy).",
     types=IAM_POLICY_TYPES,
 )
@@ -324,7 +322,7 @@ def iam_no_admin(args, report_violation):
 @resource_rule(
     "services-log-group-retention", area="services", category="hygiene",
     description="Every CloudWatch log group has a retention.",
-    runbook="000 § Tâches Mensuelles: \"Revoir les logs CloudWatch et archiver si nécessaire\"",
+    runbook="Logs retained and archived as long as needed, not forever",
     remediation="Set retention_in_days on the log group (the estate's log_retention_days).",
     types=LOG_GROUP,
 )
@@ -339,7 +337,7 @@ DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 @resource_rule(
     "services-cdn-https-compressed", area="services", category="security",
     description="Every CloudFront cache behaviour redirects HTTP to HTTPS (or allows HTTPS only) and compresses responses.",
-    runbook="003 § Checklist Avant Mise en Production: \"HTTPS forcé\", \"Gzip activé\", \"CDN configuré (si S3)\"",
+    runbook="CDN forces HTTPS and compresses",
     remediation="Set viewer_protocol_policy to redirect-to-https (or https-only) and compress=True on every cache behaviour.",
     types=DISTRIBUTION,
 )
@@ -377,7 +375,7 @@ def _redirects_to_https(resource) -> bool:
 @stack_rule(
     "services-environment-https-listener", area="services", category="security",
     description="Every web Elastic Beanstalk environment serves HTTPS on 443 with a certificate, and its port-80 listener is disabled or redirects to HTTPS.",
-    runbook="003 § Checklist Avant Mise en Production > Sécurité: \"HTTPS forcé\"",
+    runbook="HTTPS forced",
     remediation="On an application load balancer, set aws:elbv2:listener:443 Protocol=HTTPS with SSLCertificateArns (estate "
     "network.certificate_arn) and aws:elbv2:listener:default ListenerEnabled=false (or redirect port 80 to HTTPS with a "
     "ListenerRule depending on the environment).",
@@ -415,8 +413,8 @@ RATE_LIMIT_PREFIX = "RATE_LIMIT_"
 @resource_rule(
     "services-environment-rate-limit", area="services", category="hygiene",
     description="A service that configures its rate limiter (RATE_LIMIT_* variables) sets both the window and the maximum, as positive integers.",
-    runbook="003 § Checklist Avant Mise en Production > Sécurité: \"Rate limiting activé\" / 001 § Service: Authz EB > Variables Optionnelles (# Rate Limiting)",
-    remediation="Declare RATE_LIMIT_WINDOW_MS and RATE_LIMIT_MAX_REQUESTS together in services[].env (authz-eb: 900000 and 200).",
+    runbook="Rate limiting enabled",
+    remediation="Declare RATE_LIMIT_WINDOW_MS and RATE_LIMIT_MAX_REQUESTS together in services[].env (for example 900000 and 200).",
     types=ENVIRONMENT,
 )
 def environment_rate_limit(args, report_violation):

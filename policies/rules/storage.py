@@ -47,31 +47,31 @@ def _companion_rule(name: str, types: tuple[str, ...], what: str, category: str,
 
 _companion_rule(
     "storage-bucket-versioning", VERSIONING, "a versioning configuration", "data-loss",
-    "001 § Checklist > AWS S3: \"Versioning activé\"",
+    "Bucket versioning enabled",
     "Declare the bucket in the estate; components/storage.py adds BucketVersioning (status Enabled).",
     "an overwrite or delete loses the object for good.",
 )
 _companion_rule(
     "storage-bucket-encryption", ENCRYPTION, "default server-side encryption", "security",
-    "001 § Checklist > AWS S3: \"Bucket pour les documents\" / 003 § Checklist Avant Mise en Production (sécurité)",
+    "Buckets encrypted",
     "Add BucketServerSideEncryptionConfiguration (AES256 or aws:kms).",
     "objects would rely on the account default.",
 )
 _companion_rule(
     "storage-bucket-public-access-block", PUBLIC_ACCESS_BLOCK, "a public access block", "security",
-    "001 § Checklist > AWS S3: \"Bucket pour les documents\" (private documents)",
+    "Private buckets: public access blocked",
     "Add BucketPublicAccessBlock with all four flags true.",
     "one ACL or policy mistake makes documents public.",
 )
 _companion_rule(
     "storage-bucket-tls-policy", POLICY, "a bucket policy (denying requests without TLS)", "security",
-    "003 § Checklist Avant Mise en Production: \"HTTPS forcé\"",
+    "HTTPS forced on buckets",
     "Add a BucketPolicy with a Deny statement on aws:SecureTransport = false.",
     "plain-HTTP requests are accepted.",
 )
 _companion_rule(
     "storage-bucket-lifecycle", LIFECYCLE, "a lifecycle configuration", "hygiene",
-    "001 § Checklist > AWS S3: \"Lifecycle policies configurées\"",
+    "Bucket lifecycle policies",
     "Give the bucket lifecycle rules in the estate (buckets[].lifecycle).",
     "objects and their old versions accumulate forever.",
 )
@@ -95,7 +95,7 @@ def _logging_ends(resources) -> tuple[set[str], set[str]]:
 @stack_rule(
     "storage-bucket-access-logging", area="storage", category="hygiene",
     description="Every S3 bucket logs its access to the logs bucket (the logs bucket itself excepted).",
-    runbook="001 § Checklist > AWS S3: \"Bucket pour les logs (symphonia-logs-prod)\"",
+    runbook="Bucket access logged to the logs bucket",
     remediation="Keep buckets[].access_logging true; components/storage.py adds BucketLogging to the logs bucket.",
 )
 def bucket_access_logging(args, report_violation):
@@ -109,7 +109,7 @@ def bucket_access_logging(args, report_violation):
 @stack_rule(
     "storage-log-target-no-object-lock", area="storage", category="blind-spot",
     description="The bucket receiving S3 access logs has no Object Lock (S3 cannot deliver logs to such a bucket).",
-    runbook="001 § Checklist > AWS S3: \"Bucket pour les logs (symphonia-logs-prod)\"",
+    runbook="A logs bucket S3 can deliver access logs to",
     remediation="Keep object_lock_years off the logs bucket (the model refuses it); lock the audit bucket instead.",
 )
 def log_target_no_object_lock(args, report_violation):
@@ -129,7 +129,7 @@ def log_target_no_object_lock(args, report_violation):
 @resource_rule(
     "storage-versioning-enabled", area="storage", category="data-loss",
     description="Bucket versioning is Enabled (not Suspended or Disabled).",
-    runbook="001 § Checklist > AWS S3: \"Versioning activé\"",
+    runbook="Bucket versioning enabled",
     remediation="Set versioning_configuration.status = \"Enabled\" (estate buckets[].versioning: true).",
     types=VERSIONING,
 )
@@ -142,7 +142,7 @@ def versioning_enabled(args, report_violation):
 @resource_rule(
     "storage-encryption-default", area="storage", category="security",
     description="Bucket default encryption is AES256 or KMS.",
-    runbook="001 § Checklist > AWS S3: \"Bucket pour les documents\" / 003 § Checklist Avant Mise en Production (sécurité)",
+    runbook="Buckets encrypted",
     remediation="Set rule.apply_server_side_encryption_by_default.sse_algorithm to AES256 or aws:kms.",
     types=ENCRYPTION,
 )
@@ -155,7 +155,7 @@ def encryption_default(args, report_violation):
 @resource_rule(
     "storage-public-access-blocked", area="storage", category="security",
     description="A bucket's public access block sets all four flags.",
-    runbook="001 § Checklist > AWS S3: \"Bucket pour les documents\" (private documents)",
+    runbook="Private buckets: public access blocked",
     remediation="Set block_public_acls, block_public_policy, ignore_public_acls and restrict_public_buckets to true.",
     types=PUBLIC_ACCESS_BLOCK,
 )
@@ -181,7 +181,7 @@ def _denies_plain_http(document) -> bool:
 @resource_rule(
     "storage-policy-tls-only", area="storage", category="security",
     description="A bucket policy denies every request made without TLS.",
-    runbook="003 § Checklist Avant Mise en Production: \"HTTPS forcé\"",
+    runbook="HTTPS forced on buckets",
     remediation="Add a Deny statement for s3:* with Condition Bool aws:SecureTransport = false.",
     types=POLICY,
 )
@@ -199,7 +199,7 @@ def policy_tls_only(args, report_violation):
 @resource_rule(
     "storage-lifecycle-noncurrent-expiry", area="storage", category="hygiene",
     description="A bucket's lifecycle expires noncurrent versions (versioned buckets would otherwise grow forever).",
-    runbook="001 § Checklist > AWS S3: \"Lifecycle policies configurées\" (archive-old-documents)",
+    runbook="Old versions expire (lifecycle policies)",
     remediation="Give every lifecycle rule a noncurrent expiration (buckets[].lifecycle[].noncurrent.expiration_days).",
     types=LIFECYCLE,
 )
@@ -215,7 +215,7 @@ def lifecycle_noncurrent_expiry(args, report_violation):
 @resource_rule(
     "storage-cors-https-origins", area="storage", category="security",
     description="Bucket CORS allows only https application origins (no wildcard, no http, no localhost).",
-    runbook="001 § Checklist > AWS S3: \"CORS configuré sur bucket documents\" / 003 § Checklist Avant Mise en Production: \"CORS strict\"",
+    runbook="Strict CORS on buckets: HTTPS origins only",
     remediation="List the application's https origins in buckets[].cors.allowed_origins.",
     types=CORS,
 )

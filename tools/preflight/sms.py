@@ -23,7 +23,7 @@ DEFAULT_SPEND_QUOTA_USD = 1  # https://docs.aws.amazon.com/sns/latest/dg/sms_pre
 def sms_regions(estate) -> list[str]:
     """The regions whose topics have an SMS subscriber, primary first."""
     regions: list[str] = []
-    if any(s.protocol == "sms" for s in estate.alerting.subscriptions):
+    if any(s.protocol == "sms" for s in estate.alerting.all_subscriptions):  # teams' topics too
         regions += regions_of(estate.region)
     if estate.mail is not None and any(s.protocol == "sms" for s in estate.mail.feedback_subscribers):
         regions.append(estate.region)

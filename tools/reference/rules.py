@@ -26,7 +26,7 @@ def rules_summary() -> str:
         (f"`{policy.name}`", _severity(policy), policy.enforcement_level.value, INFO[policy.name].runbook)
         for policy in sorted(ALL_POLICIES, key=lambda p: p.name)
     ]
-    return table(("Rule", "Severity", "Level", "Runbook item"), rows)
+    return table(("Rule", "Severity", "Level", "Checklist item"), rows)
 
 
 def rules_table() -> str:
@@ -43,5 +43,5 @@ def rules_table() -> str:
             f"`{policy.name}`", kind, _severity(policy), f"{policy.enforcement_level.value} ({info.category})",
             info.runbook, text,
         ))
-    header = ("Rule", "Kind", "Severity", "Level (category)", "Runbook item (seed § section)", "Requirement and remediation")
+    header = ("Rule", "Kind", "Severity", "Level (category)", "Checklist item (RT's seed sections: docs/rt-technologie.md)", "Requirement and remediation")
     return table(header, rows)
