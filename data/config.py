@@ -175,8 +175,13 @@ def parse_estate(raw: Any, region: Any) -> Estate:
         fields = _describe(error, Estate)
         reported = {line.split(": ", 1)[0] for line in fields}
         problems += sorted(fields + [line for line in secrets if line.split(": ", 1)[0] not in reported])
-        partial = _salvaged(data)
-        cross = _cross_problems(partial, region_ok) if partial is not None else []
+        # A cross-check on the remains may read a value the salvage had to invent for an invalid one
+        # (``versioning: sometimes`` read as absent, then "replication needs versioning"): report only
+        # the lines that hold both with the invalid values left out and with them kept as written.
+        left_out, as_written = _salvaged(data, keep_invalid=False), _salvaged(data, keep_invalid=True)
+        cross = [] if left_out is None else _cross_problems(left_out, region_ok)
+        kept = None if as_written is None else set(_cross_problems(as_written, region_ok))
+        cross = [line for line in cross if kept is None or line in kept]
         faulty = {_item_root(line.split(": ", 1)[0]) for line in fields}
         problems += [line for line in cross if _item_root(line.split(": ", 1)[0]) not in faulty]
     else:
@@ -230,15 +235,16 @@ def _item_root(path: str) -> str:
     return match.group(0) if match else ".".join(path.split(".")[:2])
 
 
-def _salvaged(data: dict) -> Estate | None:
+def _salvaged(data: dict, keep_invalid: bool) -> Estate | None:
     """The estate as far as it is valid, for the cross-reference checks of a file with field mistakes:
     every field validated on its own, an invalid value replaced by its default (or nothing), nested
     models and list items salvaged one by one so list indices stay those of the file. Best effort:
-    the field mistakes are already reported, so a check that cannot run on the remains is skipped."""
+    the field mistakes are already reported, so a check that cannot run on the remains is skipped.
+    ``keep_invalid``: an invalid scalar stays as written instead of being left out."""
     if _wrecked(data):
         return None
     try:
-        partial = _lenient(Estate, data)
+        partial = _lenient(Estate, data, keep_invalid)
         partial.reference_problems()
         partial.region_problems()
     except Exception:  # noqa: BLE001 (salvage is a courtesy; the run already fails with the field lines)
@@ -266,12 +272,12 @@ def _wrecked(data: dict) -> bool:
     return False
 
 
-def _lenient(model: type[BaseModel], raw: Any) -> BaseModel:
+def _lenient(model: type[BaseModel], raw: Any, keep_invalid: bool) -> BaseModel:
     raw = raw if isinstance(raw, dict) else {}
     values: dict[str, Any] = {}
     for name, info in model.model_fields.items():
         if name in raw:
-            values[name] = _lenient_value(info.annotation, raw[name])
+            values[name] = _lenient_value(info.annotation, raw[name], keep_invalid)
         elif not info.is_required():
             values[name] = info.get_default(call_default_factory=True)
         else:
@@ -279,7 +285,7 @@ def _lenient(model: type[BaseModel], raw: Any) -> BaseModel:
     return model.model_construct(**values)
 
 
-def _lenient_value(annotation: Any, value: Any) -> Any:
+def _lenient_value(annotation: Any, value: Any, keep_invalid: bool) -> Any:
     try:
         return _adapter(annotation).validate_python(value)
     except ValidationError:
@@ -287,12 +293,12 @@ def _lenient_value(annotation: Any, value: Any) -> Any:
     inner = _unwrap(annotation)
     origin, args = typing.get_origin(inner), typing.get_args(inner)
     if isinstance(inner, type) and issubclass(inner, BaseModel):
-        return _lenient(inner, value)  # present but wrong: still present (no "none declared" echo)
+        return _lenient(inner, value, keep_invalid)  # present but wrong: still present (no "none declared" echo)
     if origin is list:
-        return [_lenient_value(args[0], item) for item in value] if isinstance(value, list) else []
+        return [_lenient_value(args[0], item, keep_invalid) for item in value] if isinstance(value, list) else []
     if origin is dict:
-        return {key: _lenient_value(args[1], item) for key, item in value.items()} if isinstance(value, dict) else {}
-    return _empty(annotation)
+        return {key: _lenient_value(args[1], item, keep_invalid) for key, item in value.items()} if isinstance(value, dict) else {}
+    return value if keep_invalid else _empty(annotation)
 
 
 def _empty(annotation: Any) -> Any:
