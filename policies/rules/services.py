@@ -55,17 +55,28 @@ LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 
 @resource_rule(
     "services-environment-health-check", area="services", category="hygiene",
-    description="Every Elastic Beanstalk environment's default process is health-checked on the service's /health endpoint.",
+    description="Every Elastic Beanstalk environment's default process is health-checked on a health endpoint: the path"
+    " its service declares (services[].health_check.path), never '/' or EB's unset default.",
     runbook="001 § Checklist > TMS Sync EB: \"Health checks passent\" / 000 § Monitoring Quotidien > 1. Health Checks Automatisés",
     remediation="Set aws:elasticbeanstalk:environment:process:default HealthCheckPath (estate services[].health_check.path).",
-    parameters={"path": {"type": "string", "default": "/health"}},
+    parameters={
+        "paths": {"type": "object", "description": "Environment name to the path its service declares (written by estate check from the estate)."},
+        "path": {"type": "string", "description": "The path expected of environments absent from `paths`; any non-root path when unset."},
+    },
     types=ENVIRONMENT,
 )
 def environment_health_check(args, report_violation):
-    expected = args.get_config().get("path") or "/health"
+    config = args.get_config()
     path = eb_setting(args.props, PROCESS, "HealthCheckPath")
-    if path != expected:
-        report_violation(f"HealthCheckPath is {path!r}, expected {expected!r}: the load balancer would probe '/' (EB default).")
+    if not path:
+        report_violation("HealthCheckPath is not set: the load balancer probes '/' (Elastic Beanstalk's default), not a health endpoint.")
+        return
+    # Each service's own declared path (issue 12 #12), not one estate-wide value.
+    expected = (config.get("paths") or {}).get(known_or_none(lambda: get(args.props, "name"))) or config.get("path")
+    if expected and path != expected:
+        report_violation(f"HealthCheckPath is {path!r}, but the service declares {expected!r} (services[].health_check.path).")
+    elif path == "/":
+        report_violation("HealthCheckPath is '/': the load balancer probes the root page, not a health endpoint.")
 
 
 @resource_rule(
