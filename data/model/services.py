@@ -3,6 +3,7 @@ its thresholds, its application metric alarms, its environment and secrets."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Annotated, Literal
 
@@ -180,9 +181,9 @@ class Platform(StrictModel):
 
     runtime: str = Field(
         default="Node.js 22",
-        description="The platform branch's runtime on Amazon Linux 2023: `Node.js 20`, `Node.js 22` or `Node.js 24`;"
-        " the newest solution stack of that branch is looked up at deploy time (runbook 000's Node 18 / Amazon"
-        " Linux 2 branches are retired).",
+        description="The platform branch's runtime on Amazon Linux 2023, what follows 'running' in its solution stack"
+        f" name: one of {', '.join(SUPPORTED_RUNTIMES)}; the newest solution stack of that branch is looked up at"
+        " deploy time (runbook 000's Node 18 / Amazon Linux 2 branches are retired).",
     )
 
     solution_stack: str | None = Field(
@@ -205,9 +206,11 @@ class Platform(StrictModel):
     @classmethod
     def _supported_runtime(cls, value: str) -> str:
         if value not in SUPPORTED_RUNTIMES:
+            hint = difflib.get_close_matches(value, SUPPORTED_RUNTIMES, n=1)
             raise ValueError(
-                f"'{value}' is not a supported runtime: expected one of {', '.join(SUPPORTED_RUNTIMES)}"
-                " (Amazon Linux 2023 platform branches)"
+                f"'{value}' is not a supported runtime" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+                + f": expected one of {', '.join(SUPPORTED_RUNTIMES)} (Amazon Linux 2023 platform branches: what"
+                " follows 'running' in the solution stack name)"
             )
         return value
 

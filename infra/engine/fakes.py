@@ -255,11 +255,15 @@ CURRENT_PLATFORM_VERSION = "6.10.0"
 
 
 def _solution_stack(args: Mapping[str, Any]) -> dict[str, Any]:
-    """The newest stack matching ``nameRegex`` among the current AL2023 Node.js stacks; none matching is
+    """The newest stack matching ``nameRegex`` among the current AL2023 stacks (every catalogued branch); none matching is
     the provider's error ("no matching Elastic Beanstalk solution stack found")."""
     import re
 
-    stacks = [f"64bit Amazon Linux 2023 v{CURRENT_PLATFORM_VERSION} running Node.js {major}" for major in (20, 22, 24)]
+    from data.catalogue.beanstalk import PLATFORM_BRANCHES, PLATFORM_OS
+
+    # Node.js branches are at v6.x, the others at v4.x (a fake: only the shape of the name matters).
+    stacks = [f"{PLATFORM_OS} v{CURRENT_PLATFORM_VERSION if b.platform == 'Node.js' else '4.7.1'} running {b.runtime}"
+              for b in PLATFORM_BRANCHES.values()]
     pattern = str(args.get("nameRegex") or "")
     found = [stack for stack in stacks if re.search(pattern, stack)]
     if not found:

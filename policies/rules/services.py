@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+from data.catalogue import beanstalk as eb
 from data.catalogue import beanstalk_options as opt
 from data.catalogue import ec2
 
@@ -153,9 +154,16 @@ def environment_imdsv2(args, report_violation):
         report_violation("DisableIMDSv1 is not true: a request forgery in the app can read the instance credentials.")
 
 
+def _runs_node_js(props) -> bool:
+    """Whether the environment runs a Node.js branch; an unknown stack name is read (the runner then
+    downgrades the rule to advisory) rather than guessed."""
+    stack = get(props, "solutionStackName")
+    return isinstance(stack, str) and eb.platform_of(eb.runtime_of(stack)) == eb.NODE_JS
+
+
 @resource_rule(
     "services-environment-production-settings", area="services", category="security",
-    description="Production environment settings carry no localhost or http:// origin and run with NODE_ENV=production.",
+    description="Production environment settings carry no localhost or http:// origin, and Node.js environments run with NODE_ENV=production.",
     runbook="003 § Checklist Avant Mise en Production: \".env.production configuré (pas de valeurs dev)\", \"CORS autorise uniquement domaine prod\"",
     remediation="Remove localhost / http:// origins from the service's env (e.g. CORS_ORIGIN) and set NODE_ENV=production.",
     types=ENVIRONMENT,
@@ -170,27 +178,36 @@ def environment_production_settings(args, report_violation):
             lowered = origin.lower()
             if "localhost" in lowered or "127.0.0.1" in lowered or lowered.startswith("http://"):
                 report_violation(f"{name} contains {origin!r}: development origins must not reach production.")
+    if not _runs_node_js(args.props):
+        return  # NODE_ENV means something to Node.js applications only (issue 12 #2)
     if "NODE_ENV" not in names:
         report_violation("NODE_ENV is not set: Node.js frameworks then run in development mode (stack traces, no caching).")
     elif eb_setting(args.props, APP_ENV, "NODE_ENV") != "production":
         report_violation(f"NODE_ENV is {eb_setting(args.props, APP_ENV, 'NODE_ENV')!r}, not 'production'.")
 
 
+SUPPORTED_STACK_PATTERN = eb.supported_stack_pattern()
+
+
 @resource_rule(
     "services-environment-platform", area="services", category="hygiene",
-    description="Every Elastic Beanstalk environment runs a supported platform branch (Amazon Linux 2023, Node.js 20+).",
+    description="Every Elastic Beanstalk environment runs a supported Amazon Linux 2023 platform branch"
+    f" ({', '.join(eb.SUPPORTED_RUNTIMES)}).",
     runbook="000 § Tâches Hebdomadaires: \"Vérifier les versions Node.js et dépendances obsolètes\"",
-    remediation="Use a current 'Amazon Linux 2023 ... running Node.js 20/22/24' solution stack (services[].platform.runtime: the newest stack of the branch is looked up at deploy time).",
-    parameters={"pattern": {"type": "string", "default": r"^64bit Amazon Linux 2023 v[\d.]+ running Node\.js (20|22|24)$"}},
+    remediation="Declare services[].platform.runtime, one of the supported branches (docs/stack-file.md): the newest"
+    " 'Amazon Linux 2023 ... running <runtime>' solution stack of the branch is looked up at deploy time.",
+    parameters={"pattern": {"type": "string", "description": "The solution stack names accepted; every supported branch when unset."}},
     types=ENVIRONMENT,
 )
 def environment_platform(args, report_violation):
-    pattern = args.get_config().get("pattern") or r"^64bit Amazon Linux 2023 v[\d.]+ running Node\.js (20|22|24)$"
+    pattern = args.get_config().get("pattern") or SUPPORTED_STACK_PATTERN
     stack = get(args.props, "solutionStackName")
     if stack is None and get(args.props, "platformArn") is not None:
         return  # a platform ARN pins an exact version; the pattern judges solution stack names
     if not isinstance(stack, str) or not re.match(pattern, stack):
-        report_violation(f"solution stack {stack!r} is not a supported branch ({pattern}).")
+        runtime = eb.runtime_of(stack) if isinstance(stack, str) else None
+        hint = f" (runtime {runtime!r} is not a supported Amazon Linux 2023 branch)" if runtime else ""
+        report_violation(f"solution stack {stack!r} is not a supported platform branch{hint}; supported: {', '.join(eb.SUPPORTED_RUNTIMES)}.")
 
 
 @stack_rule(
