@@ -47,6 +47,7 @@ def estate_namespaces(estate: Estate) -> list[str]:
 def estate_policy_config(estate: Estate) -> dict[str, Any]:
     """Policy-pack config derived from the estate: exemptions and the rules' estate parameters."""
     from policies.rules import INFO
+    from policies.rules.service_signals import switched_off
 
     config: dict[str, dict[str, Any]] = {}
     unknown = [f"exemptions[{i}].policy: unknown policy '{e.policy}'" for i, e in enumerate(estate.exemptions) if e.policy not in INFO]
@@ -67,6 +68,8 @@ def estate_policy_config(estate: Estate) -> dict[str, Any]:
         config.setdefault("alerting-sms-preferences-per-region", {})["external_regions"] = list(estate.alerting.sms.external_regions)
     config.setdefault("services-environment-health-check", {})["paths"] = {  # issue 12 #12: each service's own path
         s.environment_name: s.health_check.path for s in estate.services if s.kind == "beanstalk"}
+    if switched := switched_off(estate):  # issue 12 #7: signals the stack file switches off
+        config.setdefault("services-environment-alarms", {})["switched_off"] = switched
     config.setdefault("services-environment-managed-updates", {})["preferredStartTime"] = estate.maintenance.preferred.eb_start_time
     if estate.cache is not None:
         window = estate.cache.maintenance_window or estate.maintenance.preferred

@@ -16,7 +16,7 @@ Corrections of the runbooks' dashboards (estate-inventory C): every metric carri
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pulumi
@@ -209,8 +209,10 @@ class BeanstalkMonitoring:
                       "LoadBalancer": self.load_balancer}
         alarms: list[aws.cloudwatch.MetricAlarm] = []
         for signal in self.table:
+            threshold = self._threshold(signal)  # None: switched off in the stack file
+            window = getattr(threshold, "window", None)
             alarms += factory.signal_alarms(
-                parent, self.service.name, signal, self._threshold(signal),
+                parent, self.service.name, replace(signal, **window) if window else signal, threshold,
                 dimensions=dimensions, literals=self._literals,
             )
         return alarms

@@ -110,3 +110,16 @@ def _ancestors(resource) -> list:
 def load_balanced(environment) -> bool:
     kind = eb_setting(environment.props, opt.ENVIRONMENT, "EnvironmentType") or opt.ENVIRONMENT_TYPE_DEFAULT
     return kind != opt.SINGLE_INSTANCE
+
+
+def switched_off(estate) -> dict[str, list[str]]:
+    """Per environment, the signals of the EB table its service's stack file switches off
+    (``thresholds.<key>: null``, issue 12 #7): what ``services-environment-alarms`` accepts missing."""
+    found = {}
+    for service in estate.services:
+        if service.kind != "beanstalk":
+            continue
+        off = [signal.name for signal in EB_SIGNALS if signal.threshold_key and getattr(service.thresholds, signal.threshold_key) is None]
+        if off:
+            found[service.environment_name] = off
+    return found

@@ -216,15 +216,21 @@ def environment_platform(args, report_violation):
     f"{', '.join(n for n in REQUIRED_SIGNALS if n not in LOAD_BALANCER_SIGNALS)}, "
     f"and {', '.join(LOAD_BALANCER_SIGNALS)} when it is load-balanced.",
     runbook="000 § Checklist de Maintenance Mensuelle: \"CPU utilization moyenne < 70%\", \"Latence moyenne < 500ms\", \"Aucun 5xx error significatif\" / 001 § Checklist > AWS CloudWatch: \"Alertes configurées\"",
-    remediation="Declare the service in the estate; components/service_alarms.py creates both levels of every signal.",
+    remediation="Declare the service in the estate; components/service_alarms.py creates both levels of every signal"
+    " (a signal switched off in the stack file, services[].thresholds.<key>: null, is not expected).",
+    parameters={"switched_off": {"type": "object", "description": "Environment name to the signals its stack file"
+                                 " switches off (written by estate check from the estate)."}},
 )
 def environment_alarms(args, report_violation):
     alarms = of_type(args.resources, METRIC_ALARM)
+    switched = args.get_config().get("switched_off") or {}
     for environment in of_type(args.resources, ENVIRONMENT):
         watching = alarms_of(environment, alarms)
         balanced = load_balanced(environment)
+        off = list(switched.get(known_or_none(lambda: get(environment.props, "name")), []))
+        note = f" (Switched off in the stack file: {', '.join(off)}.)" if off else ""
         for signal, metrics in SIGNAL_METRICS.items():
-            if signal in LOAD_BALANCER_SIGNALS and not balanced:
+            if signal in LOAD_BALANCER_SIGNALS and not balanced or signal in off:
                 continue
             for severity in BOTH_SEVERITIES:
                 found = [
@@ -232,7 +238,7 @@ def environment_alarms(args, report_violation):
                     if metrics_read(a) & set(metrics) and get(get(a.props, "tags") or {}, "severity") == severity
                 ]
                 if not found:
-                    report_violation(f"environment {environment.name} has no {severity} {signal} alarm.", environment.urn)
+                    report_violation(f"environment {environment.name} has no {severity} {signal} alarm.{note}", environment.urn)
 
 
 def _world(cidrs) -> bool:
