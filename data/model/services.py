@@ -147,6 +147,21 @@ class ServiceThresholds(StrictModel):
         description="Root filesystem used on the fullest instance, percent (seed 002 disk: 80 / 95).",
     )
 
+    queue_age: SignalThreshold | None = Field(
+        default=_signal_threshold(300, 900),
+        description="`tier: worker` only: age of the oldest message in the worker queue, seconds (AWS/SQS"
+        " ApproximateAgeOfOldestMessage): messages wait longer than the workers keep up with.",
+    )
+    queue_depth: SignalThreshold | None = Field(
+        default=_signal_threshold(1000, 5000),
+        description="`tier: worker` only: messages waiting in the worker queue (AWS/SQS ApproximateNumberOfMessagesVisible).",
+    )
+    dead_letter_depth: SignalThreshold | None = Field(
+        default=_signal_threshold(0, 10),
+        description="`tier: worker` only: messages in the dead-letter queue (failed `max_receive_count` times); any is"
+        " a lost task to look at.",
+    )
+
     @model_validator(mode="after")
     def _ranges(self) -> ServiceThresholds:
         for field in ("cpu", "error_rate_5xx", "lb_error_rate_5xx", "root_filesystem"):
@@ -291,6 +306,42 @@ class Platform(StrictModel):
     )
 
 
+class Worker(StrictModel):
+    """A worker environment's SQS daemon and queues (``tier: worker``): the program declares the queue and
+    its dead-letter queue; the daemon POSTs each message to ``path`` on the instance."""
+
+    path: str = Field(default="/", pattern=r"^/[^\s]*$", description="Path the SQS daemon POSTs each message to (sqsd HttpPath).")
+    inactivity_timeout: int = Field(
+        default=299, ge=eb_options.SQSD_INACTIVITY_TIMEOUT_RANGE[0], le=eb_options.SQSD_INACTIVITY_TIMEOUT_RANGE[1],
+        description="Seconds one message's request may take (sqsd InactivityTimeout, 1-36000); below `visibility_timeout`.",
+    )
+    visibility_timeout: int = Field(
+        default=300, ge=eb_options.SQSD_VISIBILITY_TIMEOUT_RANGE[0], le=eb_options.SQSD_VISIBILITY_TIMEOUT_RANGE[1],
+        description="Seconds a message in processing stays hidden from other workers (queue and sqsd VisibilityTimeout, 0-43200).",
+    )
+    http_connections: int = Field(
+        default=50, ge=eb_options.SQSD_HTTP_CONNECTIONS_RANGE[0], le=eb_options.SQSD_HTTP_CONNECTIONS_RANGE[1],
+        description="Concurrent requests the daemon makes to the application (sqsd HttpConnections, 1-100).",
+    )
+    max_receive_count: int = Field(
+        default=10, ge=1, le=1000,
+        description="Receives before a failing message moves to the dead-letter queue (redrive policy maxReceiveCount, 1-1000).",
+    )
+
+    @model_validator(mode="after")
+    def _timeouts(self) -> Worker:
+        if self.inactivity_timeout >= self.visibility_timeout:
+            raise ValueError(
+                f"inactivity_timeout ({self.inactivity_timeout}) must be below visibility_timeout ({self.visibility_timeout}):"
+                " a message still in processing would reappear to another worker"
+            )
+        return self
+
+
+WEB_ONLY_THRESHOLDS = ("error_rate_5xx", "lb_error_rate_5xx", "latency_p95")
+WORKER_ONLY_THRESHOLDS = ("queue_age", "queue_depth", "dead_letter_depth")
+
+
 class Service(StrictModel):
     """One service of the estate.
 
@@ -321,6 +372,13 @@ class Service(StrictModel):
         description="The service's public `https://` origin; a Route 53 health check probes it (seed 003); required"
         " for `kind: external`.",
     )
+    tier: Literal["web", "worker"] = Field(
+        default="web",
+        description="`web`: an Elastic Beanstalk web server environment behind a load balancer (internet-facing with"
+        " `public_url`, internal in the private subnets without); `worker`: a worker environment, no load balancer,"
+        " its SQS daemon feeding the application from a queue the program declares (with a dead-letter queue).",
+    )
+    worker: Worker = Field(default=Worker(), description="`tier: worker` only: the SQS daemon and the queues.")
     scaling: Scaling = Field(default=Scaling(), description="Auto Scaling on CPU (runbook 000).")
     log_retention_days: Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] = Field(
         default=30,
@@ -386,12 +444,29 @@ class Service(StrictModel):
                 raise ValueError(f"secrets.{key}: also declared in env; declare it once")
         if "MONGODB_URI" in self.secrets and self.database:
             raise ValueError("secrets.MONGODB_URI: the program builds it from the Atlas user of 'database'; remove it")
+        if self.tier == "worker":
+            if self.kind != "beanstalk":
+                raise ValueError("tier: a worker is an Elastic Beanstalk environment; use kind: beanstalk")
+            if self.public_url is not None:
+                raise ValueError("public_url: a worker environment has no load balancer to reach; remove it (or use tier: web)")
+        elif "worker" in self.model_fields_set:
+            raise ValueError("worker: only for tier: worker")
         if self.kind == "beanstalk":
             if "PORT" in self.env and self.port is not None and self.env["PORT"] != str(self.port):
                 raise ValueError(f"env.PORT ({self.env['PORT']}) contradicts port ({self.port}); declare port only")
         elif self.public_url is None:
             raise ValueError("an external service needs public_url: its health check is how it is watched")
         return self
+
+    @property
+    def environment_declared(self) -> bool:
+        """Whether the program declares an Elastic Beanstalk environment for the service (not ``external``)."""
+        return self.kind == "beanstalk"
+
+    @property
+    def internal(self) -> bool:
+        """A web service without a public URL: its load balancer is internal (issue 12 #3)."""
+        return self.kind == "beanstalk" and self.tier == "web" and self.public_url is None
 
     @property
     def application_name(self) -> str:

@@ -161,6 +161,11 @@ OUTPUTS: dict[str, Recipe] = {
         "dkimSigningAttributes": {"tokens": [_hex(c.name, str(i), length=32) for i in range(3)], "status": "SUCCESS"},
     },
     "aws:sesv2/configurationSet:ConfigurationSet": lambda c: {"id": c.inputs.get("configurationSetName", c.name), "arn": c.arn(f"configuration-set/{c.inputs.get('configurationSetName', c.name)}", service="ses")},
+    "aws:sqs/queue:Queue": lambda c: {
+        "id": f"https://sqs.{c.region}.amazonaws.com/{ACCOUNT_ID}/{c.physical}",
+        "url": f"https://sqs.{c.region}.amazonaws.com/{ACCOUNT_ID}/{c.physical}", "arn": c.arn(c.physical), "name": c.physical},
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": lambda c: {
+        "id": f"sgr-{c.hex(17)}", "securityGroupRuleId": f"sgr-{c.hex(17)}", "arn": c.arn(f"security-group-rule/sgr-{c.hex(17)}", service="ec2")},
     "aws:sns/topic:Topic": lambda c: {"id": c.arn(c.physical), "arn": c.arn(c.physical), "name": c.physical},
     "aws:sns/topicSubscription:TopicSubscription": lambda c: {"id": f"{c.inputs.get('topic', c.arn(c.name))}:{c.hex(8)}-{c.hex(4)}", "arn": f"{c.inputs.get('topic', c.arn(c.name))}:{c.hex(8)}-{c.hex(4)}", "pendingConfirmation": False},
     "aws:cloudwatch/metricAlarm:MetricAlarm": lambda c: {"id": c.physical, "arn": c.arn(f"alarm:{c.physical}")},
