@@ -12,8 +12,9 @@ from pydantic import Field, field_validator, model_validator
 from data.catalogue import beanstalk_options as eb_options
 from data.catalogue.beanstalk import SUPPORTED_RUNTIMES, runtime_of, solution_stack_regex
 
-from data.catalogue.cloudwatch import alarm_period_problem, alarm_window_problem, datapoints_problem
-from data.model.base import Name, SecretRef, StrictModel, Threshold, check_percentages, format_number
+from data.catalogue.cloudwatch import alarm_window_problem
+from data.model.base import Name, SecretRef, StrictModel, Threshold, format_number
+from data.model.service_thresholds import ServiceThresholds, SignalThreshold  # noqa: F401  (re-exported)
 from data.secret_patterns import looks_secret
 
 
@@ -64,121 +65,6 @@ class Scaling(StrictModel):
             raise ValueError(f"max: {self.max} must be at least min ({self.min})")
         if self.cpu_lower >= self.cpu_upper:
             raise ValueError(f"cpu_lower ({format_number(self.cpu_lower)}) must be below cpu_upper ({format_number(self.cpu_upper)})")
-        return self
-
-
-class SignalThreshold(Threshold):
-    """A service signal's levels and, optionally, its alarm window (issue 12 #7): the signal table's
-    period, evaluation periods and datapoints to alarm unless the stack file gives its own."""
-
-    period: int | None = Field(
-        default=None, ge=10,
-        description="Seconds per evaluated datapoint (10, 20, 30 or a multiple of 60, CloudWatch's rule); null: the signal's own.",
-    )
-    evaluation_periods: int | None = Field(
-        default=None, ge=1,
-        description="Periods evaluated; required with `period` or `datapoints_to_alarm`; period x evaluation_periods"
-        " is at most one day (CloudWatch). Null: the signal's own.",
-    )
-    datapoints_to_alarm: int | None = Field(
-        default=None, ge=1,
-        description="Of those periods, how many must breach (M out of N; at most `evaluation_periods`); null: all of them.",
-    )
-
-    @model_validator(mode="after")
-    def _window(self) -> SignalThreshold:
-        if (self.period is not None or self.datapoints_to_alarm is not None) and self.evaluation_periods is None:
-            raise ValueError(
-                "evaluation_periods: give it with period or datapoints_to_alarm, so the alarm window (period x"
-                " evaluation periods, at most one day) is the stack file's"
-            )
-        if self.period is not None and (problem := alarm_period_problem(self.period)):
-            raise ValueError(f"period: {problem}")
-        if self.period is not None and (problem := alarm_window_problem(self.period, self.evaluation_periods)):
-            raise ValueError(f"evaluation_periods: {problem}")
-        if self.datapoints_to_alarm is not None and (
-                problem := datapoints_problem(self.datapoints_to_alarm, self.evaluation_periods)):
-            raise ValueError(f"datapoints_to_alarm: {problem}")
-        return self
-
-    @property
-    def window(self) -> dict[str, int]:
-        """The overridden alarm settings, as Signal fields (empty: the signal's own). New evaluation
-        periods without datapoints mean all of them (the signal's own M-of-N belongs to its own N)."""
-        found: dict = {"period": self.period} if self.period is not None else {}
-        if self.evaluation_periods is not None:
-            found.update(evaluation_periods=self.evaluation_periods, datapoints_to_alarm=self.datapoints_to_alarm)
-        return found
-
-
-def _signal_threshold(warning: float, critical: float) -> SignalThreshold:
-    return SignalThreshold(warning=warning, critical=critical)
-
-
-class ServiceThresholds(StrictModel):
-    """Warning/critical thresholds per signal; defaults from the runbooks (see docs/seed-decisions.md). Each
-    may also give its alarm window (``period``, ``evaluation_periods``, ``datapoints_to_alarm``); ``null``
-    switches the signal's alarms off (issue 12 #7)."""
-
-    cpu: SignalThreshold | None = Field(
-        default=_signal_threshold(70, 85),
-        description="Average CPU of the environment's instances, percent (AWS/EC2 CPUUtilization; seed 002: 70 / 85).",
-    )
-    health: SignalThreshold | None = Field(
-        default=_signal_threshold(15, 20),
-        description="Elastic Beanstalk EnvironmentHealth level, 0 Ok to 25 Severe (15 Warning, 20 Degraded); alarms"
-        " when it reaches the level.",
-    )
-    error_rate_5xx: SignalThreshold | None = Field(
-        default=_signal_threshold(2, 5),
-        description="5xx responses, percent of requests (seeds 002/004: 2 / 5).",
-    )
-    lb_error_rate_5xx: SignalThreshold | None = Field(
-        default=_signal_threshold(2, 5),
-        description="5xx the load balancer returns itself (no healthy target, timeouts), percent of its requests"
-        " (AWS/ApplicationELB HTTPCode_ELB_5XX_Count / RequestCount; seeds 002/004's 5xx ladder: 2 / 5).",
-    )
-    latency_p95: SignalThreshold | None = Field(
-        default=_signal_threshold(0.5, 2),
-        description="95th percentile request latency, seconds, above 0 and at most 60 (seed 004: 0.5 / 2).",
-    )
-    root_filesystem: SignalThreshold | None = Field(
-        default=_signal_threshold(80, 95),
-        description="Root filesystem used on the fullest instance, percent (seed 002 disk: 80 / 95).",
-    )
-
-    queue_age: SignalThreshold | None = Field(
-        default=_signal_threshold(300, 900),
-        description="`tier: worker` only: age of the oldest message in the worker queue, seconds (AWS/SQS"
-        " ApproximateAgeOfOldestMessage): messages wait longer than the workers keep up with.",
-    )
-    queue_depth: SignalThreshold | None = Field(
-        default=_signal_threshold(1000, 5000),
-        description="`tier: worker` only: messages waiting in the worker queue (AWS/SQS ApproximateNumberOfMessagesVisible).",
-    )
-    dead_letter_depth: SignalThreshold | None = Field(
-        default=_signal_threshold(0, 10),
-        description="`tier: worker` only: messages in the dead-letter queue (failed `max_receive_count` times); any is"
-        " a lost task to look at.",
-    )
-
-    @model_validator(mode="after")
-    def _ranges(self) -> ServiceThresholds:
-        for field in ("cpu", "error_rate_5xx", "lb_error_rate_5xx", "root_filesystem"):
-            try:
-                check_percentages(getattr(self, field))
-            except ValueError as error:
-                raise ValueError(f"{field}: {error}") from None
-        try:
-            check_percentages(self.health, upper=25)
-        except ValueError as error:
-            raise ValueError(f"health: {error} (EnvironmentHealth runs 0 OK to 25 Severe)") from None
-        for _, value in (self.latency_p95.levels() if self.latency_p95 is not None else ()):
-            if not 0 < value <= 60:
-                raise ValueError(f"latency_p95: {format_number(value)} is out of range: expected seconds, above 0 and at most 60")
-        for field in ("cpu", "health", "error_rate_5xx", "lb_error_rate_5xx", "latency_p95", "root_filesystem"):
-            if getattr(self, field) is not None and getattr(self, field).direction != "above":
-                raise ValueError(f"{field}: direction must be 'above' (the signal is bad when it rises)")
         return self
 
 
@@ -336,10 +222,6 @@ class Worker(StrictModel):
                 " a message still in processing would reappear to another worker"
             )
         return self
-
-
-WEB_ONLY_THRESHOLDS = ("error_rate_5xx", "lb_error_rate_5xx", "latency_p95")
-WORKER_ONLY_THRESHOLDS = ("queue_age", "queue_depth", "dead_letter_depth")
 
 
 class Service(StrictModel):
