@@ -81,3 +81,5 @@ SQSD_INACTIVITY_TIMEOUT_RANGE = (1, 36_000)
 SQSD_VISIBILITY_TIMEOUT_RANGE = (0, 43_200)
 SQSD_HTTP_CONNECTIONS_RANGE = (1, 100)
 ELB_SCHEMES = ("public", "internal")
+SQSD_NOTE = ("The stored documentation search did not return the sqsd option table: option names, defaults and"
+             " ranges above are to be confirmed against SQSD_SOURCE before the first worker deploys.")

@@ -30,6 +30,8 @@ ATTRIBUTES_SOURCE = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/AP
 VISIBILITY_TIMEOUT_MAX = 43_200
 MAX_RECEIVE_COUNT_RANGE = (1, 1_000)
 QUEUE_NAME_MAX = 80  # letters, digits, hyphens and underscores
+NOTE = ("The stored documentation search returned neither this metrics page nor CreateQueue's text: the metric"
+        " names, unit, dimension and ranges above are AWS's as commonly documented; confirm against the pages.")
 
 
 def queue_arn(region: str, account_id: str, name: str) -> str:
