@@ -90,7 +90,7 @@ def declare_estate(estate: Estate) -> None:
         if services_network else {}
     )
     # [services-network] the load balancers' certificate, watched in its region (runbook 000: > 30 days).
-    if estate.network is not None:  # the network exists for the load-balanced services
+    if estate.network is not None and estate.network.certificate_arn:  # none in an estate of internal services only
         owner = f"{estate.organisation}-{estate.environment}-alb-certificate"
         CertificateExpiry(owner, CertificateExpiryArgs(owner=owner, network=estate.network, alarms=alarms))
     # [data] buckets, cache, mail, atlas, budget: their outputs feed the services below (the cache's
@@ -206,7 +206,9 @@ def declare_beanstalk(estate: Estate, service: Service, wiring: ServiceWiring) -
         estate, service, site=site, secret_arns=wiring.secret_arns(service), redis_url=wiring.redis_url,
         secret_versions=wiring.secret_versions(service),
     ))
-    return BeanstalkMonitoring(service, eb.environment_name, eb.autoscaling_group, eb.load_balancer)
+    # The queue alarms take the queues' name outputs: they depend on the queues the environment reads.
+    queues = {"queue": eb.queue.name, "dead_letter": eb.dead_letter_queue.name} if eb.queue is not None else {}
+    return BeanstalkMonitoring(service, eb.environment_name, eb.autoscaling_group, eb.load_balancer, queues=queues)
 
 
 def declare_external(estate: Estate, service: Service, wiring: ServiceWiring) -> None:

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from infra import engine
 from tools.cli import app
+from data.catalogue.beanstalk import SUPPORTED_RUNTIMES
 from data.config import ESTATE_KEY, EstateConfigError
 
 SECRET_HINT = "looks like a secret and must not be plaintext; declare it under secrets with secrets_manager, ssm, config or generated"
@@ -123,8 +124,8 @@ CASES: list[tuple[str, Callable[[dict], Any], list[str]]] = [
         # Issue 10 #3: the stack file names the runtime; the version is looked up at deploy time.
         "platform-unknown-runtime",
         lambda e: e["services"][0].__setitem__("platform", {"runtime": "Node.js 18"}),
-        ["estate.services[0].platform.runtime: 'Node.js 18' is not a supported runtime: expected one of Node.js 20, Node.js 22, Node.js 24"
-         " (Amazon Linux 2023 platform branches)"],
+        ["estate.services[0].platform.runtime: 'Node.js 18' is not a supported runtime (did you mean 'Node.js 24'?): expected one of"
+         f" {', '.join(SUPPORTED_RUNTIMES)} (Amazon Linux 2023 platform branches: what follows 'running' in the solution stack name)"],
     ),
     (
         "platform-pinned-solution-stack",

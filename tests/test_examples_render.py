@@ -150,3 +150,42 @@ def test_an_estate_in_us_east_1_needs_no_second_region():
 def test_an_example_renders_byte_for_byte_the_same_twice():
     first = render_stack(EXAMPLES / "mytechgear.yaml").to_json()
     assert render_stack(EXAMPLES / "mytechgear.yaml").to_json() == first
+
+
+# -- issue 12: a second company's estate (examples/harbourline.yaml) ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def harbourline():
+    return render_stack(EXAMPLES / "harbourline.yaml")
+
+
+def test_the_adopter_example_declares_every_kind_of_service(harbourline):
+    environments = {e.inputs["name"]: e.inputs for e in harbourline.of_type("aws:elasticbeanstalk/environment:Environment")}
+    stacks = {name: inputs["solutionStackName"].rsplit(" running ", 1)[1] for name, inputs in environments.items()}
+    assert stacks == {"shipments-api-prod": "Docker", "ledger-prod": "Python 3.13", "manifest-worker-prod": "Go 1",
+                      "quotes-api-prod": "Corretto 21", "mailer-prod": "Node.js 22"}
+    settings = {name: {(s["namespace"], s["name"]): s["value"] for s in inputs["settings"]} for name, inputs in environments.items()}
+    assert settings["ledger-prod"][("aws:ec2:vpc", "ELBScheme")] == "internal"
+    assert settings["shipments-api-prod"][("aws:ec2:vpc", "ELBScheme")] == "public"
+    assert environments["manifest-worker-prod"]["tier"] == "Worker"
+    assert not harbourline.of_type("mongodbatlas:index/advancedCluster:AdvancedCluster")
+    alarms = {a.inputs["name"]: a.inputs for a in harbourline.of_type(ALARM)}
+    assert (alarms["quotes-api-latency-p95-critical"]["threshold"], alarms["quotes-api-latency-p95-critical"]["period"],
+            alarms["quotes-api-latency-p95-critical"]["datapointsToAlarm"]) == (0.3, 60, 3)
+    assert not [name for name in alarms if name.startswith("quotes-api-root-filesystem")]
+    assert not [name for name in alarms if name.startswith("manifest-worker-latency")]
+    assert "manifest-worker-dead-letter-depth-critical" in alarms
+
+
+def test_the_adopter_example_passes_estate_check_with_its_exemption(harbourline):
+    from data.config import estate_from_stack_file, load_stack_file
+    from data.model.base import SecretRef
+    from policies.rules.runner import run_policies
+    from tools.check import estate_policy_config
+
+    estate = estate_from_stack_file(load_stack_file(EXAMPLES / "harbourline.yaml"))
+    webhooks = [s.endpoint for s in estate.alerting.subscriptions if s.protocol == "https"]
+    assert webhooks and all(isinstance(endpoint, SecretRef) for endpoint in webhooks)  # no webhook URL in plaintext
+    result = run_policies(harbourline, config=estate_policy_config(estate))
+    assert [v.to_dict() for v in result.violations] == []

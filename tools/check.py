@@ -78,6 +78,8 @@ def exemption_problems(estate: Estate, render: Any = None) -> list[str]:
 
 def estate_policy_config(estate: Estate) -> dict[str, Any]:
     """Policy-pack config derived from the estate: exemptions and the rules' estate parameters."""
+    from policies.rules.service_signals import switched_off
+
     config: dict[str, dict[str, Any]] = {}
     unknown = exemption_problems(estate)
     if unknown:
@@ -95,6 +97,10 @@ def estate_policy_config(estate: Estate) -> dict[str, Any]:
         config.setdefault("alerting-alarm-custom-namespace", {})["namespaces"] = namespaces
     if estate.alerting.sms.external_regions:  # issue 10 #5: another stack declares these regions' SMS preferences
         config.setdefault("alerting-sms-preferences-per-region", {})["external_regions"] = list(estate.alerting.sms.external_regions)
+    config.setdefault("services-environment-health-check", {})["paths"] = {  # issue 12 #12: each service's own path
+        s.environment_name: s.health_check.path for s in estate.services if s.kind == "beanstalk"}
+    if switched := switched_off(estate):  # issue 12 #7: signals the stack file switches off
+        config.setdefault("services-environment-alarms", {})["switched_off"] = switched
     config.setdefault("services-environment-managed-updates", {})["preferredStartTime"] = estate.maintenance.preferred.eb_start_time
     if estate.cache is not None:
         window = estate.cache.maintenance_window or estate.maintenance.preferred

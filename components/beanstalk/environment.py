@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pulumi
 import pulumi_aws as aws
@@ -21,9 +21,9 @@ from components.beanstalk.monitoring import ENVIRONMENT_METRICS, INSTANCE_METRIC
 from components.beanstalk.network import HTTPS_PORT, INSTANCE_PROXY_PORT, ServicesNetwork
 from components.beanstalk.permissions import (
     EB_INSTANCE_POLICIES, EB_SERVICE_POLICIES, InstancePermissions, assume_role_policy, instance_permissions,
-    instance_policy_document,
+    instance_policy_document, worker_queue_names,
 )
-from components.common import Tagging, child, type_token
+from components.common import Tagging, child, stateful, type_token
 from data.catalogue import beanstalk as eb
 from data.catalogue import beanstalk_options as opt
 from data.catalogue import ec2
@@ -32,6 +32,7 @@ from data.model import Estate, Network, Service
 
 # TLS 1.3 with 1.2 fallback: the current recommended ALB policy.
 SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600  # SQS's longest retention: time to look at a failed task
 APP_VERSIONS_KEPT = 30  # enough to roll back (runbook 001 "eb deploy --version v2.1.0")
 HTTPS_LISTENER = opt.listener(HTTPS_PORT)
 
@@ -74,6 +75,7 @@ class BeanstalkServiceArgs:
     redis_url: pulumi.Input[str] | None = None  # given to the services that use the cache only
     # The SecretVersions holding the values the instances read at bootstrap: the environment waits for them.
     secret_versions: Sequence[pulumi.Resource] = ()
+    worker_queue_url: pulumi.Input[str] | None = None  # tier worker: the queue the SQS daemon reads
 
     @classmethod
     def from_estate(
@@ -103,35 +105,19 @@ def health_config_document(ignore_application_4xx: bool = False) -> str:
     return json.dumps(document, sort_keys=True, separators=(",", ":"))
 
 
-def environment_settings(
-    args: BeanstalkServiceArgs, *, instance_profile: pulumi.Input[str], service_role: pulumi.Input[str],
-) -> list[aws.elasticbeanstalk.EnvironmentSettingArgs]:
-    """Every option of the environment, sorted by (namespace, name)."""
+def load_balancer_options(args: BeanstalkServiceArgs) -> dict[tuple[str, str], pulumi.Input[str]]:
+    """A web server environment's application load balancer and its default process's health check:
+    internet-facing in the public subnets with a ``public_url``, internal in the private subnets without
+    (issue 12 #3; HTTPS with the estate's certificate, HTTP inside the VPC when it has none)."""
     service, site = args.service, args.site
-    network = site.network
-    health = service.health_check
-    scaling = service.scaling
-    logs = str(service.log_retention_days)
-    rolling_safe = scaling.min >= opt.MIN_INSTANCES_FOR_ROLLING
+    network, health = site.network, service.health_check
+    internal = service.internal
     options: dict[tuple[str, str], pulumi.Input[str]] = {
-        # Load-balanced behind an ALB; instances in private subnets, the ALB in public ones.
-        (opt.ENVIRONMENT, "EnvironmentType"): "LoadBalanced",
         (opt.ENVIRONMENT, "LoadBalancerType"): "application",
-        (opt.ENVIRONMENT, "ServiceRole"): service_role,
-        (opt.VPC, "VPCId"): network.vpc_id,
-        (opt.VPC, "Subnets"): ",".join(network.private_subnet_ids),
-        (opt.VPC, "ELBSubnets"): ",".join(network.public_subnet_ids),
-        (opt.VPC, "ELBScheme"): "public",
-        (opt.VPC, "AssociatePublicIpAddress"): "false",
-        (opt.LOAD_BALANCER, "SecurityGroups"): site.security_groups.load_balancer.id,
-        (opt.LOAD_BALANCER, "ManagedSecurityGroup"): site.security_groups.load_balancer.id,
-        # HTTPS only: EB options cannot express an 80 -> 443 redirect, so port 80 is closed.
-        (opt.LISTENER_DEFAULT, "ListenerEnabled"): "false",
-        (HTTPS_LISTENER, "ListenerEnabled"): "true",
-        (HTTPS_LISTENER, "Protocol"): "HTTPS",
-        (HTTPS_LISTENER, "SSLCertificateArns"): network.certificate_arn,
-        (HTTPS_LISTENER, "SSLPolicy"): SSL_POLICY,
-        (HTTPS_LISTENER, "DefaultProcess"): "default",
+        (opt.VPC, "ELBSubnets"): ",".join(network.private_subnet_ids if internal else network.public_subnet_ids),
+        (opt.VPC, "ELBScheme"): "internal" if internal else "public",
+        (opt.LOAD_BALANCER, "SecurityGroups"): site.security_groups.balancer_of(service.name).id,
+        (opt.LOAD_BALANCER, "ManagedSecurityGroup"): site.security_groups.balancer_of(service.name).id,
         # Process health check (runbook 001: /health, 30 s, 5 s, 2 healthy, 3 unhealthy).
         (opt.PROCESS_DEFAULT, "Port"): str(INSTANCE_PROXY_PORT),
         (opt.PROCESS_DEFAULT, "Protocol"): "HTTP",
@@ -141,6 +127,51 @@ def environment_settings(
         (opt.PROCESS_DEFAULT, "HealthyThresholdCount"): str(health.healthy_threshold),
         (opt.PROCESS_DEFAULT, "UnhealthyThresholdCount"): str(health.unhealthy_threshold),
         (opt.PROCESS_DEFAULT, "MatcherHTTPCode"): "200",
+    }
+    if network.certificate_arn:
+        # HTTPS only: EB options cannot express an 80 -> 443 redirect, so port 80 is closed.
+        options.update({
+            (opt.LISTENER_DEFAULT, "ListenerEnabled"): "false",
+            (HTTPS_LISTENER, "ListenerEnabled"): "true",
+            (HTTPS_LISTENER, "Protocol"): "HTTPS",
+            (HTTPS_LISTENER, "SSLCertificateArns"): network.certificate_arn,
+            (HTTPS_LISTENER, "SSLPolicy"): SSL_POLICY,
+            (HTTPS_LISTENER, "DefaultProcess"): "default",
+        })
+    else:  # an internal service of an estate without a certificate: HTTP, reachable from the estate's instances only
+        options[(opt.LISTENER_DEFAULT, "ListenerEnabled")] = "true"
+    return options
+
+
+def worker_options(args: BeanstalkServiceArgs) -> dict[tuple[str, str], pulumi.Input[str]]:
+    """A worker environment's SQS daemon: no load balancer; the queue the program declares (issue 12 #3)."""
+    worker = args.service.worker
+    return {
+        (opt.SQSD, "WorkerQueueURL"): args.worker_queue_url,
+        (opt.SQSD, "HttpPath"): worker.path,
+        (opt.SQSD, "MimeType"): "application/json",
+        (opt.SQSD, "HttpConnections"): str(worker.http_connections),
+        (opt.SQSD, "InactivityTimeout"): str(worker.inactivity_timeout),
+        (opt.SQSD, "VisibilityTimeout"): str(worker.visibility_timeout),
+    }
+
+
+def environment_settings(
+    args: BeanstalkServiceArgs, *, instance_profile: pulumi.Input[str], service_role: pulumi.Input[str],
+) -> list[aws.elasticbeanstalk.EnvironmentSettingArgs]:
+    """Every option of the environment, sorted by (namespace, name)."""
+    service, site = args.service, args.site
+    network = site.network
+    scaling = service.scaling
+    logs = str(service.log_retention_days)
+    rolling_safe = scaling.min >= opt.MIN_INSTANCES_FOR_ROLLING
+    options: dict[tuple[str, str], pulumi.Input[str]] = {
+        (opt.ENVIRONMENT, "EnvironmentType"): "LoadBalanced",
+        (opt.ENVIRONMENT, "ServiceRole"): service_role,
+        (opt.VPC, "VPCId"): network.vpc_id,
+        (opt.VPC, "Subnets"): ",".join(network.private_subnet_ids),
+        (opt.VPC, "AssociatePublicIpAddress"): "false",
+        **(worker_options(args) if service.tier == "worker" else load_balancer_options(args)),
         # Enhanced health, publishing the metrics the alarms and dashboards use.
         (opt.HEALTH_REPORTING, "SystemType"): "enhanced",
         (opt.HEALTH_REPORTING, "EnhancedHealthAuthEnabled"): "true",
@@ -269,6 +300,10 @@ class BeanstalkService(pulumi.ComponentResource):
             opts=child(self),
         )
 
+        self.queue = self.dead_letter_queue = None
+        if service.tier == "worker":
+            args = replace(args, worker_queue_url=self._worker_queues(service, tags).url)
+
         self.application = aws.elasticbeanstalk.Application(
             service.application_name,
             name=service.application_name,
@@ -286,7 +321,7 @@ class BeanstalkService(pulumi.ComponentResource):
             name=env_name,
             application=self.application.name,
             description=service.description or None,
-            tier="WebServer",
+            tier=opt.WORKER_TIER if service.tier == "worker" else opt.WEB_TIER,
             solution_stack_name=newest_solution_stack(service, opts=child(self)),
             settings=environment_settings(
                 args, instance_profile=self.instance_profile.name, service_role=self.service_role.arn,
@@ -297,11 +332,30 @@ class BeanstalkService(pulumi.ComponentResource):
         )
         self.environment_name = self.environment.name
         self.autoscaling_group = self.environment.autoscaling_groups.apply(lambda groups: groups[0])
-        # The ALB's CloudWatch dimension (app/<name>/<id>) from the ARN the environment reports.
-        self.load_balancer = self.environment.load_balancers.apply(lambda balancers: elb.load_balancer_dimension(balancers[0]))
+        # The ALB's CloudWatch dimension (app/<name>/<id>) from the ARN the environment reports; a worker has none.
+        self.load_balancer = None if service.tier == "worker" else self.environment.load_balancers.apply(
+            lambda balancers: elb.load_balancer_dimension(balancers[0]))
         self.register_outputs({
             "environment": self.environment.name,
             "cname": self.environment.cname,
             "autoscaling_group": self.autoscaling_group,
             "load_balancer": self.load_balancer,
         })
+
+    def _worker_queues(self, service: Service, tags) -> aws.sqs.Queue:
+        """The worker's queue and its dead-letter queue (redrive after ``max_receive_count`` receives);
+        protected and retained: pending messages are work not done yet."""
+        worker = service.worker
+        queue_name, dead_letter_name = worker_queue_names(service)
+        self.dead_letter_queue = aws.sqs.Queue(
+            dead_letter_name, name=dead_letter_name, sqs_managed_sse_enabled=True,
+            message_retention_seconds=DEAD_LETTER_RETENTION_SECONDS, tags=tags, opts=stateful(self),
+        )
+        self.queue = aws.sqs.Queue(
+            queue_name, name=queue_name, sqs_managed_sse_enabled=True,
+            visibility_timeout_seconds=worker.visibility_timeout,
+            redrive_policy=self.dead_letter_queue.arn.apply(
+                lambda arn: json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": worker.max_receive_count}, sort_keys=True)),
+            tags=tags, opts=stateful(self),
+        )
+        return self.queue

@@ -16,14 +16,14 @@ Corrections of the runbooks' dashboards (estate-inventory C): every metric carri
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
 from components.alarms import AlarmFactory
-from components.beanstalk.signals import SIGNALS
+from components.beanstalk.signals import QUEUE_OF, SIGNALS, applies_to
 from components.dashboards import Widget, graph, metric_line, threshold_lines
 from components.signals import MetricMath, MetricsInsights, Signal, SignalTable
 from data.catalogue import beanstalk as eb
@@ -195,6 +195,16 @@ class BeanstalkMonitoring:
     load_balancer: pulumi.Input[str] | None = None  # the ALB's LoadBalancer dimension (app/<name>/<id>)
     table: SignalTable = SIGNALS
     panels: tuple[Panel, ...] = PANELS
+    queues: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)  # tier worker: "queue" / "dead_letter" -> its name
+
+    @property
+    def signals(self) -> list[Signal]:
+        """The rows that apply to the service's tier (a worker has no request rows, a web server no queue rows)."""
+        return [signal for signal in self.table if applies_to(signal.name, self.service.tier)]
+
+    def _dimensions(self, signal: Signal, common: Mapping[str, Any]) -> dict[str, Any]:
+        queue = QUEUE_OF.get(signal.name)
+        return {**common, "QueueName": self.queues[queue]} if queue else dict(common)
 
     @property
     def _literals(self) -> dict[str, str]:
@@ -208,10 +218,12 @@ class BeanstalkMonitoring:
         dimensions = {"AutoScalingGroupName": self.autoscaling_group, "EnvironmentName": self.environment_name,
                       "LoadBalancer": self.load_balancer}
         alarms: list[aws.cloudwatch.MetricAlarm] = []
-        for signal in self.table:
+        for signal in self.signals:
+            threshold = self._threshold(signal)  # None: switched off in the stack file
+            window = getattr(threshold, "window", None)
             alarms += factory.signal_alarms(
-                parent, self.service.name, signal, self._threshold(signal),
-                dimensions=dimensions, literals=self._literals,
+                parent, self.service.name, replace(signal, **window) if window else signal, threshold,
+                dimensions=self._dimensions(signal, dimensions), literals=self._literals,
             )
         return alarms
 
@@ -220,16 +232,20 @@ class BeanstalkMonitoring:
 
     def widgets(self, region: str) -> list[Widget]:
         """The panels, then a graph for each row no panel draws."""
-        drawn = {name for panel in self.panels for name in panel.signals}
-        panels = [*self.panels, *(own_panel(signal) for signal in self.table if signal.name not in drawn)]
+        applicable = {signal.name for signal in self.signals}
+        own_panels = [panel for panel in self.panels if set(panel.signals) <= applicable]
+        drawn = {name for panel in own_panels for name in panel.signals}
+        panels = [*own_panels, *(own_panel(signal) for signal in self.signals if signal.name not in drawn)]
         dimensions = {"EnvironmentName": self.service.environment_name, "AutoScalingGroupName": self.autoscaling_group,
                       "LoadBalancer": self.load_balancer}
         widgets = []
         for panel in panels:
             threshold = self._threshold(self.table.get(panel.annotate)) if panel.annotate else None
             axis = {"yAxis": panel.annotation_axis} if panel.annotation_axis else {}
+            signal = self.table.get(panel.signals[0]) if len(panel.signals) == 1 else None
             widgets.append(graph(
-                panel.title, region, panel_metrics(panel, self.table, dimensions, self._literals),
+                panel.title, region,
+                panel_metrics(panel, self.table, self._dimensions(signal, dimensions) if signal else dimensions, self._literals),
                 stat=panel.stat, period=panel.period, y_axis=dict(panel.y_axis) if panel.y_axis else None,
                 annotations=threshold_lines(threshold, **axis),
             ))

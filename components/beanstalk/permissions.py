@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 
 from data.catalogue import beanstalk as eb
+from data.catalogue import sqs
 from data.model import Estate, Mail, Service
 
 # The service role runs enhanced health and managed platform updates; the instances are web tier.
@@ -37,6 +38,12 @@ class InstancePermissions:
     metric_namespaces: tuple[str, ...] = ()  # the CloudWatch namespaces it publishes to
     mail: Mail | None = None  # the estate's mail domain, when the service sends mail
     documents_bucket: str | None = None  # the documents bucket, when the service uses it
+    worker_queue: str | None = None  # tier worker: the queue its SQS daemon reads
+
+
+def worker_queue_names(service: Service) -> tuple[str, str]:
+    """A worker's queue and its dead-letter queue (the environment's name: unique in the account's region)."""
+    return f"{service.environment_name}-queue", f"{service.environment_name}-dead-letter"
 
 
 def metric_namespaces(estate: Estate, service: Service) -> list[str]:
@@ -59,6 +66,7 @@ def instance_permissions(estate: Estate, service: Service) -> InstancePermission
         metric_namespaces=tuple(metric_namespaces(estate, service)),
         mail=estate.mail if service.uses_mail and estate.mail else None,
         documents_bucket=documents.name if service.uses_documents and documents else None,
+        worker_queue=worker_queue_names(service)[0] if service.tier == "worker" else None,
     )
 
 
@@ -142,6 +150,13 @@ def instance_policy_document(
             "Sid": "ReadWriteDocuments", "Effect": "Allow",
             "Action": ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
             "Resource": f"arn:aws:s3:::{permissions.documents_bucket}/*",
+        })
+    if permissions.worker_queue:
+        statements.append({  # the SQS daemon: read, hide, delete its queue's messages (AWSElasticBeanstalkWorkerTier's SQS part)
+            "Sid": "ReadWorkerQueue", "Effect": "Allow",
+            "Action": ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl",
+                       "sqs:ReceiveMessage"],
+            "Resource": sqs.queue_arn(region, account_id, permissions.worker_queue),
         })
     manager = sorted(arn for arn in secret_arns if ":secretsmanager:" in arn)
     parameters = sorted(arn for arn in secret_arns if ":ssm:" in arn)

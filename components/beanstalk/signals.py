@@ -11,6 +11,10 @@ Corrections of the runbooks (docs/seed-decisions.md):
 - EB counts 5xx from the instances' web-server logs, so 502/503/504 the load balancer produces itself
   (no healthy target, timeouts) are invisible to ``5xx-rate``: ``lb-5xx-rate`` watches the
   application load balancer's own ``HTTPCode_ELB_5XX_Count`` over its ``RequestCount`` (issue 10 #10).
+- A worker environment (issue 12 #3) has no load balancer and serves no requests: its rows are the
+  queue's (age of the oldest message, depth) and the dead-letter queue's depth, AWS/SQS by QueueName;
+  the request rows (5xx, load balancer 5xx, latency) are web-only. ``TIERS`` says which tier each row
+  applies to; the monitoring, the dashboards, the runbook docs and the policy rules read it.
 - RootFilesystemUtil is an instance metric (instances come and go): a Metrics Insights MAX over the
   environment's instances (alarms may not use SEARCH; they may use Metrics Insights).
 """
@@ -21,6 +25,7 @@ from components.signals import MathInput, MetricMath, MetricsInsights, Signal, S
 from data.catalogue import beanstalk as eb
 from data.catalogue import ec2
 from data.catalogue import elb
+from data.catalogue import sqs
 
 ERRORS, REQUESTS = eb.APPLICATION_REQUESTS["5xx"], eb.APPLICATION_REQUESTS_TOTAL
 ERROR_RATE = MetricMath(
@@ -74,4 +79,35 @@ SIGNALS = SignalTable("beanstalk", "service", (
         f"Fullest root filesystem among the instances ({eb.ROOT_FILESYSTEM_UTIL.name}, MAX by Metrics Insights)", "%",
         insights=FULLEST_ROOT_FILESYSTEM, period=300, evaluation_periods=2, treat_missing_data="missing",
     ),
+    Signal(
+        "queue-age", "queue_age", f"Age of the oldest message in the worker queue ({sqs.AGE_OF_OLDEST_MESSAGE.name})", "s",
+        metric=sqs.AGE_OF_OLDEST_MESSAGE, statistic="Maximum", period=300, evaluation_periods=2,
+        treat_missing_data="notBreaching",  # an idle queue stops publishing: no data is no backlog
+    ),
+    Signal(
+        "queue-depth", "queue_depth", f"Messages waiting in the worker queue ({sqs.MESSAGES_VISIBLE.name})", "",
+        metric=sqs.MESSAGES_VISIBLE, statistic="Maximum", period=300, evaluation_periods=2,
+        treat_missing_data="notBreaching",
+    ),
+    Signal(
+        "dead-letter-depth", "dead_letter_depth",
+        f"Messages in the worker's dead-letter queue ({sqs.MESSAGES_VISIBLE.name}): tasks that failed every retry", "",
+        metric=sqs.MESSAGES_VISIBLE, statistic="Maximum", period=300, evaluation_periods=1,
+        treat_missing_data="notBreaching",
+    ),
 ))
+
+WEB, WORKER = "web", "worker"
+# Which tier each row applies to (services[].tier): the request rows are a web server's, the queue rows a worker's.
+TIERS: dict[str, tuple[str, ...]] = {
+    "cpu": (WEB, WORKER), "health": (WEB, WORKER), "root-filesystem": (WEB, WORKER),
+    "5xx-rate": (WEB,), "lb-5xx-rate": (WEB,), "latency-p95": (WEB,),
+    "queue-age": (WORKER,), "queue-depth": (WORKER,), "dead-letter-depth": (WORKER,),
+}
+# The queue a worker row reads (its QueueName dimension): the worker queue or its dead-letter queue.
+QUEUE_OF = {"queue-age": "queue", "queue-depth": "queue", "dead-letter-depth": "dead_letter"}
+
+
+def applies_to(signal_name: str, tier: str) -> bool:
+    """Whether a row of the table watches a service of ``tier`` (``web`` or ``worker``)."""
+    return tier in TIERS.get(signal_name, (WEB, WORKER))  # a row not listed: every tier

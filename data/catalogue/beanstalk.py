@@ -10,6 +10,7 @@ Source: https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/health-enhanced-c
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from data.catalogue import ec2
 from data.catalogue.metrics import Metric
@@ -78,15 +79,59 @@ APPLICATION_4XX_RULE = ("Environment", "Application", "ApplicationRequests4xx")
 # Platform branches. AWS retires platform *versions* (an older version stays available only to accounts
 # that used it recently) and managed updates move environments to newer ones, so the estate names a
 # branch's runtime and the program looks the newest solution stack of the branch up at deploy time.
-# Solution stack names: "64bit Amazon Linux 2023 v<version> running Node.js <major>" (the platform
-# history page lists them; v6.10.0 was current for Node.js 20, 22 and 24 on 2026-03-31).
-# Environment secrets (``environmentsecrets``) need a platform released on or after 2025-03-26: every
-# version the lookup can return today is newer.
-PLATFORMS_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/platforms/platforms-supported.html#platforms-supported.nodejs"
+# Solution stack names: "64bit Amazon Linux 2023 v<version> running <runtime>", the runtime being what the
+# supported-platforms page names each Amazon Linux 2023 branch by ("Docker", "Python 3.13", "Corretto 21",
+# "Tomcat 10 Corretto 21", ".NET 8", ...). Environment secrets (``environmentsecrets``) need a platform
+# released on or after 2025-03-26: every version the lookup can return today is newer.
+PLATFORMS_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/platforms/platforms-supported.html"
 PLATFORM_HISTORY_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/platforms/platform-history-nodejs.html"
 PLATFORM_OS = "64bit Amazon Linux 2023"
-SUPPORTED_RUNTIMES = ("Node.js 20", "Node.js 22", "Node.js 24")
 ENVIRONMENT_SECRETS_MIN_PLATFORM_DATE = "2025-03-26"  # https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/AWSHowTo.secrets.env-vars.html
+
+
+@dataclass(frozen=True)
+class PlatformBranch:
+    """One supported Amazon Linux 2023 platform branch: the runtime its solution stacks run, and its platform."""
+
+    runtime: str  # what follows "running" in the solution stack name
+    platform: str  # the supported-platforms page's platform (Node.js, Python, Java SE, Tomcat, ...)
+
+
+def _branches(platform: str, *runtimes: str) -> tuple[PlatformBranch, ...]:
+    return tuple(PlatformBranch(runtime, platform) for runtime in runtimes)
+
+
+PLATFORM_BRANCHES_NOTE = (
+    "The supported-platforms page's table was not readable in the stored documentation; the branch names are"
+    " those of the page (and of solution stack names seen in public code: 'running Docker', 'running Python 3.12',"
+    " 'running Corretto 17', 'running PHP 8.2') as of 2026. Branches AWS adds or retires change this list: check"
+    " with `aws elasticbeanstalk list-platform-branches --filters Attribute=LifecycleState,Operator==,Values=Supported`."
+)
+PLATFORM_BRANCHES = {branch.runtime: branch for branch in (
+    *_branches("Docker", "Docker", "ECS"),
+    *_branches("Node.js", "Node.js 20", "Node.js 22", "Node.js 24"),
+    *_branches("Python", "Python 3.11", "Python 3.12", "Python 3.13"),
+    *_branches("Java SE", "Corretto 8", "Corretto 11", "Corretto 17", "Corretto 21"),
+    *_branches("Tomcat", "Tomcat 9 Corretto 8", "Tomcat 9 Corretto 11", "Tomcat 9 Corretto 17",
+               "Tomcat 10 Corretto 17", "Tomcat 10 Corretto 21", "Tomcat 11 Corretto 21"),
+    *_branches("Go", "Go 1"),
+    *_branches(".NET", ".NET 8", ".NET 9"),
+    *_branches("PHP", "PHP 8.2", "PHP 8.3", "PHP 8.4"),
+    *_branches("Ruby", "Ruby 3.2", "Ruby 3.3", "Ruby 3.4"),
+)}
+SUPPORTED_RUNTIMES = tuple(PLATFORM_BRANCHES)
+NODE_JS = "Node.js"  # the platform whose applications read NODE_ENV
+
+
+def platform_of(runtime: str | None) -> str | None:
+    """The platform (``Node.js``, ``Python``, ...) of a supported runtime, or None."""
+    branch = PLATFORM_BRANCHES.get(runtime or "")
+    return branch.platform if branch else None
+
+
+def supported_stack_pattern() -> str:
+    """A regular expression matching the solution stack names of every supported branch."""
+    return f"^{_dots(PLATFORM_OS)} v[0-9.]+ running ({'|'.join(_dots(r) for r in SUPPORTED_RUNTIMES)})$"
 
 
 def solution_stack_regex(runtime: str) -> str:

@@ -26,6 +26,7 @@ AUTOSCALING_TRIGGER = "aws:autoscaling:trigger"
 ROLLING_UPDATE = "aws:autoscaling:updatepolicy:rollingupdate"
 LOAD_BALANCER = "aws:elbv2:loadbalancer"
 LISTENER_DEFAULT = "aws:elbv2:listener:default"  # the application load balancer's port-80 listener
+SQSD = "aws:elasticbeanstalk:sqsd"  # a worker environment's SQS daemon (queue, path, timeouts)
 
 
 # ``aws:elasticbeanstalk:environment`` ``EnvironmentType``: ``LoadBalanced`` (the default: "LoadBalanced
@@ -64,3 +65,21 @@ ENVIRONMENT_PROPERTIES_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/la
 ENV_KEY_MAX = 128  # characters
 ENV_VALUE_MAX = 256  # characters
 ENV_TOTAL_MAX = 4096  # bytes, all properties together as key=value
+
+
+# Tiers (the Environment's ``tier``): a web server environment serves HTTP behind its load balancer; a
+# worker environment has no load balancer: its SQS daemon (sqsd) reads the queue named by
+# aws:elasticbeanstalk:sqsd WorkerQueueURL (EB creates one when unset) and POSTs each message to HttpPath
+# on the instance, deleting it on a 200; InactivityTimeout (1-36000 s, default 299) bounds one request and
+# VisibilityTimeout (0-43200 s, default 300) hides a message in processing. With a queue the estate
+# provides, its dead-letter queue is the queue's own redrive policy (MaxRetries concerns EB's own queue).
+# ELBScheme ``internal`` puts a web server environment's load balancer in ELBSubnets without public addresses.
+TIERS_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/using-features-managing-env-tiers.html"
+SQSD_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options-general.html#command-options-general-elasticbeanstalksqsd"
+WEB_TIER, WORKER_TIER = "WebServer", "Worker"
+SQSD_INACTIVITY_TIMEOUT_RANGE = (1, 36_000)
+SQSD_VISIBILITY_TIMEOUT_RANGE = (0, 43_200)
+SQSD_HTTP_CONNECTIONS_RANGE = (1, 100)
+ELB_SCHEMES = ("public", "internal")
+SQSD_NOTE = ("The stored documentation search did not return the sqsd option table: option names, defaults and"
+             " ranges above are to be confirmed against SQSD_SOURCE before the first worker deploys.")

@@ -50,6 +50,27 @@ def alarm_window_problem(period: int, evaluation_periods: int) -> str | None:
                 f" {ALARM_MAX_EVALUATION_SECONDS} s (one day)")
     return None
 
+# PutMetricAlarm Period: "Valid values are 10, 20, 30, and any multiple of 60" (PUT_METRIC_ALARM);
+# DatapointsToAlarm: "the number of data points that must be breaching to trigger the alarm", at most
+# EvaluationPeriods (an M out of N alarm, M <= N).
+ALARM_SUB_MINUTE_PERIODS = (10, 20, 30)
+
+
+def alarm_period_problem(period: int) -> str | None:
+    """Why CloudWatch would refuse this alarm period, or None."""
+    if period in ALARM_SUB_MINUTE_PERIODS or (period > 0 and period % 60 == 0):
+        return None
+    return f"{period} is not an alarm period CloudWatch accepts: 10, 20, 30 or a multiple of 60 seconds"
+
+
+def datapoints_problem(datapoints_to_alarm: int, evaluation_periods: int) -> str | None:
+    """Why CloudWatch would refuse this M-out-of-N setting, or None."""
+    if datapoints_to_alarm > evaluation_periods:
+        return (f"{datapoints_to_alarm} exceeds evaluation_periods ({evaluation_periods}); CloudWatch needs datapoints"
+                " to alarm <= evaluation periods")
+    return None
+
+
 # Dashboards (body structure and quotas).
 DASHBOARD_GRID_COLUMNS = 24  # widget x runs 0 to 23, width 1 to 24
 DASHBOARD_MAX_WIDGETS = 500

@@ -97,6 +97,12 @@ TYPES: tuple[ResourceType, ...] = (
                  outputs=("id", "arn", "identityType", "verifiedForSendingStatus", "dkimSigningAttributes")),
     ResourceType("aws:sesv2/configurationSet:ConfigurationSet", outputs=_ID_ARN),
     # -- SNS, CloudWatch ---------------------------------------------------------------------------
+    # -- SQS (a worker environment's queues, issue 12 #3) -----------------------------------------------
+    ResourceType("aws:sqs/queue:Queue", "queue: the messages waiting in it (tasks not done yet) are lost",
+                 "a worker's pending and failed tasks", ("name", "namePrefix", "fifoQueue"), ("id", "arn", "url", "name")),
+    ResourceType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+                 replace_on=("securityGroupId", "ipProtocol", "fromPort", "toPort", "referencedSecurityGroupId", "cidrIpv4"),
+                 outputs=("id", "arn", "securityGroupRuleId")),
     ResourceType("aws:sns/topic:Topic", replace_on=("name", "namePrefix", "fifoTopic"), outputs=("id", "arn", "name"),
                  note="a topic with subscribers is dangerous to replace (they confirm again): the diff decides from its subscriptions"),
     ResourceType("aws:sns/topicSubscription:TopicSubscription", replace_on=("topic", "protocol", "endpoint"),

@@ -117,7 +117,14 @@ class Estate(StrictModel):
                 if board not in boards:
                     problems.append((f"platform_alarms[{i}].dashboards[{j}]", f"unknown dashboard '{board}' (declared: {', '.join(sorted(boards))})"))
         if any(s.kind == "beanstalk" for s in self.services) and self.network is None:
-            problems.append(("network", "required when a service runs on Elastic Beanstalk (vpc_id, subnets, certificate_arn)"))
+            problems.append(("network", "required when a service runs on Elastic Beanstalk (vpc_id, private subnets; public subnets and certificate_arn for a public_url)"))
+        public = [i for i, s in enumerate(self.services) if s.kind == "beanstalk" and s.public_url]
+        if public and self.network is not None:  # internet-facing load balancers only (issue 12 #3)
+            first = f"services[{public[0]}].public_url"
+            if len(self.network.public_subnet_ids) < 2:
+                problems.append(("network.public_subnet_ids", f"at least two subnets (two availability zones) for the internet-facing load balancer of {first}"))
+            if self.network.certificate_arn is None:
+                problems.append(("network.certificate_arn", f"required: {first} is served over HTTPS on 443"))
         if self.cache is not None and self.network is None:
             problems.append(("cache", "needs network: the cache lives in its private subnets"))
         purposes = {b.purpose for b in self.buckets}

@@ -14,15 +14,18 @@ class Network(StrictModel):
 
     vpc_id: str = Field(pattern=r"^vpc-[0-9a-f]{8,17}$", description="The VPC the environments and the cache live in.")
     public_subnet_ids: list[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]] = Field(
-        min_length=2, description="Subnets of the load balancers, in at least two availability zones (ALB's rule).",
+        default=[],
+        description="Subnets of the internet-facing load balancers, in at least two availability zones (ALB's rule);"
+        " needed only when a service has a `public_url`.",
     )
     private_subnet_ids: list[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]] = Field(
         min_length=2, description="Subnets of the instances and the cache, in at least two availability zones.",
     )
-    certificate_arn: str = Field(
-        pattern=r"^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}$",
-        description="The ACM certificate of the HTTPS listeners on 443 (seed 003: HTTPS forced), in the stack's"
-        " region (`aws:region`): ACM certificates are regional and cannot be copied (data/catalogue/acm.py).",
+    certificate_arn: str | None = Field(
+        default=None, pattern=r"^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}$",
+        description="The ACM certificate of the HTTPS listeners on 443 (seed 003: HTTPS forced); needed when a service"
+        " has a `public_url`. Internal load balancers use it too when set, else listen on HTTP inside the VPC. In the"
+        " stack's region (`aws:region`): ACM certificates are regional and cannot be copied (data/catalogue/acm.py).",
     )
     certificate_expiry_days: Threshold | None = Field(
         default=Threshold(warning=30, critical=7, direction="below"),

@@ -3,6 +3,7 @@ its thresholds, its application metric alarms, its environment and secrets."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Annotated, Literal
 
@@ -12,7 +13,8 @@ from data.catalogue import beanstalk_options as eb_options
 from data.catalogue.beanstalk import SUPPORTED_RUNTIMES, runtime_of, solution_stack_regex
 
 from data.catalogue.cloudwatch import alarm_window_problem
-from data.model.base import Name, SecretRef, StrictModel, Threshold, check_percentages, format_number, percent_threshold
+from data.model.base import Name, SecretRef, StrictModel, Threshold, format_number
+from data.model.service_thresholds import ServiceThresholds, SignalThreshold  # noqa: F401  (re-exported)
 from data.secret_patterns import SECRET_NAME_PATTERN, looks_secret, secret_kind, with_article
 
 
@@ -63,56 +65,6 @@ class Scaling(StrictModel):
             raise ValueError(f"max: {self.max} must be at least min ({self.min})")
         if self.cpu_lower >= self.cpu_upper:
             raise ValueError(f"cpu_lower ({format_number(self.cpu_lower)}) must be below cpu_upper ({format_number(self.cpu_upper)})")
-        return self
-
-
-class ServiceThresholds(StrictModel):
-    """Warning/critical thresholds per signal; defaults from the runbooks (see docs/seed-decisions.md)."""
-
-    cpu: Threshold = Field(
-        default=percent_threshold(70, 85),
-        description="Average CPU of the environment's instances, percent (AWS/EC2 CPUUtilization; seed 002: 70 / 85).",
-    )
-    health: Threshold = Field(
-        default=percent_threshold(15, 20),
-        description="Elastic Beanstalk EnvironmentHealth level, 0 Ok to 25 Severe (15 Warning, 20 Degraded); alarms"
-        " when it reaches the level.",
-    )
-    error_rate_5xx: Threshold = Field(
-        default=percent_threshold(2, 5),
-        description="5xx responses, percent of requests (seeds 002/004: 2 / 5).",
-    )
-    lb_error_rate_5xx: Threshold = Field(
-        default=percent_threshold(2, 5),
-        description="5xx the load balancer returns itself (no healthy target, timeouts), percent of its requests"
-        " (AWS/ApplicationELB HTTPCode_ELB_5XX_Count / RequestCount; seeds 002/004's 5xx ladder: 2 / 5).",
-    )
-    latency_p95: Threshold = Field(
-        default=percent_threshold(0.5, 2),
-        description="95th percentile request latency, seconds, above 0 and at most 60 (seed 004: 0.5 / 2).",
-    )
-    root_filesystem: Threshold = Field(
-        default=percent_threshold(80, 95),
-        description="Root filesystem used on the fullest instance, percent (seed 002 disk: 80 / 95).",
-    )
-
-    @model_validator(mode="after")
-    def _ranges(self) -> ServiceThresholds:
-        for field in ("cpu", "error_rate_5xx", "lb_error_rate_5xx", "root_filesystem"):
-            try:
-                check_percentages(getattr(self, field))
-            except ValueError as error:
-                raise ValueError(f"{field}: {error}") from None
-        try:
-            check_percentages(self.health, upper=25)
-        except ValueError as error:
-            raise ValueError(f"health: {error} (EnvironmentHealth runs 0 OK to 25 Severe)") from None
-        for _, value in self.latency_p95.levels():
-            if not 0 < value <= 60:
-                raise ValueError(f"latency_p95: {format_number(value)} is out of range: expected seconds, above 0 and at most 60")
-        for field in ("cpu", "health", "error_rate_5xx", "lb_error_rate_5xx", "latency_p95", "root_filesystem"):
-            if getattr(self, field).direction != "above":
-                raise ValueError(f"{field}: direction must be 'above' (the signal is bad when it rises)")
         return self
 
 
@@ -180,9 +132,9 @@ class Platform(StrictModel):
 
     runtime: str = Field(
         default="Node.js 22",
-        description="The platform branch's runtime on Amazon Linux 2023: `Node.js 20`, `Node.js 22` or `Node.js 24`;"
-        " the newest solution stack of that branch is looked up at deploy time (runbook 000's Node 18 / Amazon"
-        " Linux 2 branches are retired).",
+        description="The platform branch's runtime on Amazon Linux 2023, what follows 'running' in its solution stack"
+        f" name: one of {', '.join(SUPPORTED_RUNTIMES)}; the newest solution stack of that branch is looked up at"
+        " deploy time (runbook 000's Node 18 / Amazon Linux 2 branches are retired).",
     )
 
     solution_stack: str | None = Field(
@@ -205,9 +157,11 @@ class Platform(StrictModel):
     @classmethod
     def _supported_runtime(cls, value: str) -> str:
         if value not in SUPPORTED_RUNTIMES:
+            hint = difflib.get_close_matches(value, SUPPORTED_RUNTIMES, n=1)
             raise ValueError(
-                f"'{value}' is not a supported runtime: expected one of {', '.join(SUPPORTED_RUNTIMES)}"
-                " (Amazon Linux 2023 platform branches)"
+                f"'{value}' is not a supported runtime" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+                + f": expected one of {', '.join(SUPPORTED_RUNTIMES)} (Amazon Linux 2023 platform branches: what"
+                " follows 'running' in the solution stack name)"
             )
         return value
 
@@ -236,6 +190,38 @@ class Platform(StrictModel):
         default=10, le=eb_options.ROOT_VOLUME_SIZE_MAX,
         description="The instances' root volume, GiB: 10 to 16384 for gp2, gp3 and io1 (Elastic Beanstalk's RootVolumeSize).",
     )
+
+
+class Worker(StrictModel):
+    """A worker environment's SQS daemon and queues (``tier: worker``): the program declares the queue and
+    its dead-letter queue; the daemon POSTs each message to ``path`` on the instance."""
+
+    path: str = Field(default="/", pattern=r"^/[^\s]*$", description="Path the SQS daemon POSTs each message to (sqsd HttpPath).")
+    inactivity_timeout: int = Field(
+        default=299, ge=eb_options.SQSD_INACTIVITY_TIMEOUT_RANGE[0], le=eb_options.SQSD_INACTIVITY_TIMEOUT_RANGE[1],
+        description="Seconds one message's request may take (sqsd InactivityTimeout, 1-36000); below `visibility_timeout`.",
+    )
+    visibility_timeout: int = Field(
+        default=300, ge=eb_options.SQSD_VISIBILITY_TIMEOUT_RANGE[0], le=eb_options.SQSD_VISIBILITY_TIMEOUT_RANGE[1],
+        description="Seconds a message in processing stays hidden from other workers (queue and sqsd VisibilityTimeout, 0-43200).",
+    )
+    http_connections: int = Field(
+        default=50, ge=eb_options.SQSD_HTTP_CONNECTIONS_RANGE[0], le=eb_options.SQSD_HTTP_CONNECTIONS_RANGE[1],
+        description="Concurrent requests the daemon makes to the application (sqsd HttpConnections, 1-100).",
+    )
+    max_receive_count: int = Field(
+        default=10, ge=1, le=1000,
+        description="Receives before a failing message moves to the dead-letter queue (redrive policy maxReceiveCount, 1-1000).",
+    )
+
+    @model_validator(mode="after")
+    def _timeouts(self) -> Worker:
+        if self.inactivity_timeout >= self.visibility_timeout:
+            raise ValueError(
+                f"inactivity_timeout ({self.inactivity_timeout}) must be below visibility_timeout ({self.visibility_timeout}):"
+                " a message still in processing would reappear to another worker"
+            )
+        return self
 
 
 class Service(StrictModel):
@@ -268,6 +254,13 @@ class Service(StrictModel):
         description="The service's public `https://` origin; a Route 53 health check probes it (seed 003); required"
         " for `kind: external`.",
     )
+    tier: Literal["web", "worker"] = Field(
+        default="web",
+        description="`web`: an Elastic Beanstalk web server environment behind a load balancer (internet-facing with"
+        " `public_url`, internal in the private subnets without); `worker`: a worker environment, no load balancer,"
+        " its SQS daemon feeding the application from a queue the program declares (with a dead-letter queue).",
+    )
+    worker: Worker = Field(default=Worker(), description="`tier: worker` only: the SQS daemon and the queues.")
     scaling: Scaling = Field(default=Scaling(), description="Auto Scaling on CPU (runbook 000).")
     log_retention_days: Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] = Field(
         default=30,
@@ -335,12 +328,29 @@ class Service(StrictModel):
                 raise ValueError(f"secrets.{key}: also declared in env; declare it once")
         if "MONGODB_URI" in self.secrets and self.database:
             raise ValueError("secrets.MONGODB_URI: the program builds it from the Atlas user of 'database'; remove it")
+        if self.tier == "worker":
+            if self.kind != "beanstalk":
+                raise ValueError("tier: a worker is an Elastic Beanstalk environment; use kind: beanstalk")
+            if self.public_url is not None:
+                raise ValueError("public_url: a worker environment has no load balancer to reach; remove it (or use tier: web)")
+        elif "worker" in self.model_fields_set:
+            raise ValueError("worker: only for tier: worker")
         if self.kind == "beanstalk":
             if "PORT" in self.env and self.port is not None and self.env["PORT"] != str(self.port):
                 raise ValueError(f"env.PORT ({self.env['PORT']}) contradicts port ({self.port}); declare port only")
         elif self.public_url is None:
             raise ValueError("an external service needs public_url: its health check is how it is watched")
         return self
+
+    @property
+    def environment_declared(self) -> bool:
+        """Whether the program declares an Elastic Beanstalk environment for the service (not ``external``)."""
+        return self.kind == "beanstalk"
+
+    @property
+    def internal(self) -> bool:
+        """A web service without a public URL: its load balancer is internal (issue 12 #3)."""
+        return self.kind == "beanstalk" and self.tier == "web" and self.public_url is None
 
     @property
     def application_name(self) -> str:

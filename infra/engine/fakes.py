@@ -165,6 +165,11 @@ OUTPUTS: dict[str, Recipe] = {
         "dkimSigningAttributes": {"tokens": [_hex(c.name, str(i), length=32) for i in range(3)], "status": "SUCCESS"},
     },
     "aws:sesv2/configurationSet:ConfigurationSet": lambda c: {"id": c.inputs.get("configurationSetName", c.name), "arn": c.arn(f"configuration-set/{c.inputs.get('configurationSetName', c.name)}", service="ses")},
+    "aws:sqs/queue:Queue": lambda c: {
+        "id": f"https://sqs.{c.region}.amazonaws.com/{ACCOUNT_ID}/{c.physical}",
+        "url": f"https://sqs.{c.region}.amazonaws.com/{ACCOUNT_ID}/{c.physical}", "arn": c.arn(c.physical), "name": c.physical},
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": lambda c: {
+        "id": f"sgr-{c.hex(17)}", "securityGroupRuleId": f"sgr-{c.hex(17)}", "arn": c.arn(f"security-group-rule/sgr-{c.hex(17)}", service="ec2")},
     "aws:sns/topic:Topic": lambda c: {"id": c.arn(c.physical), "arn": c.arn(c.physical), "name": c.physical},
     "aws:sns/topicSubscription:TopicSubscription": lambda c: {"id": f"{c.inputs.get('topic', c.arn(c.name))}:{c.hex(8)}-{c.hex(4)}", "arn": f"{c.inputs.get('topic', c.arn(c.name))}:{c.hex(8)}-{c.hex(4)}", "pendingConfirmation": False},
     "aws:cloudwatch/metricAlarm:MetricAlarm": lambda c: {"id": c.physical, "arn": c.arn(f"alarm:{c.physical}")},
@@ -267,11 +272,15 @@ CURRENT_PLATFORM_VERSION = "6.10.0"
 
 
 def _solution_stack(args: Mapping[str, Any]) -> dict[str, Any]:
-    """The newest stack matching ``nameRegex`` among the current AL2023 Node.js stacks; none matching is
+    """The newest stack matching ``nameRegex`` among the current AL2023 stacks (every catalogued branch); none matching is
     the provider's error ("no matching Elastic Beanstalk solution stack found")."""
     import re
 
-    stacks = [f"64bit Amazon Linux 2023 v{CURRENT_PLATFORM_VERSION} running Node.js {major}" for major in (20, 22, 24)]
+    from data.catalogue.beanstalk import PLATFORM_BRANCHES, PLATFORM_OS
+
+    # Node.js branches are at v6.x, the others at v4.x (a fake: only the shape of the name matters).
+    stacks = [f"{PLATFORM_OS} v{CURRENT_PLATFORM_VERSION if b.platform == 'Node.js' else '4.7.1'} running {b.runtime}"
+              for b in PLATFORM_BRANCHES.values()]
     pattern = str(args.get("nameRegex") or "")
     found = [stack for stack in stacks if re.search(pattern, stack)]
     if not found:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from components.beanstalk.signals import SIGNALS as EB_SIGNALS
+from components.beanstalk.signals import WEB, WORKER, applies_to
 from data.catalogue import beanstalk as eb
 from data.catalogue import beanstalk_options as opt
 from data.catalogue import elb
@@ -92,11 +93,27 @@ def alarms_of(environment, alarms) -> list:
     into their dimensions) or name it in their values, or, failing that, they live under the same
     component."""
     name = get(environment.props, "name")
-    linked = [a for a in alarms if any(d.urn == environment.urn for d in a.dependencies) or _names_environment(a, name)]
+    # A worker's queue alarms depend on the queues it reads (WorkerQueueURL, and that queue's dead-letter queue).
+    watched = {environment.urn} | {d.urn for d in _queues_read(environment)}
+    linked = [a for a in alarms if any(d.urn in watched for d in a.dependencies) or _names_environment(a, name)]
     if linked or environment.parent is None:
         return linked
     scope = environment.parent.urn
     return [a for a in alarms if any(p.urn == scope for p in _ancestors(a))]
+
+
+QUEUE = "aws:sqs/queue:Queue"
+
+
+def _queues_read(environment) -> list:
+    """The SQS queues an environment depends on, and the queues those depend on (a dead-letter queue)."""
+    found, pending = [], [d for d in environment.dependencies if d.resource_type == QUEUE]
+    while pending:
+        queue = pending.pop()
+        if queue.urn not in {q.urn for q in found}:
+            found.append(queue)
+            pending += [d for d in getattr(queue, "dependencies", ()) if d.resource_type == QUEUE]
+    return found
 
 
 def _ancestors(resource) -> list:
@@ -110,3 +127,29 @@ def _ancestors(resource) -> list:
 def load_balanced(environment) -> bool:
     kind = eb_setting(environment.props, opt.ENVIRONMENT, "EnvironmentType") or opt.ENVIRONMENT_TYPE_DEFAULT
     return kind != opt.SINGLE_INSTANCE
+
+
+def switched_off(estate) -> dict[str, list[str]]:
+    """Per environment, the signals of the EB table its service's stack file switches off
+    (``thresholds.<key>: null``, issue 12 #7): what ``services-environment-alarms`` accepts missing."""
+    found = {}
+    for service in estate.services:
+        if service.kind != "beanstalk":
+            continue
+        off = [signal.name for signal in EB_SIGNALS if signal.threshold_key and getattr(service.thresholds, signal.threshold_key) is None]
+        if off:
+            found[service.environment_name] = off
+    return found
+
+
+def tier_of(environment) -> str:
+    """``worker`` for an environment of the Worker tier, else ``web`` (EB's default tier)."""
+    return WORKER if get(environment.props, "tier") == opt.WORKER_TIER else WEB
+
+
+def required_for(environment) -> dict[str, tuple[str, ...]]:
+    """The signals (and the metrics recognising their alarms) an environment must be alarmed on: its
+    tier's rows of the table (issue 12 #3), the load balancer's only where there is one."""
+    tier, balanced = tier_of(environment), load_balanced(environment)
+    return {name: metrics for name, metrics in SIGNAL_METRICS.items()
+            if applies_to(name, tier) and (balanced or name not in LOAD_BALANCER_SIGNALS)}

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import re
 
+from data.catalogue import beanstalk as eb
 from data.catalogue import beanstalk_options as opt
 from data.catalogue import ec2
+
+from components.beanstalk.signals import applies_to
 
 from .alerting import METRIC_ALARM
 from .service_signals import (  # noqa: F401  (SIGNAL_METRICS, REQUIRED_SIGNALS, LOAD_BALANCER_SIGNALS: read by tests)
@@ -16,15 +19,13 @@ from .service_signals import (  # noqa: F401  (SIGNAL_METRICS, REQUIRED_SIGNALS,
     REQUIRED_SIGNALS,
     SIGNAL_METRICS,
     alarms_of,
-    load_balanced,
     metrics_read,
+    required_for,
 )
 from .base import (
     eb_names,
     eb_setting,
-    dependents,
     get,
-    get_path,
     items,
     known_or_none,
     of_type,
@@ -55,17 +56,30 @@ LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 
 @resource_rule(
     "services-environment-health-check", area="services", category="hygiene",
-    description="Every Elastic Beanstalk environment's default process is health-checked on the service's /health endpoint.",
+    description="Every Elastic Beanstalk environment's default process is health-checked on a health endpoint: the path"
+    " its service declares (services[].health_check.path), never '/' or EB's unset default.",
     runbook="Health checks pass on the service's health path",
     remediation="Set aws:elasticbeanstalk:environment:process:default HealthCheckPath (estate services[].health_check.path).",
-    parameters={"path": {"type": "string", "default": "/health"}},
+    parameters={
+        "paths": {"type": "object", "description": "Environment name to the path its service declares (written by estate check from the estate)."},
+        "path": {"type": "string", "description": "The path expected of environments absent from `paths`; any non-root path when unset."},
+    },
     types=ENVIRONMENT,
 )
 def environment_health_check(args, report_violation):
-    expected = args.get_config().get("path") or "/health"
+    if get(args.props, "tier") == opt.WORKER_TIER:
+        return  # a worker environment has no load balancer to probe it (issue 12 #3)
+    config = args.get_config()
     path = eb_setting(args.props, PROCESS, "HealthCheckPath")
-    if path != expected:
-        report_violation(f"HealthCheckPath is {path!r}, expected {expected!r}: the load balancer would probe '/' (EB default).")
+    if not path:
+        report_violation("HealthCheckPath is not set: the load balancer probes '/' (Elastic Beanstalk's default), not a health endpoint.")
+        return
+    # Each service's own declared path (issue 12 #12), not one estate-wide value.
+    expected = (config.get("paths") or {}).get(known_or_none(lambda: get(args.props, "name"))) or config.get("path")
+    if expected and path != expected:
+        report_violation(f"HealthCheckPath is {path!r}, but the service declares {expected!r} (services[].health_check.path).")
+    elif path == "/":
+        report_violation("HealthCheckPath is '/': the load balancer probes the root page, not a health endpoint.")
 
 
 @resource_rule(
@@ -142,9 +156,16 @@ def environment_imdsv2(args, report_violation):
         report_violation("DisableIMDSv1 is not true: a request forgery in the app can read the instance credentials.")
 
 
+def _runs_node_js(props) -> bool:
+    """Whether the environment runs a Node.js branch; an unknown stack name is read (the runner then
+    downgrades the rule to advisory) rather than guessed."""
+    stack = get(props, "solutionStackName")
+    return isinstance(stack, str) and eb.platform_of(eb.runtime_of(stack)) == eb.NODE_JS
+
+
 @resource_rule(
     "services-environment-production-settings", area="services", category="security",
-    description="Production environment settings carry no localhost or http:// origin and run with NODE_ENV=production.",
+    description="Production environment settings carry no localhost or http:// origin, and Node.js environments run with NODE_ENV=production.",
     runbook="Production settings only (no development values, strict CORS)",
     remediation="Remove localhost / http:// origins from the service's env (e.g. CORS_ORIGIN) and set NODE_ENV=production.",
     types=ENVIRONMENT,
@@ -159,44 +180,60 @@ def environment_production_settings(args, report_violation):
             lowered = origin.lower()
             if "localhost" in lowered or "127.0.0.1" in lowered or lowered.startswith("http://"):
                 report_violation(f"{name} contains {origin!r}: development origins must not reach production.")
+    if not _runs_node_js(args.props):
+        return  # NODE_ENV means something to Node.js applications only (issue 12 #2)
     if "NODE_ENV" not in names:
         report_violation("NODE_ENV is not set: Node.js frameworks then run in development mode (stack traces, no caching).")
     elif eb_setting(args.props, APP_ENV, "NODE_ENV") != "production":
         report_violation(f"NODE_ENV is {eb_setting(args.props, APP_ENV, 'NODE_ENV')!r}, not 'production'.")
 
 
+SUPPORTED_STACK_PATTERN = eb.supported_stack_pattern()
+
+
 @resource_rule(
     "services-environment-platform", area="services", category="hygiene",
-    description="Every Elastic Beanstalk environment runs a supported platform branch (Amazon Linux 2023, Node.js 20+).",
+    description="Every Elastic Beanstalk environment runs a supported Amazon Linux 2023 platform branch"
+    f" ({', '.join(eb.SUPPORTED_RUNTIMES)}).",
     runbook="A current, supported platform version",
-    remediation="Use a current 'Amazon Linux 2023 ... running Node.js 20/22/24' solution stack (services[].platform.runtime: the newest stack of the branch is looked up at deploy time).",
-    parameters={"pattern": {"type": "string", "default": r"^64bit Amazon Linux 2023 v[\d.]+ running Node\.js (20|22|24)$"}},
+    remediation="Declare services[].platform.runtime, one of the supported branches (docs/stack-file.md): the newest"
+    " 'Amazon Linux 2023 ... running <runtime>' solution stack of the branch is looked up at deploy time.",
+    parameters={"pattern": {"type": "string", "description": "The solution stack names accepted; every supported branch when unset."}},
     types=ENVIRONMENT,
 )
 def environment_platform(args, report_violation):
-    pattern = args.get_config().get("pattern") or r"^64bit Amazon Linux 2023 v[\d.]+ running Node\.js (20|22|24)$"
+    pattern = args.get_config().get("pattern") or SUPPORTED_STACK_PATTERN
     stack = get(args.props, "solutionStackName")
     if stack is None and get(args.props, "platformArn") is not None:
         return  # a platform ARN pins an exact version; the pattern judges solution stack names
     if not isinstance(stack, str) or not re.match(pattern, stack):
-        report_violation(f"solution stack {stack!r} is not a supported branch ({pattern}).")
+        runtime = eb.runtime_of(stack) if isinstance(stack, str) else None
+        hint = f" (runtime {runtime!r} is not a supported Amazon Linux 2023 branch)" if runtime else ""
+        report_violation(f"solution stack {stack!r} is not a supported platform branch{hint}; supported: {', '.join(eb.SUPPORTED_RUNTIMES)}.")
 
 
 @stack_rule(
     "services-environment-alarms", area="services", category="blind-spot",
-    description="Every Elastic Beanstalk environment has alarms at warning and critical severity on each signal of its table: "
-    f"{', '.join(n for n in REQUIRED_SIGNALS if n not in LOAD_BALANCER_SIGNALS)}, "
-    f"and {', '.join(LOAD_BALANCER_SIGNALS)} when it is load-balanced.",
+    description="Every Elastic Beanstalk environment has alarms at warning and critical severity on each signal of its table"
+    " that applies to its tier: "
+    f"web servers {', '.join(n for n in REQUIRED_SIGNALS if applies_to(n, 'web') and n not in LOAD_BALANCER_SIGNALS)}, "
+    f"and {', '.join(LOAD_BALANCER_SIGNALS)} when load-balanced; workers "
+    f"{', '.join(n for n in REQUIRED_SIGNALS if applies_to(n, 'worker'))}.",
     runbook="Alarms on CPU, latency, 5xx errors and health for every environment",
-    remediation="Declare the service in the estate; components/service_alarms.py creates both levels of every signal.",
+    remediation="Declare the service in the estate; components/service_alarms.py creates both levels of every signal"
+    " (a signal switched off in the stack file, services[].thresholds.<key>: null, is not expected).",
+    parameters={"switched_off": {"type": "object", "description": "Environment name to the signals its stack file"
+                                 " switches off (written by estate check from the estate)."}},
 )
 def environment_alarms(args, report_violation):
     alarms = of_type(args.resources, METRIC_ALARM)
+    switched = args.get_config().get("switched_off") or {}
     for environment in of_type(args.resources, ENVIRONMENT):
         watching = alarms_of(environment, alarms)
-        balanced = load_balanced(environment)
-        for signal, metrics in SIGNAL_METRICS.items():
-            if signal in LOAD_BALANCER_SIGNALS and not balanced:
+        off = list(switched.get(known_or_none(lambda: get(environment.props, "name")), []))
+        note = f" (Switched off in the stack file: {', '.join(off)}.)" if off else ""
+        for signal, metrics in required_for(environment).items():
+            if signal in off:
                 continue
             for severity in BOTH_SEVERITIES:
                 found = [
@@ -204,7 +241,7 @@ def environment_alarms(args, report_violation):
                     if metrics_read(a) & set(metrics) and get(get(a.props, "tags") or {}, "severity") == severity
                 ]
                 if not found:
-                    report_violation(f"environment {environment.name} has no {severity} {signal} alarm.", environment.urn)
+                    report_violation(f"environment {environment.name} has no {severity} {signal} alarm.{note}", environment.urn)
 
 
 def _world(cidrs) -> bool:
@@ -331,101 +368,5 @@ def log_group_retention(args, report_violation):
         report_violation("retentionInDays is not set: logs are kept (and billed) forever.")
 
 
-DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
-
-
-@resource_rule(
-    "services-cdn-https-compressed", area="services", category="security",
-    description="Every CloudFront cache behaviour redirects HTTP to HTTPS (or allows HTTPS only) and compresses responses.",
-    runbook="CDN forces HTTPS and compresses",
-    remediation="Set viewer_protocol_policy to redirect-to-https (or https-only) and compress=True on every cache behaviour.",
-    types=DISTRIBUTION,
-)
-def cdn_https_compressed(args, report_violation):
-    behaviours = [("default", get(args.props, "defaultCacheBehavior"))]
-    behaviours += [(get(b, "pathPattern", "?"), b) for b in items(get(args.props, "orderedCacheBehaviors"))]
-    for path, behaviour in behaviours:
-        if behaviour is None:
-            continue
-        policy = get(behaviour, "viewerProtocolPolicy")
-        if policy not in ("redirect-to-https", "https-only"):
-            report_violation(f"cache behaviour {path}: viewerProtocolPolicy is {policy!r}, plain HTTP is served.")
-        if not truthy(get(behaviour, "compress", False)):
-            report_violation(f"cache behaviour {path}: compress is not true.")
-
-
-LISTENER_HTTPS = opt.listener(443)
-LISTENER_DEFAULT = opt.LISTENER_DEFAULT  # the ALB's port-80 listener
-EB_ENVIRONMENT = opt.ENVIRONMENT
-LOAD_BALANCER_LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
-LOAD_BALANCER_RULES = ("aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule")
-
-
-def _redirects_to_https(resource) -> bool:
-    """A listener (port 80) or listener rule whose action redirects to HTTPS."""
-    if resource.resource_type in LOAD_BALANCER_LISTENERS:
-        if get(resource.props, "port") not in (80, "80"):
-            return False
-        actions = items(get(resource.props, "defaultActions"))
-    else:
-        actions = items(get(resource.props, "actions"))
-    return any(get(a, "type") == "redirect" and get_path(a, "redirect", "protocol") == "HTTPS" for a in actions)
-
-
-@stack_rule(
-    "services-environment-https-listener", area="services", category="security",
-    description="Every web Elastic Beanstalk environment serves HTTPS on 443 with a certificate, and its port-80 listener is disabled or redirects to HTTPS.",
-    runbook="HTTPS forced",
-    remediation="On an application load balancer, set aws:elbv2:listener:443 Protocol=HTTPS with SSLCertificateArns (estate "
-    "network.certificate_arn) and aws:elbv2:listener:default ListenerEnabled=false (or redirect port 80 to HTTPS with a "
-    "ListenerRule depending on the environment).",
-)
-def environment_https_listener(args, report_violation):
-    redirects = of_type(args.resources, *LOAD_BALANCER_LISTENERS, *LOAD_BALANCER_RULES)
-    for environment in of_type(args.resources, ENVIRONMENT):
-        props, name = environment.props, environment.name
-        if get(props, "tier") == "Worker":
-            continue  # a worker environment has no listener
-        if eb_setting(props, EB_ENVIRONMENT, "EnvironmentType") == "SingleInstance":
-            report_violation(f"environment {name} is single-instance: no load balancer terminates HTTPS.", environment.urn)
-            continue
-        balancer = eb_setting(props, EB_ENVIRONMENT, "LoadBalancerType")
-        if balancer != "application":
-            report_violation(
-                f"environment {name}: LoadBalancerType is {balancer!r}, not 'application': the aws:elbv2 listeners "
-                "(HTTPS with a certificate, port 80 closed) apply to an application load balancer.", environment.urn)
-            continue
-        if eb_setting(props, LISTENER_HTTPS, "ListenerEnabled") == "false" or eb_setting(props, LISTENER_HTTPS, "Protocol") != "HTTPS":
-            report_violation(f"environment {name} has no enabled HTTPS listener on 443 ({LISTENER_HTTPS} Protocol=HTTPS).", environment.urn)
-        elif "SSLCertificateArns" not in eb_names(props, LISTENER_HTTPS) or known_or_none(
-                lambda: eb_setting(props, LISTENER_HTTPS, "SSLCertificateArns")) == "":
-            report_violation(f"environment {name}: the HTTPS listener has no SSLCertificateArns.", environment.urn)
-        port_80_open = eb_setting(props, LISTENER_DEFAULT, "ListenerEnabled") != "false"
-        if port_80_open and not any(_redirects_to_https(r) for r in dependents(redirects, environment, *LOAD_BALANCER_LISTENERS, *LOAD_BALANCER_RULES)):
-            report_violation(
-                f"environment {name}: the port-80 listener ({LISTENER_DEFAULT}) is enabled and nothing redirects it to "
-                "HTTPS, so the service answers in plain HTTP.", environment.urn)
-
-
-RATE_LIMIT_PREFIX = "RATE_LIMIT_"
-
-
-@resource_rule(
-    "services-environment-rate-limit", area="services", category="hygiene",
-    description="A service that configures its rate limiter (RATE_LIMIT_* variables) sets both the window and the maximum, as positive integers.",
-    runbook="Rate limiting enabled",
-    remediation="Declare RATE_LIMIT_WINDOW_MS and RATE_LIMIT_MAX_REQUESTS together in services[].env (for example 900000 and 200).",
-    types=ENVIRONMENT,
-)
-def environment_rate_limit(args, report_violation):
-    names = [n for n in eb_names(args.props, APP_ENV) if n.startswith(RATE_LIMIT_PREFIX)]
-    if not names:
-        return  # services without a rate limiter of their own are not judged (docs/policies.md § not enforced)
-    for part, what in (("WINDOW", "window"), ("MAX", "maximum")):
-        found = [n for n in names if part in n[len(RATE_LIMIT_PREFIX):]]
-        if not found:
-            report_violation(f"{', '.join(names)} set but no {RATE_LIMIT_PREFIX}{part}*: the limiter falls back to its {what} default.")
-        for name in found:
-            value = known_or_none(lambda: eb_setting(args.props, APP_ENV, name))
-            if value is not None and not (isinstance(value, str) and value.isdigit() and int(value) > 0):
-                report_violation(f"{name} is {value!r}, not a positive integer: the limiter would ignore it or block everyone.")
+# The edge of the services (CDN, listeners, rate limits), registered after the rules above (order kept).
+from . import service_edges  # noqa: E402,F401  (registers)

@@ -56,7 +56,7 @@ def certificate(ctx: Context):
     network = ctx.estate.network
     # The level the certificate's alarms use (network.certificate_expiry_days), for every certificate.
     level = alarm_level(network.certificate_expiry_days if network is not None else None)
-    if network is not None:
+    if network is not None and network.certificate_arn:  # an estate of internal services only has none
         yield from _load_balancers_certificate(ctx, network, level)
     yield from _cloudfront_certificates(ctx, level)
 
