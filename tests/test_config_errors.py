@@ -145,6 +145,33 @@ CASES: list[tuple[str, Callable[[dict], Any], list[str]]] = [
         ["estate.services[0].platform.root_volume_size: 8 GiB is below 10, the least Elastic Beanstalk accepts for gp3"],
     ),
     (
+        "io1-root-volume-needs-its-iops",  # review: io1 without RootVolumeIOPS fails at launch (EC2 requires Iops for io1)
+        lambda e: e["services"][0]["platform"].__setitem__("root_volume_type", "io1"),
+        ["estate.services[0].platform.root_volume_iops: required for io1 (the IOPS to provision; EC2 refuses io1 without)"],
+    ),
+    (
+        "io1-iops-above-50-per-gib",
+        lambda e: e["services"][0]["platform"].update(root_volume_type="io1", root_volume_size=20, root_volume_iops=1001),
+        ["estate.services[0].platform.root_volume_iops: 1001 is more than 50 per GiB of the 20 GiB volume (io1's ratio):"
+         " raise root_volume_size or lower the IOPS"],
+    ),
+    (
+        "gp2-takes-no-iops",
+        lambda e: e["services"][0]["platform"].update(root_volume_type="gp2", root_volume_iops=3000),
+        ["estate.services[0].platform.root_volume_iops: gp2 takes no IOPS (only gp3, io1 do)"],
+    ),
+    (
+        "gp3-iops-out-of-range",
+        lambda e: e["services"][0]["platform"].update(root_volume_iops=2000),
+        ["estate.services[0].platform.root_volume_iops: 2000 is outside 3000-16000, the range of gp3"],
+    ),
+    (
+        "log-retention-not-a-cloudwatch-value",  # PutRetentionPolicy accepts a fixed list of days
+        lambda e: e["services"][0].__setitem__("log_retention_days", 31),
+        ["estate.services[0].log_retention_days: Input should be 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400,"
+         " 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653"],
+    ),
+    (
         "env-value-above-256",
         lambda e: e["services"][1].setdefault("env", {}).__setitem__("BANNER", "x" * 257),
         ["estate.services[1].env.BANNER: the value is 257 characters; Elastic Beanstalk allows 256"],
@@ -268,3 +295,18 @@ def test_unknown_stack_name(no_mock_runtime, monkeypatch, tmp_path):
     result = CliRunner().invoke(app, ["preview", "--stack", "does-not-exist"])
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [f"{engine.PROJECT_ROOT / 'Pulumi.does-not-exist.yaml'}: no such stack file"]
+
+
+def test_an_io1_root_volume_sends_its_iops_to_elastic_beanstalk(prod_estate):
+    """RootVolumeIOPS reaches the environment when declared (io1 needs it), and is absent otherwise."""
+    from infra.engine import render_estate
+
+    prod_estate["services"][0]["platform"].update(root_volume_type="io1", root_volume_size=20, root_volume_iops=1000)
+    render = render_estate(prod_estate)
+    settings = {s["name"]: s["value"] for env in render.of_type("aws:elasticbeanstalk/environment:Environment")
+                for s in env.inputs["settings"] if s["namespace"] == "aws:autoscaling:launchconfiguration"
+                and env.name == prod_estate["services"][0]["environment"]}
+    assert settings["RootVolumeType"] == "io1" and settings["RootVolumeIOPS"] == "1000"
+    others = [s for env in render.of_type("aws:elasticbeanstalk/environment:Environment")
+              if env.name != prod_estate["services"][0]["environment"] for s in env.inputs["settings"]]
+    assert not any(s["name"] == "RootVolumeIOPS" for s in others)

@@ -183,6 +183,8 @@ def environment_settings(
         (opt.LAUNCH_CONFIGURATION, "DisableIMDSv1"): "true",
         (opt.LAUNCH_CONFIGURATION, "RootVolumeType"): service.platform.root_volume_type,
         (opt.LAUNCH_CONFIGURATION, "RootVolumeSize"): str(service.platform.root_volume_size),
+        **({(opt.LAUNCH_CONFIGURATION, "RootVolumeIOPS"): str(service.platform.root_volume_iops)}
+           if service.platform.root_volume_iops is not None else {}),
         # Autoscaling on CPU: the seed gives 70/20 without MeasureName, which defaults to NetworkOut bytes.
         (opt.AUTOSCALING_GROUP, "MinSize"): str(scaling.min),
         (opt.AUTOSCALING_GROUP, "MaxSize"): str(scaling.max),

@@ -60,6 +60,16 @@ MIN_INSTANCES_FOR_ROLLING = 2
 HEALTH_CHECK_TIMEOUT_RANGE = (1, 60)  # seconds, application load balancer; EB's range, not the ELB API's 2-120
 ROOT_VOLUME_SIZE_MIN = {"gp2": 10, "gp3": 10, "io1": 10}  # GiB (16384 most); magnetic (standard) 8-1024
 ROOT_VOLUME_SIZE_MAX = 16384
+# RootVolumeIOPS: the EB options page (namespace aws:autoscaling:launchconfiguration) gives io1 100-20000
+# and gp3 3000-16000; EC2 itself accepts io1 up to 64,000 (API_EbsBlockDevice), EB's range is the one
+# that applies here. "Only supported for gp3 or io1 volumes. Required for io1 volumes" (EC2 Auto Scaling
+# API, Ebs); io1 provisions at most 50 IOPS per GiB (EBS volume types; the CDK's EbsDeviceOptions repeats
+# the 50:1 ratio).
+ROOT_VOLUME_IOPS_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options-general.html#command-options-general-autoscalinglaunchconfiguration"
+ROOT_VOLUME_IOPS_REQUIRED_SOURCE = "https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_Ebs.html"
+ROOT_VOLUME_IOPS_RANGE = {"gp3": (3000, 16000), "io1": (100, 20000)}  # types that take IOPS, and their range
+ROOT_VOLUME_IOPS_REQUIRED = ("io1",)
+IO1_MAX_IOPS_PER_GIB = 50
 # Environment properties: https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/environments-cfg-softwaresettings.html
 ENVIRONMENT_PROPERTIES_SOURCE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/environments-cfg-softwaresettings.html"
 ENV_KEY_MAX = 128  # characters

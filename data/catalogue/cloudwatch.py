@@ -78,3 +78,10 @@ DASHBOARD_MAX_METRICS = 2500  # metrics across all graphs of one dashboard
 # Quotas: "Up to 500 metrics per dashboard widget" (math inputs included), review B-15.
 DASHBOARD_MAX_METRICS_PER_WIDGET = 500
 ALARM_WIDGET_MAX_ALARMS = 100  # an alarm status widget shows at most 100 alarms
+
+
+# CloudWatch Logs retention (PutRetentionPolicy ``retentionInDays``; EB's RetentionInDays options pass it
+# on): "Possible values are: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
+# 2192, 2557, 2922, 3288, and 3653."
+LOG_RETENTION_SOURCE = "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html"
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from data.catalogue import beanstalk_options as eb_options
+from data.catalogue import cloudwatch
 from data.catalogue.beanstalk import SUPPORTED_RUNTIMES, runtime_of, solution_stack_regex
 
 from data.catalogue.cloudwatch import alarm_window_problem
@@ -173,6 +174,21 @@ class Platform(StrictModel):
                 f"root_volume_size: {self.root_volume_size} GiB is below {low}, the least Elastic Beanstalk accepts"
                 f" for {self.root_volume_type}"
             )
+        kind, iops = self.root_volume_type, self.root_volume_iops
+        if iops is None:
+            if kind in eb_options.ROOT_VOLUME_IOPS_REQUIRED:
+                raise ValueError(f"root_volume_iops: required for {kind} (the IOPS to provision; EC2 refuses {kind} without)")
+            return self
+        if kind not in eb_options.ROOT_VOLUME_IOPS_RANGE:
+            raise ValueError(f"root_volume_iops: {kind} takes no IOPS (only {', '.join(eb_options.ROOT_VOLUME_IOPS_RANGE)} do)")
+        low, high = eb_options.ROOT_VOLUME_IOPS_RANGE[kind]
+        if not low <= iops <= high:
+            raise ValueError(f"root_volume_iops: {iops} is outside {low}-{high}, the range of {kind}")
+        if kind == "io1" and iops > eb_options.IO1_MAX_IOPS_PER_GIB * self.root_volume_size:
+            raise ValueError(
+                f"root_volume_iops: {iops} is more than {eb_options.IO1_MAX_IOPS_PER_GIB} per GiB of the"
+                f" {self.root_volume_size} GiB volume (io1's ratio): raise root_volume_size or lower the IOPS"
+            )
         return self
 
     @property
@@ -189,6 +205,11 @@ class Platform(StrictModel):
     root_volume_size: int = Field(
         default=10, le=eb_options.ROOT_VOLUME_SIZE_MAX,
         description="The instances' root volume, GiB: 10 to 16384 for gp2, gp3 and io1 (Elastic Beanstalk's RootVolumeSize).",
+    )
+    root_volume_iops: int | None = Field(
+        default=None,
+        description="IOPS provisioned for the root volume (RootVolumeIOPS): required for io1 (100-20000, at most 50 per"
+        " GiB), optional for gp3 (3000-16000; null: gp3's baseline 3000), refused for gp2.",
     )
 
 
@@ -262,7 +283,7 @@ class Service(StrictModel):
     )
     worker: Worker = Field(default=Worker(), description="`tier: worker` only: the SQS daemon and the queues.")
     scaling: Scaling = Field(default=Scaling(), description="Auto Scaling on CPU (runbook 000).")
-    log_retention_days: Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] = Field(
+    log_retention_days: Literal[cloudwatch.LOG_RETENTION_DAYS] = Field(  # type: ignore[valid-type]
         default=30,
         description="Days the streamed logs are kept in CloudWatch Logs (one of the values CloudWatch accepts).",
     )
