@@ -102,9 +102,10 @@ def _branches(platform: str, *runtimes: str) -> tuple[PlatformBranch, ...]:
 
 
 PLATFORM_BRANCHES_NOTE = (
-    "The supported-platforms page's table was not readable in the stored documentation; the branch names are"
-    " those of the page (and of solution stack names seen in public code: 'running Docker', 'running Python 3.12',"
-    " 'running Corretto 17', 'running PHP 8.2') as of 2026. Branches AWS adds or retires change this list: check"
+    "Not settled by documentation read here: the supported-platforms page's table was not readable in the stored"
+    " documentation, so the branch list is written from knowledge of that page, cross-checked only against"
+    " solution stack names seen in public code ('running Docker', 'running Python 3.12', 'running Corretto 17',"
+    " 'running PHP 8.2'). Branches AWS adds or retires change this list: check"
     " with `aws elasticbeanstalk list-platform-branches --filters Attribute=LifecycleState,Operator==,Values=Supported`."
 )
 PLATFORM_BRANCHES = {branch.runtime: branch for branch in (

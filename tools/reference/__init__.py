@@ -6,6 +6,8 @@ is prose and stays as written:
 
 - ``rules-summary`` (README.md) and ``rules`` (docs/policies.md): the policy pack's rules, from
   ``policies.rules`` (``ALL_POLICIES`` and ``INFO``);
+- ``platforms`` (README.md): the Elastic Beanstalk platform branches ``platform.runtime`` accepts, from
+  the catalogue (``data.catalogue.beanstalk.PLATFORM_BRANCHES``);
 - ``stack-file`` (docs/stack-file.md): every key of ``monitored-estate:estate`` with its type, default,
   constraints and description, walked from the pydantic models of ``data.model`` (``Field(description=...)``);
 - ``signals`` (docs/runbooks.md): every family's signals with their default thresholds, from
@@ -30,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools.reference.platforms import platforms_table
 from tools.reference.recovery import rpo_table, rto_table
 from tools.reference.rules import rules_summary, rules_table
 from tools.reference.schema import SCHEMA_PATH, stack_file_schema_text
@@ -52,6 +55,7 @@ class Block:
 
 BLOCKS = (
     Block("README.md", "rules-summary", rules_summary),
+    Block("README.md", "platforms", platforms_table),
     Block("docs/policies.md", "rules", rules_table),
     Block("docs/stack-file.md", "stack-file", stack_file_table),
     Block("docs/runbooks.md", "signals", signals_table),
