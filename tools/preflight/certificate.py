@@ -70,21 +70,11 @@ def _load_balancers_certificate(ctx: Context, network, level: float):
                          f"is in {cert_region}; the environments' load balancers are in {ctx.region} and can use only"
                          " a certificate of their region",
                          f"request or import the certificate in {ctx.region} and set network.certificate_arn to it")
-    try:
-        described = call(ctx.clients("acm", cert_region).describe_certificate, CertificateArn=arn)["Certificate"]
-    except Missing:
-        yield ctx.failed("certificate", subject, cert_region, f"{arn} does not exist in this account",
-                         f"request it (`aws acm request-certificate --region {ctx.region}`) or import it,"
-                         " and set network.certificate_arn to its ARN")
+    described = yield from _described(
+        ctx, arn, subject, cert_region, level, f"{arn} does not exist in this account",
+        f"request it (`aws acm request-certificate --region {ctx.region}`) or import it, and set network.certificate_arn to its ARN")
+    if described is None:
         return
-    except Unavailable as error:
-        yield ctx.unavailable("certificate", subject, cert_region, "DescribeCertificate", error,
-                              f"check it by hand: aws acm describe-certificate --region {cert_region} --certificate-arn {arn}")
-        return
-    yield _result(ctx, status(described), subject, cert_region)
-    found = expiry(described, level)
-    if found is not None:
-        yield _result(ctx, found, f"{subject} expiry", cert_region)
     names = [described.get("DomainName", "")] + list(described.get("SubjectAlternativeNames") or [])
     hosts, aws_owned = public_hosts(ctx.estate)
     missing = [h for h in hosts if not covers(names, h)]
@@ -118,17 +108,23 @@ def _cloudfront_certificates(ctx: Context, level: float):
             else:
                 yield ctx.passed("certificate", subject, region, "CloudFront's default certificate (*.cloudfront.net), renewed by AWS")
             continue
-        try:
-            described = call(ctx.clients("acm", region).describe_certificate, CertificateArn=arn)["Certificate"]
-        except Missing:
-            yield ctx.failed("certificate", subject, region, f"{arn} (distribution {did}) does not exist in this account",
-                             "attach an ISSUED certificate of us-east-1 to the distribution")
-            continue
-        except Unavailable as error:
-            yield ctx.unavailable("certificate", subject, region, "DescribeCertificate", error,
-                                  f"check it by hand: aws acm describe-certificate --region {region} --certificate-arn {arn}")
-            continue
-        yield _result(ctx, status(described), subject, region)
-        found = expiry(described, level)
-        if found is not None:
-            yield _result(ctx, found, f"{subject} expiry", region)
+        yield from _described(ctx, arn, subject, region, level, f"{arn} (distribution {did}) does not exist in this account",
+                              "attach an ISSUED certificate of us-east-1 to the distribution")
+
+
+def _described(ctx: Context, arn: str, subject: str, region: str, level: float, missing: str, action: str):
+    """Yields the certificate's status and expiry results; returns its description (None when unreadable)."""
+    try:
+        described = call(ctx.clients("acm", region).describe_certificate, CertificateArn=arn)["Certificate"]
+    except Missing:
+        yield ctx.failed("certificate", subject, region, missing, action)
+        return None
+    except Unavailable as error:
+        yield ctx.unavailable("certificate", subject, region, "DescribeCertificate", error,
+                              f"check it by hand: aws acm describe-certificate --region {region} --certificate-arn {arn}")
+        return None
+    yield _result(ctx, status(described), subject, region)
+    found = expiry(described, level)
+    if found is not None:
+        yield _result(ctx, found, f"{subject} expiry", region)
+    return described
