@@ -53,6 +53,9 @@ def test_two_documents_buckets_and_a_service_naming_one(prod_estate, render_esta
     _second(prod_estate, "documents", "symphonia-contracts-prod")
     affret = _service_index(prod_estate, "affret-ia-api-v2")
     prod_estate["services"][affret]["uses_documents"] = "symphonia-contracts-prod"
+    documents = next(r for r in prod_estate["disaster_recovery"]["buckets"] if r["purpose"] == "documents")
+    documents.pop("purpose")  # by purpose, ambiguous now
+    documents["bucket"] = "symphonia-documents-prod"
     render = render_estate_dict(prod_estate)
 
     assert {"symphonia-documents-prod", "symphonia-contracts-prod"} <= set(_of_bucket(render, "aws:s3/bucket:Bucket"))
@@ -95,34 +98,54 @@ def test_a_general_bucket_carries_no_cors(prod_estate):
         "lifecycle": [{"id": "expire-exports", "expiration_days": 30, "noncurrent": {"expiration_days": 7}}],
     })
     (problem,) = _problems(prod_estate)
-    assert problem.startswith(f"estate.buckets[{len(prod_estate['buckets']) - 1}]:") and "cors" in problem
+    assert problem == f"estate.buckets[{len(prod_estate['buckets']) - 1}].cors: only a documents bucket is read by browsers"
 
 
 def test_each_bucket_logs_into_the_logs_bucket_it_names(prod_estate, render_estate_dict):
-    _second(prod_estate, "logs", "symphonia-audit-access-logs-prod")
+    _second(prod_estate, "logs", "symphonia-exports-access-prod")
     for bucket in prod_estate["buckets"]:
         if bucket.get("access_logging", True):
-            bucket["log_to"] = "symphonia-audit-access-logs-prod" if bucket["purpose"] == "audit" else "symphonia-logs-prod"
+            bucket["log_to"] = "symphonia-logs-prod"
+    prod_estate["buckets"].append({
+        "name": "symphonia-exports-prod", "log_to": "symphonia-exports-access-prod",
+        "lifecycle": [{"id": "expire-exports", "expiration_days": 30, "noncurrent": {"expiration_days": 7}}],
+    })
     render = render_estate_dict(prod_estate)
 
     targets = {name: r.inputs["targetBucket"] for name, r in _of_bucket(render, "aws:s3/bucketLogging:BucketLogging").items()}
     assert targets == {"symphonia-documents-prod": "symphonia-logs-prod", "rt-backend-backups": "symphonia-logs-prod",
-                       "rt-estate-audit-logs-prod": "symphonia-audit-access-logs-prod"}
+                       "rt-estate-audit-logs-prod": "symphonia-logs-prod",
+                       "symphonia-exports-prod": "symphonia-exports-access-prod"}
     policies = _of_bucket(render, "aws:s3/bucketPolicy:BucketPolicy")
     admitted = {}
-    for name in ("symphonia-logs-prod", "symphonia-audit-access-logs-prod"):
+    for name in ("symphonia-logs-prod", "symphonia-exports-access-prod"):
         (delivery,) = [s for s in json.loads(policies[name].inputs["policy"])["Statement"] if s["Sid"] == "S3ServerAccessLogsDelivery"]
         admitted[name] = delivery["Condition"]["ArnLike"]["aws:SourceArn"]
-    assert admitted == {"symphonia-logs-prod": ["arn:aws:s3:::symphonia-documents-prod", "arn:aws:s3:::rt-backend-backups"],
-                        "symphonia-audit-access-logs-prod": ["arn:aws:s3:::rt-estate-audit-logs-prod"]}
+    assert admitted == {
+        "symphonia-logs-prod": ["arn:aws:s3:::symphonia-documents-prod", "arn:aws:s3:::rt-backend-backups",
+                                "arn:aws:s3:::rt-estate-audit-logs-prod"],
+        "symphonia-exports-access-prod": ["arn:aws:s3:::symphonia-exports-prod"],
+    }
     encryption = _of_bucket(render, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
-    assert encryption["symphonia-audit-access-logs-prod"].inputs["rules"][0]["applyServerSideEncryptionByDefault"] == {"sseAlgorithm": "AES256"}
+    assert encryption["symphonia-exports-access-prod"].inputs["rules"][0]["applyServerSideEncryptionByDefault"] == {"sseAlgorithm": "AES256"}
+
+
+def test_the_standby_logs_bucket_takes_the_settings_of_the_one_logs_bucket_its_sources_use(prod_estate):
+    _second(prod_estate, "logs", "symphonia-audit-access-prod")
+    for bucket in prod_estate["buckets"]:
+        if bucket.get("access_logging", True):
+            bucket["log_to"] = "symphonia-audit-access-prod" if bucket["purpose"] == "audit" else "symphonia-logs-prod"
+    assert _problems(prod_estate) == [
+        "estate.disaster_recovery.standby_logs: the replicated buckets log into symphonia-logs-prod,"
+        " symphonia-audit-access-prod; the standby logs bucket takes the settings of one: have them log into the same"
+        " bucket (buckets[].log_to)"
+    ]
 
 
 def test_the_atlas_export_and_a_replica_name_their_bucket(prod_estate, render_estate_dict):
     _second(prod_estate, "backups", "rt-backend-exports")
     _second(prod_estate, "documents", "symphonia-contracts-prod")
-    prod_estate["atlas"]["backup"]["export_to_backups_bucket"] = "rt-backend-exports"
+    prod_estate["atlas"].setdefault("backup", {})["export_to_backups_bucket"] = "rt-backend-exports"
     prod_estate["services"][_service_index(prod_estate, "affret-ia-api-v2")]["uses_documents"] = "symphonia-documents-prod"
     dr = prod_estate["disaster_recovery"]
     documents = next(r for r in dr["buckets"] if r.get("purpose") == "documents")
@@ -170,7 +193,7 @@ def test_ambiguous_references_by_purpose_are_refused_with_the_candidates(prod_es
 def test_a_reference_by_name_must_name_a_bucket_of_the_right_purpose(prod_estate):
     affret = _service_index(prod_estate, "affret-ia-api-v2")
     prod_estate["services"][affret]["uses_documents"] = "symphonia-document-prod"
-    prod_estate["atlas"]["backup"]["export_to_backups_bucket"] = "symphonia-documents-prod"
+    prod_estate["atlas"].setdefault("backup", {})["export_to_backups_bucket"] = "symphonia-documents-prod"
     prod_estate["buckets"][0]["log_to"] = "rt-backend-backups"
     documents = next(r for r in prod_estate["disaster_recovery"]["buckets"] if r["purpose"] == "documents")
     documents["bucket"] = "symphonia-documents-prod"
@@ -193,3 +216,12 @@ def test_the_logs_bucket_cannot_be_replicated_by_name(prod_estate):
         "delete_markers": "keep"})
     (problem,) = _problems(prod_estate)
     assert problem.startswith("estate.disaster_recovery.buckets[3].bucket: 'symphonia-logs-prod' has purpose 'logs'")
+
+
+def test_a_bucket_replicated_twice_by_purpose_and_by_name_is_refused(prod_estate):
+    prod_estate["disaster_recovery"]["buckets"].append({
+        "bucket": "symphonia-documents-prod", "standby": "symphonia-documents-copy-dr", "replication_time_control": False,
+        "delete_markers": "keep"})
+    assert _problems(prod_estate) == [
+        "estate.disaster_recovery.buckets[3].bucket: the bucket 'symphonia-documents-prod' is already replicated by buckets[0]"
+    ]
