@@ -152,7 +152,7 @@ class Bucket(StrictModel):
         " access-log target, the Atlas export, `disaster_recovery.buckets[].purpose`) then names the bucket instead.",
     )
     versioning: bool = Field(default=True, description="Keep object versions (runbook 001: \"Versioning activé\").")
-    cors: Cors | None = Field(default=None, description="CORS for browsers; only on the `documents` bucket.")
+    cors: Cors | None = Field(default=None, description="CORS for browsers; only on a `documents` bucket.")
     lifecycle: list[LifecycleRule] = Field(
         default=[], description="Lifecycle rules, at least one (none on a `standby` bucket: its creator's).",
     )
