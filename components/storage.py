@@ -1,4 +1,5 @@
-"""S3 buckets of the estate (runbooks 000/001, seed 004): one bucket per purpose, declared from data.
+"""S3 buckets of the estate (runbooks 000/001, seed 004), declared from data; each known by its name, its
+purpose deciding what is done for it besides the protections every bucket gets.
 
 Every bucket gets the same protections, decided here once:
 
@@ -6,13 +7,14 @@ Every bucket gets the same protections, decided here once:
   aborted multipart uploads (the seed's rule forgets old versions: they would be kept forever);
 - default encryption: SSE-KMS with the AWS managed key ``aws/s3`` and S3 Bucket Keys (key usage is
   audited in CloudTrail, no key of ours to manage or lose; Bucket Keys cut KMS requests). The logs
-  bucket is the exception: S3 server access logging only delivers to SSE-S3 (AES256) buckets;
+  buckets are the exception: S3 server access logging only delivers to SSE-S3 (AES256) buckets;
 - object ownership ``BucketOwnerEnforced`` (ACLs off) and all four public access blocks;
-- a bucket policy that denies any request not made over TLS (``aws:SecureTransport`` false); the logs
-  bucket also lets the S3 logging service of this account, for the estate's buckets only, write;
-- server access logging to the logs bucket, one prefix per bucket (``s3-access/<bucket>/``);
-- CORS only on the documents bucket, origins from the model (https only, validated there);
-- object lock (COMPLIANCE mode) on the audit bucket for seed 004's 5-year retention.
+- a bucket policy that denies any request not made over TLS (``aws:SecureTransport`` false); a logs
+  bucket also lets the S3 logging service of this account, for the buckets logging into it only, write;
+- server access logging to its logs bucket (``log_to``, or the only one), one prefix per bucket
+  (``s3-access/<bucket>/``);
+- CORS only on documents buckets, origins from the model (https only, validated there);
+- object lock (COMPLIANCE mode) where declared: the audit bucket, for seed 004's 5-year retention.
 
 A ``standby`` bucket (the DR stack's buckets) is another stack's: it is read, never created or changed.
 
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 import pulumi
@@ -52,7 +54,7 @@ def encryption_algorithm(bucket: Bucket) -> str:
 
 
 def bucket_policy_document(bucket: Bucket, account_id: str, logged_buckets: list[str]) -> str:
-    """TLS-only access; for the logs bucket also the S3 logging service writing the estate's logs."""
+    """TLS-only access; for a logs bucket also the S3 logging service writing the logs of ``logged_buckets``."""
     arn = bucket_arn(bucket.name)
     statements: list[dict] = [
         {
@@ -251,18 +253,20 @@ def declare_access_logging(
 
 @dataclass
 class StorageArgs:
-    """The estate's buckets."""
+    """The estate's buckets, and the logs bucket each logs into (by name; absent: it does not log)."""
 
     buckets: list[Bucket]
     tags: Callable[..., dict[str, str]]  # estate_tags of the estate, extra tags as keywords
+    log_targets: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_estate(cls, estate: Estate) -> StorageArgs:
-        return cls(buckets=list(estate.buckets), tags=partial(estate_tags, estate))
+        targets = {b.name: target.name for b in estate.buckets if (target := estate.log_target_of(b)) is not None}
+        return cls(buckets=list(estate.buckets), tags=partial(estate_tags, estate), log_targets=targets)
 
 
 class Storage(pulumi.ComponentResource):
-    """The estate's buckets, by purpose (documents, logs, backups, audit)."""
+    """The estate's buckets, by name."""
 
     def __init__(self, name: str, args: StorageArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(type_token("storage", "Storage"), name, None, opts)
@@ -270,34 +274,34 @@ class Storage(pulumi.ComponentResource):
         self._declared: dict[str, DeclaredBucket] = {}
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
         created = [b for b in args.buckets if not b.standby]
-        logged = [b.name for b in created if b.access_logging]
+        logging = [b for b in created if b.access_logging and b.name in args.log_targets]
 
         for bucket in args.buckets:
-            self._declared[bucket.purpose] = (
+            logged = [b.name for b in logging if args.log_targets[b.name] == bucket.name]
+            self._declared[bucket.name] = (
                 read_standby(self, bucket) if bucket.standby else
                 declare_bucket(self, bucket, account_id=account_id, logged=logged, tags=self._tags(purpose=bucket.purpose))
             )
 
-        logs = self._declared.get("logs")
-        for bucket in created:
-            if bucket.access_logging and logs is not None:
-                declare_access_logging(self, bucket.name, self._declared[bucket.purpose].bucket, logs.bucket)
-        self.register_outputs({purpose: d.bucket.arn for purpose, d in sorted(self._declared.items())})
+        for bucket in logging:
+            target = self._declared[args.log_targets[bucket.name]]
+            declare_access_logging(self, bucket.name, self._declared[bucket.name].bucket, target.bucket)
+        self.register_outputs({name: d.bucket.arn for name, d in sorted(self._declared.items())})
 
     # -- what other components read ---------------------------------------------------------------
 
-    def declared(self, purpose: str) -> DeclaredBucket:
+    def declared(self, name: str) -> DeclaredBucket:
         try:
-            return self._declared[purpose]
+            return self._declared[name]
         except KeyError:
-            raise KeyError(f"no bucket with purpose '{purpose}' (declared: {', '.join(sorted(self._declared))})") from None
+            raise KeyError(f"no bucket named '{name}' (declared: {', '.join(sorted(self._declared))})") from None
 
-    def bucket(self, purpose: str) -> aws.s3.Bucket:
-        return self.declared(purpose).bucket
+    def bucket(self, name: str) -> aws.s3.Bucket:
+        return self.declared(name).bucket
 
-    def arn(self, purpose: str) -> pulumi.Output[str]:
+    def arn(self, name: str) -> pulumi.Output[str]:
         """The bucket's ARN (for IAM statements: the services' documents access, Atlas exports)."""
-        return self.bucket(purpose).arn
+        return self.bucket(name).arn
 
-    def name(self, purpose: str) -> pulumi.Output[str]:
-        return self.bucket(purpose).bucket
+    def name(self, name: str) -> pulumi.Output[str]:
+        return self.bucket(name).bucket

@@ -49,6 +49,16 @@ def test_a_bucket_without_replication_is_not_declared_and_loses_its_objects():
     assert [r.data_class for r in rows] == ["documents"]  # logs are not a recovered class
 
 
+def test_every_bucket_of_a_data_purpose_is_a_row_of_its_own():
+    """Issue 12 #10: several buckets may share a purpose, and a `general` bucket (exports) holds data too."""
+    rows = bucket_recovery(render(bucket("docs-prod", "documents"), bucket("contracts-prod", "documents"),
+                                  bucket("exports-prod", "general"), bucket("logs-prod", "logs")), DR)
+    assert [(r.data_class, r.where) for r in rows] == [
+        ("documents", "S3 contracts-prod (eu-central-1)"), ("documents", "S3 docs-prod (eu-central-1)"),
+        ("general", "S3 exports-prod (eu-central-1)")]
+    assert all(r.status == NOT_DECLARED for r in rows)
+
+
 def test_replication_with_rtc_to_a_dr_bucket_gives_the_15_minute_commitment():
     stack = render(DR_PROVIDER, bucket("docs-prod", "documents"), bucket("docs-standby", "documents", in_dr=True),
                    replication("docs-prod", rule("docs-standby", markers="Enabled")))

@@ -171,6 +171,7 @@ class AtlasDatabaseArgs:
     storage: Any = None  # components.storage.Storage, when the estate has buckets
     network: Network | None = None  # where the index job runs (private subnets, behind the NAT)
     dr: DisasterRecovery | None = None  # where snapshots are copied (issue 11)
+    export_bucket: str | None = None  # the backups bucket snapshots are exported to (atlas.backup.export_to_backups_bucket)
 
     @classmethod
     def from_estate(cls, estate: Estate, *, secrets: SecretStore, storage=None) -> AtlasDatabaseArgs:
@@ -180,6 +181,7 @@ class AtlasDatabaseArgs:
             atlas=estate.atlas, services=list(estate.services), maintenance=estate.maintenance.preferred,
             subscriptions=list(estate.alerting.subscriptions), tags=partial(estate_tags, estate),
             secrets=secrets, storage=storage, network=estate.network, dr=estate.disaster_recovery,
+            export_bucket=export.name if (export := estate.atlas_export_bucket()) is not None else None,
         )
 
 
@@ -222,7 +224,7 @@ class AtlasDatabase(pulumi.ComponentResource):
             opts=stateful(self, depends_on=[self.project]),
         )
 
-        export = self._snapshot_export(model, project_id, storage) if model.backup.export_to_backups_bucket else None
+        export = self._snapshot_export(model, project_id, storage) if model.backup.export_to_backups_bucket is not False else None
         backup = model.backup
         copies = self._snapshot_copies(args.dr, backup)
         atlas.CloudBackupSchedule(
@@ -336,9 +338,10 @@ class AtlasDatabase(pulumi.ComponentResource):
         )]
 
     def _snapshot_export(self, model, project_id, storage):
-        if storage is None:
-            raise ValueError("atlas.backup.export_to_backups_bucket needs the storage component (backups bucket)")
-        bucket_arn = storage.arn("backups")
+        bucket = self._args.export_bucket
+        if storage is None or bucket is None:
+            raise ValueError("atlas.backup.export_to_backups_bucket needs the storage component and a backups bucket")
+        bucket_arn = storage.arn(bucket)
         setup = atlas.CloudProviderAccessSetup(
             f"{model.project}-aws-access", project_id=project_id, provider_name=PROVIDER, opts=child(self)
         )
@@ -369,7 +372,7 @@ class AtlasDatabase(pulumi.ComponentResource):
         return atlas.CloudBackupSnapshotExportBucket(
             f"{model.project}-export-bucket",
             project_id=project_id,
-            bucket_name=storage.name("backups"),
+            bucket_name=storage.name(bucket),
             cloud_provider=PROVIDER,
             iam_role_id=authorization.role_id,
             # stateful: the schedule's exports point at it; Atlas checks it can write when registering.

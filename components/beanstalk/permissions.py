@@ -37,7 +37,7 @@ class InstancePermissions:
     environment: str = ""
     metric_namespaces: tuple[str, ...] = ()  # the CloudWatch namespaces it publishes to
     mail: Mail | None = None  # the estate's mail domain, when the service sends mail
-    documents_bucket: str | None = None  # the documents bucket, when the service uses it
+    documents_bucket: str | None = None  # the documents bucket the service uses, if any
     worker_queue: str | None = None  # tier worker: the queue its SQS daemon reads
 
 
@@ -58,14 +58,14 @@ def metric_namespaces(estate: Estate, service: Service) -> list[str]:
 
 
 def instance_permissions(estate: Estate, service: Service) -> InstancePermissions:
-    documents = estate.bucket_for("documents")
+    documents = estate.documents_bucket_of(service)
     return InstancePermissions(
         region=estate.region,
         application=service.application_name,
         environment=service.environment_name,
         metric_namespaces=tuple(metric_namespaces(estate, service)),
         mail=estate.mail if service.uses_mail and estate.mail else None,
-        documents_bucket=documents.name if service.uses_documents and documents else None,
+        documents_bucket=documents.name if documents is not None else None,
         worker_queue=worker_queue_names(service)[0] if service.tier == "worker" else None,
     )
 

@@ -8,7 +8,7 @@ comes from the program):
   lifecycle rules, CORS and Object Lock with the same retention), protected and retained: lifecycle actions
   are not replicated, and a locked source needs a locked destination (data.catalogue.s3);
 - its access logging into ``disaster_recovery.standby_logs``, a logs bucket of the DR region (S3 delivers
-  access logs to a bucket of the same region only) with the source logs bucket's lifecycle;
+  access logs to a bucket of the same region only) with the settings of the logs bucket the sources log into;
 - an IAM role S3 assumes for that bucket alone (``replication_role_policy``: read the source's versions,
   write the standby's replicas, delete markers only where they are replicated, Object Lock metadata only for
   a locked bucket, KMS decrypt in the source region and encrypt in the DR region scoped to these buckets);
@@ -36,7 +36,7 @@ from components.replication.signals import LATENCY, SIGNALS
 from components.storage import KMS_MANAGED, DeclaredBucket, Storage, bucket_arn, declare_access_logging, declare_bucket, encryption_algorithm
 from data.catalogue import s3
 from data.model import Bucket, DisasterRecovery, Estate, ReplicatedBucket
-from data.model.disaster_recovery import replication_role_name
+from data.model.disaster_recovery import replicated_source, standby_logs_source
 
 RULE_ID = "disaster-recovery"  # the one rule of each configuration (the metrics' RuleId dimension)
 RULE_PRIORITY = 1
@@ -139,6 +139,13 @@ def replication_rule(replicated: ReplicatedBucket, standby_arn: pulumi.Input[str
     )
 
 
+def _resolved(reference: tuple[Bucket | None, str | None]) -> Bucket:
+    bucket, problem = reference
+    if bucket is None:
+        raise ValueError(f"disaster_recovery: {problem}")  # the model refuses such an estate first
+    return bucket
+
+
 @dataclass
 class BucketReplicationArgs:
     """The DR section, the estate's buckets (the sources, declared by ``storage``), the DR region's provider."""
@@ -170,29 +177,29 @@ class BucketReplication(pulumi.ComponentResource):
         dr = args.dr
         in_dr = pulumi.ResourceOptions(provider=args.provider)
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
-        sources = {b.purpose: b for b in args.buckets}
-        standbys = {r.purpose: standby_of(sources[r.purpose], r) for r in dr.buckets}
-        self.standbys: dict[str, DeclaredBucket] = {}
+        # The model has checked every reference (data.model.disaster_recovery): each resolves to one bucket.
+        sources = [_resolved(replicated_source(r, args.buckets)) for r in dr.buckets]
+        standbys = [standby_of(source, r) for source, r in zip(sources, dr.buckets)]
+        self.standbys: dict[str, DeclaredBucket] = {}  # by standby bucket name
 
         logs = None
         if dr.standby_logs is not None:
-            logged = [b.name for b in standbys.values() if b.access_logging]
-            target = standby_logs_of(sources["logs"], dr.standby_logs)
+            logged = [b.name for b in standbys if b.access_logging]
+            target = standby_logs_of(_resolved(standby_logs_source(dr, args.buckets)), dr.standby_logs)
             logs = declare_bucket(self, target, account_id=account_id, logged=logged,
                                   tags=args.tags(purpose="logs", standby="true"), opts=in_dr)
-            self.standbys["logs"] = logs
+            self.standbys[target.name] = logs
 
-        keys = self._aws_s3_keys(args) if any(encryption_algorithm(b) == KMS_MANAGED for b in standbys.values()) else None
-        for replicated in dr.buckets:
-            standby = standbys[replicated.purpose]
+        keys = self._aws_s3_keys(args) if any(encryption_algorithm(b) == KMS_MANAGED for b in standbys) else None
+        for replicated, source, standby in zip(dr.buckets, sources, standbys):
             declared = declare_bucket(self, standby, account_id=account_id, logged=[],
                                       tags=args.tags(purpose=standby.purpose, standby="true"), opts=in_dr)
-            self.standbys[replicated.purpose] = declared
+            self.standbys[standby.name] = declared
             if standby.access_logging and logs is not None:
                 declare_access_logging(self, standby.name, declared.bucket, logs.bucket, opts=in_dr)
-            self._replicate(args, sources[replicated.purpose], replicated, declared,
+            self._replicate(args, source, replicated, declared,
                             keys if encryption_algorithm(standby) == KMS_MANAGED else None)
-        self.register_outputs({purpose: d.bucket.arn for purpose, d in sorted(self.standbys.items())})
+        self.register_outputs({name: d.bucket.arn for name, d in sorted(self.standbys.items())})
 
     def _aws_s3_keys(self, args: BucketReplicationArgs) -> pulumi.Output[tuple[str, str]]:
         """The ARNs of the ``aws/s3`` key in the primary and the DR region (DescribeKey on the alias)."""
@@ -203,13 +210,13 @@ class BucketReplication(pulumi.ComponentResource):
 
     def _replicate(self, args: BucketReplicationArgs, source: Bucket, replicated: ReplicatedBucket, standby: DeclaredBucket,
                    keys: pulumi.Output | None) -> None:
-        role_name = replication_role_name(args.organisation, args.environment, replicated.purpose)
+        role_name = replicated.role_name(args.organisation, args.environment)
         role = aws.iam.Role(
             role_name,
             name=role_name,
             description=f"Assumed by S3 to replicate {source.name} to {replicated.standby} ({args.dr.region})",
             assume_role_policy=replication_trust_policy(),
-            tags=args.tags(purpose=f"{replicated.purpose}-replication"),
+            tags=args.tags(purpose=f"{source.purpose}-replication"),
             opts=child(self),
         )
         kms = (
@@ -221,7 +228,7 @@ class BucketReplication(pulumi.ComponentResource):
                 source.name, replicated.standby, delete_markers=replicated.delete_markers == "replicate",
                 object_lock=bool(source.object_lock_years), kms=k))
         role_policy = aws.iam.RolePolicy(f"{role_name}-s3", role=role.id, policy=policy, opts=child(self))
-        primary = args.storage.declared(source.purpose)
+        primary = args.storage.declared(source.name)
         aws.s3.BucketReplicationConfig(
             f"{source.name}-replication",
             bucket=primary.bucket.id,

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 
 from data.catalogue import atlas as facts
 from data.model.base import Name, SecretRef, StrictModel, Threshold, percent_threshold
+from data.model.storage import BucketRef
 
 
 class AtlasIndex(StrictModel):
@@ -73,10 +74,11 @@ class AtlasBackup(StrictModel):
         default=4, ge=1, le=52, description="Weeks the weekly snapshots (on the maintenance day) are kept.",
     )
     monthly_retention_months: int = Field(default=12, ge=1, le=36, description="Months the monthly snapshots are kept.")
-    export_to_backups_bucket: bool = Field(
+    export_to_backups_bucket: bool | BucketRef = Field(
         default=True,
-        description="Export a snapshot monthly to the `backups` bucket (runbook 000's weekly dump is the weekly snapshot"
-        " kept in Atlas; monthly is the export frequency every Atlas source accepts); needs a `backups` bucket.",
+        description="Export a snapshot monthly to a `backups` bucket (runbook 000's weekly dump is the weekly snapshot"
+        " kept in Atlas; monthly is the export frequency every Atlas source accepts): `true`, the estate's one"
+        " `backups` bucket; or the name of the bucket (required when several buckets have purpose `backups`); `false`: no export.",
     )
 
     @model_validator(mode="after")

@@ -17,9 +17,9 @@ from data.catalogue import atlas as atlas_facts
 from data.catalogue import s3
 from data.catalogue.regions import aws_regions
 from data.model.base import StrictModel, unique
-from data.model.storage import bucket_name_problems
+from data.model.storage import Bucket, BucketRef, bucket_name_problems, bucket_reference, named_bucket
 
-REPLICATED_PURPOSES = ("documents", "backups", "audit")
+REPLICATED_PURPOSES = ("documents", "backups", "audit", "general")
 # The Atlas snapshot frequencies the estate's backup schedule takes (components/atlas/database.py), in the
 # copy-policy spelling of data.catalogue.atlas.COPY_FREQUENCY_TYPES.
 SCHEDULED_SNAPSHOTS = ("hourly", "daily", "weekly", "monthly")
@@ -34,9 +34,16 @@ def replication_role_name(organisation: str, environment: str, purpose: str) -> 
 class ReplicatedBucket(StrictModel):
     """One bucket of the estate replicated (S3 Cross-Region Replication) to a standby bucket in the DR region."""
 
-    purpose: Literal["documents", "backups", "audit"] = Field(
-        description="The bucket replicated, by its `buckets[].purpose`. The `logs` bucket is not replicated: the"
-        " access logs of a lost region are not what a rebuild needs.",
+    bucket: BucketRef | None = Field(
+        default=None,
+        description="The bucket replicated, by its `buckets[].name`; its replication role is `<bucket>-replication-role`."
+        " Give this or `purpose`. A `logs` bucket is not replicated: the access logs of a lost region are not what a"
+        " rebuild needs.",
+    )
+    purpose: Literal["documents", "backups", "audit", "general"] | None = Field(
+        default=None,
+        description="The bucket replicated, by its `buckets[].purpose`, when only one bucket has it; its replication"
+        " role is `<organisation>-<environment>-<purpose>-replication`. Give this or `bucket`.",
     )
     standby: str = Field(
         description="Name of the standby bucket in the DR region, created by this stack with the source's settings"
@@ -63,6 +70,21 @@ class ReplicatedBucket(StrictModel):
             raise ValueError(f"'{name}' is not a valid S3 bucket name: {'; '.join(problems)}")
         return name
 
+    @model_validator(mode="after")
+    def _one_reference(self) -> ReplicatedBucket:
+        if self.bucket is not None and self.purpose is not None:
+            raise ValueError("give the replicated bucket by purpose or by bucket name, not both")
+        if self.bucket is None and self.purpose is None:
+            raise ValueError("give the replicated bucket: `bucket: <name>` (or `purpose:` when one bucket has it)")
+        return self
+
+    def role_name(self, organisation: str, environment: str) -> str:
+        """The IAM role S3 assumes to replicate it: named after what the entry gives (a purpose keeps the name it
+        had when each purpose had one bucket)."""
+        if self.bucket is not None:
+            return f"{self.bucket}-replication-role"
+        return replication_role_name(organisation, environment, str(self.purpose))
+
 
 class DisasterRecovery(StrictModel):
     """The DR region and what is kept there before a disaster: bucket replicas, secret replicas, Atlas snapshot copies."""
@@ -72,7 +94,7 @@ class DisasterRecovery(StrictModel):
         " name (`EU_WEST_1`) is derived, for the snapshot copies.",
     )
     buckets: list[ReplicatedBucket] = Field(
-        default=[], description="The buckets replicated to standby buckets in the DR region, one entry per purpose.",
+        default=[], description="The buckets replicated to standby buckets in the DR region, one entry per bucket.",
     )
     standby_logs: str | None = Field(
         default=None,
@@ -110,7 +132,8 @@ class DisasterRecovery(StrictModel):
 
     @model_validator(mode="after")
     def _distinct(self) -> DisasterRecovery:
-        unique([b.purpose for b in self.buckets], "replicated purpose")
+        unique([b.purpose for b in self.buckets if b.purpose is not None], "replicated purpose")
+        unique([b.bucket for b in self.buckets if b.bucket is not None], "replicated bucket")
         unique([b.standby for b in self.buckets] + ([self.standby_logs] if self.standby_logs else []), "standby bucket name")
         unique(list(self.atlas_snapshot_copies), "Atlas snapshot copy")
         return self
@@ -120,13 +143,44 @@ class DisasterRecovery(StrictModel):
         """The DR region in Atlas's spelling (data.catalogue.atlas.atlas_region_of); None where Atlas does not run."""
         return atlas_facts.atlas_region_of(self.region)
 
-    def bucket(self, purpose: str) -> ReplicatedBucket | None:
-        return next((b for b in self.buckets if b.purpose == purpose), None)
 
     @property
     def standby_names(self) -> list[str]:
         """Every bucket this stack creates in the DR region (the standbys, then the standby logs bucket)."""
         return [b.standby for b in self.buckets] + ([self.standby_logs] if self.standby_logs else [])
+
+
+def replicated_source(replicated: ReplicatedBucket, buckets: list[Bucket]) -> tuple[Bucket | None, str | None]:
+    """The estate's bucket an entry of ``disaster_recovery.buckets`` replicates, or None and what is wrong."""
+    if replicated.bucket is not None:
+        source, problem = named_bucket(buckets, replicated.bucket)
+        if source is not None and source.purpose == "logs":
+            return None, (f"'{source.name}' has purpose 'logs': a logs bucket is not replicated (the access logs of a"
+                          " lost region are not what a rebuild needs)")
+        return source, problem
+    purpose = str(replicated.purpose)
+    return bucket_reference(buckets, purpose, None, used_as="", choose="give `bucket: <name>` instead",
+                            missing=f"no bucket with purpose '{purpose}' is declared")
+
+
+def standby_logs_source(dr: DisasterRecovery, buckets: list[Bucket]) -> tuple[Bucket | None, str | None]:
+    """The logs bucket whose settings ``standby_logs`` takes: the one the replicated buckets log into, or the
+    estate's only logs bucket when none of them logs."""
+    targets: dict[str, Bucket] = {}
+    for replicated in dr.buckets:
+        source = replicated_source(replicated, buckets)[0]
+        if source is not None and source.access_logging and not source.standby:
+            target = bucket_reference(buckets, "logs", source.log_to, used_as="", choose="", missing="")[0]
+            if target is not None:
+                targets[target.name] = target
+    if len(targets) > 1:
+        return None, (f"the replicated buckets log into {', '.join(targets)}; the standby logs bucket takes the settings"
+                      " of one: have them log into the same bucket (buckets[].log_to)")
+    if targets:
+        return next(iter(targets.values())), None
+    return bucket_reference(buckets, "logs", None, used_as="", choose="give the standby logs bucket's settings by"
+                            " having the replicated buckets log into one of them (buckets[].log_to)",
+                            missing="needs a bucket with purpose 'logs' (its lifecycle is the standby's)")
 
 
 def disaster_recovery_problems(
@@ -136,39 +190,45 @@ def disaster_recovery_problems(
     problems: list[tuple[str, str]] = []
     if dr.region == primary_region:
         problems.append(("region", f"'{dr.region}' is the primary region (aws:region); a DR region must be another one"))
-    by_purpose = {b.purpose: b for b in buckets}
     names = {b.name for b in buckets}
+    replicated_by: dict[str, int] = {}
     for i, replicated in enumerate(dr.buckets):
-        source = by_purpose.get(replicated.purpose)
+        key = f"buckets[{i}].{'bucket' if replicated.bucket is not None else 'purpose'}"
+        source, problem = replicated_source(replicated, buckets)
         if source is None:
-            problems.append((f"buckets[{i}].purpose", f"no bucket with purpose '{replicated.purpose}' is declared"))
+            problems.append((key, str(problem)))
             continue
+        what = f"the '{replicated.purpose}' bucket" if replicated.bucket is None else f"the bucket '{source.name}'"
+        first = replicated_by.get(source.name)
+        if first is not None and (dr.buckets[first].bucket is None) != (replicated.bucket is None):
+            # Given twice the same way, the section's own check has said so (duplicate replicated purpose/bucket).
+            problems.append((key, f"{what} is already replicated by buckets[{first}]"))
+        replicated_by.setdefault(source.name, i)
         if source.standby:
-            problems.append((f"buckets[{i}].purpose", f"the '{replicated.purpose}' bucket is itself a standby; replicate"
-                             " from the stack that creates it"))
+            problems.append((key, f"{what} is itself a standby; replicate from the stack that creates it"))
         elif s3.REPLICATION_NEEDS_VERSIONING and not source.versioning:
-            problems.append((f"buckets[{i}].purpose", f"the '{replicated.purpose}' bucket has versioning false; S3"
-                             " replication needs versioning on both buckets"))
-        role = replication_role_name(organisation, environment, replicated.purpose)
+            problems.append((key, f"{what} has versioning false; S3 replication needs versioning on both buckets"))
+        role = replicated.role_name(organisation, environment)
         if len(role) > IAM_ROLE_NAME_MAX:
-            problems.append((f"buckets[{i}].purpose", f"the replication role '{role}' is longer than {IAM_ROLE_NAME_MAX}"
-                             " characters (IAM); shorten organisation or environment"))
+            shorten = "organisation or environment" if replicated.bucket is None else "the bucket's name, or give it by purpose"
+            problems.append((key, f"the replication role '{role}' is longer than {IAM_ROLE_NAME_MAX} characters (IAM);"
+                             f" shorten {shorten}"))
         for j, rule in enumerate(source.lifecycle):
             for transition in rule.transitions:
                 if transition.storage_class in s3.NOT_REPLICATED_STORAGE_CLASSES and transition.days < 1:
-                    problems.append((f"buckets[{i}].purpose", f"the '{replicated.purpose}' bucket's lifecycle[{j}] moves objects"
-                                     f" to {transition.storage_class} on day 0: S3 does not replicate objects stored there;"
-                                     " give the transition at least 1 day"))
+                    problems.append((key, f"{what}'s lifecycle[{j}] moves objects to {transition.storage_class} on day"
+                                     " 0: S3 does not replicate objects stored there; give the transition at least 1 day"))
         if replicated.standby in names:
             problems.append((f"buckets[{i}].standby", f"'{replicated.standby}' is already a bucket of this estate"))
         if source.access_logging and not source.standby and dr.standby_logs is None:
-            problems.append((f"buckets[{i}].purpose", f"the '{replicated.purpose}' bucket logs its access: give"
-                             " disaster_recovery.standby_logs, the DR-region bucket its standby logs into"))
+            problems.append((key, f"{what} logs its access: give disaster_recovery.standby_logs, the DR-region bucket"
+                             " its standby logs into"))
     if dr.standby_logs is not None:
         if dr.standby_logs in names:
             problems.append(("standby_logs", f"'{dr.standby_logs}' is already a bucket of this estate"))
-        if "logs" not in by_purpose:
-            problems.append(("standby_logs", "needs a bucket with purpose 'logs' (its lifecycle is the standby's)"))
+        problem = standby_logs_source(dr, buckets)[1]
+        if problem is not None:
+            problems.append(("standby_logs", problem))
     if atlas is not None and dr.atlas_snapshot_copies and dr.atlas_region is None:
         problems.append(("region", f"Atlas has no region for '{dr.region}' (data.catalogue.atlas.AWS_REGIONS):"
                          " the snapshot copies cannot go there; set atlas_snapshot_copies: []"))

@@ -19,7 +19,7 @@ from data.model.disaster_recovery import DisasterRecovery, disaster_recovery_pro
 from data.model.mail import Mail
 from data.model.network import Network
 from data.model.services import PlatformMetricAlarm, Service
-from data.model.storage import Bucket
+from data.model.storage import Bucket, bucket_reference
 
 
 class Exemption(StrictModel):
@@ -63,7 +63,9 @@ class Estate(StrictModel):
         default=[],
         description="Alarms on platform-wide application metrics (no service dimension), owned by an estate-level owner.",
     )
-    buckets: list[Bucket] = Field(default=[], description="S3 buckets, one per purpose.")
+    buckets: list[Bucket] = Field(
+        default=[], description="S3 buckets, each known by its (unique) name, any number per purpose.",
+    )
     cache: Cache | None = Field(default=None, description="The ElastiCache Redis cache; null: none.")
     mail: Mail | None = Field(default=None, description="The SES sending domain; null: none.")
     atlas: Atlas | None = Field(default=None, description="The MongoDB Atlas project and cluster; null: none.")
@@ -127,31 +129,26 @@ class Estate(StrictModel):
                 problems.append(("network.certificate_arn", f"required: {first} is served over HTTPS on 443"))
         if self.cache is not None and self.network is None:
             problems.append(("cache", "needs network: the cache lives in its private subnets"))
-        purposes = {b.purpose for b in self.buckets}
         for i, service in enumerate(self.services):
             if service.uses_cache and self.cache is None:
                 problems.append((f"services[{i}].uses_cache", "no cache is declared"))
             if service.uses_mail and self.mail is None:
                 problems.append((f"services[{i}].uses_mail", "no mail is declared"))
-            if service.uses_documents and "documents" not in purposes:
-                problems.append((f"services[{i}].uses_documents", "no bucket with purpose 'documents' is declared"))
+            if service.uses_documents is not False:
+                problems += _problem(f"services[{i}].uses_documents", self._documents_reference(service))
             if service.database and self.atlas is None:
                 problems.append((f"services[{i}].database", "no atlas is declared"))
-        logs = self.bucket_for("logs")
         for i, bucket in enumerate(self.buckets):
-            if bucket.standby:
-                continue  # its creator decides its logging
-            if bucket.access_logging and "logs" not in purposes:
-                problems.append((f"buckets[{i}].access_logging", "needs a bucket with purpose 'logs' to log into"))
-            elif bucket.access_logging and logs is not None and logs.standby:
-                problems.append((f"buckets[{i}].access_logging", f"the logs bucket '{logs.name}' is a standby: its policy"
-                                 " (its creator's) admits only the standby buckets' logs; set access_logging: false"))
-        for purpose in ("documents", "logs", "backups", "audit"):
-            indexes = [i for i, b in enumerate(self.buckets) if b.purpose == purpose]
-            for i in indexes[1:]:
-                problems.append((f"buckets[{i}].purpose", f"a second '{purpose}' bucket; each purpose has one bucket"))
-        if self.atlas and self.atlas.backup.export_to_backups_bucket and "backups" not in purposes:
-            problems.append(("atlas.backup.export_to_backups_bucket", "needs a bucket with purpose 'backups'"))
+            if bucket.standby or not bucket.access_logging:
+                continue  # a standby's creator decides its logging
+            key = f"buckets[{i}].{'log_to' if bucket.log_to is not None else 'access_logging'}"
+            logs, problem = self._log_target_reference(bucket)
+            problems += _problem(key, (logs, problem))
+            if logs is not None and logs.standby:
+                problems.append((key, f"the logs bucket '{logs.name}' is a standby: its policy (its creator's) admits"
+                                 " only the standby buckets' logs; set access_logging: false"))
+        if self.atlas and self.atlas.backup.export_to_backups_bucket is not False:
+            problems += _problem("atlas.backup.export_to_backups_bucket", self._atlas_export_reference())
         if self.disaster_recovery is not None:
             problems += [
                 (f"disaster_recovery.{path}", message)
@@ -181,7 +178,48 @@ class Estate(StrictModel):
         return problems
 
     def bucket_for(self, purpose: str) -> Bucket | None:
+        """The first bucket of ``purpose`` (the only one, where a reference by purpose is valid)."""
         return next((b for b in self.buckets if b.purpose == purpose), None)
+
+    def bucket_named(self, name: str) -> Bucket | None:
+        return next((b for b in self.buckets if b.name == name), None)
+
+    # The bucket each reference designates (None where it designates none: reference_problems says why).
+
+    def documents_bucket_of(self, service: Service) -> Bucket | None:
+        return self._documents_reference(service)[0] if service.uses_documents is not False else None
+
+    def log_target_of(self, bucket: Bucket) -> Bucket | None:
+        return self._log_target_reference(bucket)[0] if bucket.access_logging and not bucket.standby else None
+
+    def atlas_export_bucket(self) -> Bucket | None:
+        exporting = self.atlas is not None and self.atlas.backup.export_to_backups_bucket is not False
+        return self._atlas_export_reference()[0] if exporting else None
+
+    def _documents_reference(self, service: Service) -> tuple[Bucket | None, str | None]:
+        return bucket_reference(
+            self.buckets, "documents", _named(service.uses_documents), used_as="a service uses",
+            choose="give the name of the one this service uses", missing="no bucket with purpose 'documents' is declared")
+
+    def _log_target_reference(self, bucket: Bucket) -> tuple[Bucket | None, str | None]:
+        return bucket_reference(
+            self.buckets, "logs", bucket.log_to, used_as="access logs go to",
+            choose="give log_to, the name of the one it logs into", missing="needs a bucket with purpose 'logs' to log into")
+
+    def _atlas_export_reference(self) -> tuple[Bucket | None, str | None]:
+        return bucket_reference(
+            self.buckets, "backups", _named(self.atlas.backup.export_to_backups_bucket) if self.atlas else None,
+            used_as="Atlas exports to", choose="give the name of the one Atlas exports to",
+            missing="needs a bucket with purpose 'backups'")
 
     def service(self, name: str) -> Service:
         return next(s for s in self.services if s.name == name)
+
+
+def _named(reference: bool | str) -> str | None:
+    """The bucket name of a ``true | <name>`` reference (None: by purpose)."""
+    return reference if isinstance(reference, str) else None
+
+
+def _problem(key: str, reference: tuple[Bucket | None, str | None]) -> list[tuple[str, str]]:
+    return [(key, reference[1])] if reference[1] is not None else []

@@ -16,6 +16,7 @@ from data.catalogue.beanstalk import SUPPORTED_RUNTIMES, runtime_of, solution_st
 from data.catalogue.cloudwatch import alarm_window_problem
 from data.model.base import Name, SecretRef, StrictModel, Threshold, format_number
 from data.model.service_thresholds import ServiceThresholds, SignalThreshold  # noqa: F401  (re-exported)
+from data.model.storage import BucketRef
 from data.secret_patterns import SECRET_NAME_PATTERN, looks_secret, secret_kind, with_article
 
 
@@ -315,8 +316,10 @@ class Service(StrictModel):
     uses_mail: bool = Field(
         default=False, description="Let the instances send mail through the estate's SES domain; needs `mail`.",
     )
-    uses_documents: bool = Field(
-        default=False, description="Let the instances read and write the documents bucket; needs a `documents` bucket.",
+    uses_documents: bool | BucketRef = Field(
+        default=False,
+        description="Let the instances read and write a `documents` bucket: `true`, the estate's one `documents`"
+        " bucket; or the name of the bucket (required when several buckets have purpose `documents`).",
     )
     runbook: str = Field(default="", description="A link or note for the service's own runbook; not read by the program today.")
 

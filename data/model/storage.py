@@ -1,10 +1,13 @@
-"""S3 buckets: one per purpose, with lifecycle rules, CORS for the documents bucket, access logging."""
+"""S3 buckets: each known by its name, any number per purpose; the purpose decides what the program does for
+it (the access-log target, CORS, the Atlas export, replication); lifecycle rules and access logging."""
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import re
-from typing import Literal
+from collections.abc import Sequence
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -122,23 +125,44 @@ def bucket_name_problems(name: str) -> list[str]:
 
 
 # What the stack creating a standby bucket decides for it (its replication source's settings).
-_STANDBY_OWNED = ("versioning", "cors", "lifecycle", "access_logging", "object_lock_years")
+_STANDBY_OWNED = ("versioning", "cors", "lifecycle", "access_logging", "log_to", "object_lock_years")
+
+# What each purpose makes the program do for a bucket (every bucket gets the same protections besides).
+PURPOSES = {
+    "documents": "read and written by the services that name it (`services[].uses_documents`); may carry CORS",
+    "logs": "receives the other buckets' S3 server access logs (SSE-S3, no Object Lock)",
+    "backups": "may receive the Atlas snapshot exports (`atlas.backup.export_to_backups_bucket`)",
+    "audit": "audit records, usually under Object Lock (`object_lock_years`)",
+    "general": "no special behaviour (an exports bucket, for instance)",
+}
+Purpose = Literal["documents", "logs", "backups", "audit", "general"]
+# A reference to a bucket by its name (``uses_documents: <name>``...); the estate checks it names one.
+BucketRef = Annotated[str, Field(min_length=1)]
 
 
 class Bucket(StrictModel):
     """An S3 bucket, encrypted, private, TLS-only (components/storage.py decides those once)."""
 
     name: str = Field(description="The S3 bucket name (S3's naming rules: 3-63 lower-case letters, digits, dots, hyphens).")
-    purpose: Literal["documents", "logs", "backups", "audit"] = Field(
-        description="What it holds; one bucket per purpose. Services read it by purpose (`uses_documents`).",
+    purpose: Purpose = Field(
+        default="general",
+        description="What the program does for it, besides the protections every bucket gets: "
+        + "; ".join(f"`{name}`: {what}" for name, what in PURPOSES.items())
+        + ". Any number of buckets may share a purpose; a reference by purpose (`uses_documents: true`, the"
+        " access-log target, the Atlas export, `disaster_recovery.buckets[].purpose`) then names the bucket instead.",
     )
     versioning: bool = Field(default=True, description="Keep object versions (runbook 001: \"Versioning activé\").")
-    cors: Cors | None = Field(default=None, description="CORS for browsers; only on the `documents` bucket.")
+    cors: Cors | None = Field(default=None, description="CORS for browsers; only on a `documents` bucket.")
     lifecycle: list[LifecycleRule] = Field(
         default=[], description="Lifecycle rules, at least one (none on a `standby` bucket: its creator's).",
     )
     access_logging: bool = Field(
-        default=True, description="Log access to the `logs` bucket (under `s3-access/<bucket>/`); needs a `logs` bucket.",
+        default=True, description="Log access to a `logs` bucket (under `s3-access/<bucket>/`); needs a `logs` bucket.",
+    )
+    log_to: str | None = Field(
+        default=None,
+        description="Name of the `logs` bucket its access logs go to; null: the estate's one `logs` bucket (required"
+        " when there are several).",
     )
     object_lock_years: int | None = Field(
         default=None, ge=1, le=100,
@@ -174,6 +198,40 @@ class Bucket(StrictModel):
                 " have Object Lock"
             )
         if self.cors is not None and self.purpose != "documents":
-            raise ValueError("cors: only the documents bucket is read by browsers")
+            raise ValueError("cors: only a documents bucket is read by browsers")
+        if self.log_to is not None and not self.access_logging:
+            raise ValueError("log_to: access_logging is false; give one or the other")
         unique([rule.id for rule in self.lifecycle], "lifecycle rule id")
         return self
+
+
+def named_bucket(buckets: Sequence[Bucket], name: str) -> tuple[Bucket | None, str | None]:
+    """The bucket called ``name``, or None and what is wrong (with the nearest name)."""
+    named = next((b for b in buckets if b.name == name), None)
+    if named is not None:
+        return named, None
+    names = [b.name for b in buckets]
+    hint = difflib.get_close_matches(name, names, n=1)
+    return None, f"no bucket named '{name}'" + (f" (did you mean '{hint[0]}'?)" if hint else f" (declared: {', '.join(names) or 'none'})")
+
+
+def bucket_reference(
+    buckets: Sequence[Bucket], purpose: str, name: str | None, *, used_as: str, choose: str, missing: str,
+) -> tuple[Bucket | None, str | None]:
+    """The bucket a reference designates, or None and what is wrong: by ``name`` (a bucket of ``purpose``);
+    without one, the estate's only bucket of ``purpose``. ``used_as``: what the referrer does with it ("Atlas
+    exports to"); ``choose``: how to name one when several share the purpose; ``missing``: none has it."""
+    of_purpose = [b.name for b in buckets if b.purpose == purpose]
+    if name is not None:
+        named, problem = named_bucket(buckets, name)
+        if named is None:
+            return None, problem
+        if named.purpose != purpose:
+            return None, (f"'{name}' has purpose '{named.purpose}'; {used_as} a bucket with purpose '{purpose}'"
+                          + (f" ({', '.join(of_purpose)})" if of_purpose else ""))
+        return named, None
+    if not of_purpose:
+        return None, missing
+    if len(of_purpose) > 1:
+        return None, f"{len(of_purpose)} buckets have purpose '{purpose}' ({', '.join(of_purpose)}): {choose}"
+    return next(b for b in buckets if b.purpose == purpose), None

@@ -1,7 +1,7 @@
 """Recovery point per data class: what the primary stack's render declares toward the DR region, and the
 recovery point that declaration achieves, each figure from ``data.catalogue.recovery`` with its source.
 
-Data classes: the documents, backups and audit buckets (S3 replication, ``BucketReplicationConfig``), the
+Data classes: the documents, backups, audit and general buckets (S3 replication, ``BucketReplicationConfig``), the
 MongoDB data (Atlas ``CloudBackupSchedule.copySettings``), the secrets (``Secret.replicas``) and the Redis
 cache (never recovered: the DR stack starts it empty). A class with nothing declared toward the DR region
 says ``not declared``: the data is lost with the primary region.
@@ -24,7 +24,7 @@ EXPORT_BUCKET = "mongodbatlas:index/cloudBackupSnapshotExportBucket:CloudBackupS
 SECRET = "aws:secretsmanager/secret:Secret"
 SECRET_STORE = "monitored-estate:secrets:SecretStore"  # the component: inputs referencedSecrets, replicaRegions
 CACHE = "aws:elasticache/replicationGroup:ReplicationGroup"
-BUCKET_CLASSES = ("documents", "backups", "audit")
+BUCKET_CLASSES = ("documents", "backups", "audit", "general")  # the bucket purposes holding data (not logs)
 
 REPLICATED, PARTIAL, NOT_DECLARED, NOT_RECOVERED = "replicated", "partial", "not declared", "not recovered"
 _SECRET_ARN = re.compile(r"arn:aws:secretsmanager:([a-z0-9-]+):\d{12}:secret:(.+)-[A-Za-z0-9]{6}$")

@@ -78,6 +78,11 @@ def shape(annotation: Any, metadata: Sequence[Any] = ()) -> Shape:
             inner = shape(kinds[1])
             inner.type, inner.nullable = "string or mapping", len(kinds) < len(args)
             return inner
+        if len(kinds) == 2 and kinds[0] is bool:
+            # A switch or a name (`uses_documents: true | <bucket name>`).
+            inner = shape(kinds[1], metadata)
+            inner.type, inner.nullable = f"boolean or {inner.type}", len(kinds) < len(args)
+            return inner
         if len(kinds) != 1:
             raise TypeError(f"no words for the union {annotation!r}")
         inner = shape(kinds[0], metadata)
