@@ -63,7 +63,9 @@ def test_replication_drift_is_named(deployed):
 def test_failed_replication_reported_by_s3_fails(deployed):
     estate, render, clients = deployed
     clients("cloudwatch", estate.region).put_metric_data(Namespace="AWS/S3", MetricData=[{
+        # stamped by a clock 30 s ahead of ours (and so never within the request's truncated second either)
         "MetricName": "OperationsFailedReplication", "Value": 4,
+        "Timestamp": datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=30),
         "Dimensions": [{"Name": "SourceBucket", "Value": "rt-backend-backups"},
                        {"Name": "DestinationBucket", "Value": "rt-backend-backups-dr"},
                        {"Name": "RuleId", "Value": "disaster-recovery"}]}])

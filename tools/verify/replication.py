@@ -21,6 +21,9 @@ from tools.verify.report import FAIL, PASS
 FAMILY, WHAT = "replication", "bucket replications"
 CONFIG = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
 FAILURE_WINDOW = timedelta(hours=24)  # how far back verify reads OperationsFailedReplication
+# The request's times go to the second: a datapoint stamped within the current second (or by a clock a
+# little ahead of ours) would fall after EndTime. Reading a minute past now costs nothing.
+CLOCK_MARGIN = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,8 @@ def _failed_operations(ctx: Context, source: str, rule: ExpectedRule, region: st
         points = call(ctx.clients("cloudwatch", region).get_metric_statistics,
                       Namespace=metric.namespace, MetricName=metric.name,
                       Dimensions=[{"Name": name, "Value": dimensions[name]} for name in metric.dimensions],
-                      StartTime=now - FAILURE_WINDOW, EndTime=now, Period=int(FAILURE_WINDOW.total_seconds()),
+                      StartTime=now - FAILURE_WINDOW, EndTime=now + CLOCK_MARGIN,
+                      Period=int((FAILURE_WINDOW + CLOCK_MARGIN).total_seconds()),
                       Statistics=["Sum"]).get("Datapoints", [])
     except Unavailable as error:
         ctx.unavailable(FAMILY, subject, region, error, f"CloudWatch {metric.namespace} {metric.name}")
