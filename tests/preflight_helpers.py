@@ -1,8 +1,41 @@
-"""Helpers the preflight and verify tests share: a self-signed certificate ACM will import (moto or a stub)."""
+"""Helpers the preflight and verify tests share: a self-signed certificate ACM will import (moto or a stub),
+and a local JSON API (the fake Atlas Admin API) served on 127.0.0.1."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+
+
+class JsonApiHandler(http.server.BaseHTTPRequestHandler):
+    """A quiet handler answering JSON; subclasses route ``do_GET``."""
+
+    def log_message(self, *args):  # quiet
+        pass
+
+    def _send(self, status: int, body: dict) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+@contextlib.contextmanager
+def local_server(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    """``handler`` served on 127.0.0.1 (a free port) for the block; yields its base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def self_signed_certificate(common_name: str, sans: list[str], valid_days: float = 365) -> tuple[bytes, bytes]:

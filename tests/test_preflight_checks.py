@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import http.server
-import json
-import threading
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -24,7 +21,7 @@ import yaml
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from tests.preflight_helpers import self_signed_certificate
+from tests.preflight_helpers import JsonApiHandler, local_server, self_signed_certificate
 from data.catalogue.regions import GLOBAL_METRICS_REGION, regions_of
 from data.config import ESTATE_KEY, REGION_KEY, EstateConfigError, parse_estate
 from tools.preflight import CHECKS, FAIL, NOT_CHECKABLE, PASS, Clients, run_preflight
@@ -546,14 +543,11 @@ def test_atlas_without_a_nat_route_is_not_checkable(aws):
     assert found[0].status == NOT_CHECKABLE and "NAT gateways' addresses are unknown" in found[0].detail
 
 
-class FakeAtlas(http.server.BaseHTTPRequestHandler):
+class FakeAtlas(JsonApiHandler):
     """The two Admin API v2 routes preflight reads, behind HTTP digest authentication."""
 
     public, private, realm, nonce = "pubkey", "privkey", "MMS Public API", "abc123"
     projects: dict[str, dict] = {}
-
-    def log_message(self, *args):  # quiet
-        pass
 
     def _authorised(self) -> bool:
         header = self.headers.get("Authorization", "")
@@ -565,14 +559,6 @@ class FakeAtlas(http.server.BaseHTTPRequestHandler):
         ha2 = hashlib.md5(f"GET:{fields['uri']}".encode()).hexdigest()
         expected = hashlib.md5(f"{ha1}:{fields['nonce']}:{fields['nc']}:{fields['cnonce']}:{fields['qop']}:{ha2}".encode()).hexdigest()
         return fields.get("username") == self.public and fields.get("response") == expected
-
-    def _send(self, status: int, body: dict) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
     def do_GET(self):  # noqa: N802
         if not self._authorised():
@@ -595,15 +581,9 @@ class FakeAtlas(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def fake_atlas():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeAtlas)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     FakeAtlas.projects = {}
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with local_server(FakeAtlas) as base:
+        yield base
 
 
 def _atlas_env(base: str, private: str = "privkey") -> dict:

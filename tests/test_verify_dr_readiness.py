@@ -5,11 +5,10 @@ states; a local fake of the Atlas Admin API answers the snapshot questions."""
 from __future__ import annotations
 
 import datetime
-import http.server
-import json
-import threading
 
 import pytest
+
+from tests.preflight_helpers import JsonApiHandler, local_server
 
 from test_verify_live import ACCOUNT, deploy, fake_credentials, faithful_bucket_replication, prod, replication_rules, verify  # noqa: F401
 from tools.verify import FAIL, NOT_CHECKABLE, PASS, Clients
@@ -103,23 +102,12 @@ def test_a_secret_without_its_replica_fails_with_the_command_to_run(deployed):
 PROJECT_ID = "5f0c1a2b3c4d5e6f7a8b9c0e"
 
 
-class FakeAtlas(http.server.BaseHTTPRequestHandler):
+class FakeAtlas(JsonApiHandler):
     """The Admin API routes verify reads (no digest challenge: the client sends its request as is)."""
 
     schedule: dict = {}
     snapshots: list = []
     status = 200
-
-    def log_message(self, *args):
-        pass
-
-    def _send(self, status: int, body: dict) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
     def do_GET(self):  # noqa: N802
         path = self.path.split("?")[0]
@@ -137,15 +125,9 @@ class FakeAtlas(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def atlas_env():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeAtlas)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     FakeAtlas.schedule, FakeAtlas.snapshots, FakeAtlas.status = {"copySettings": [{"regionName": "EU_WEST_1"}]}, [], 200
-    try:
-        yield {"MONGODB_ATLAS_PUBLIC_KEY": "pub", "MONGODB_ATLAS_PRIVATE_KEY": "priv",
-               "MONGODB_ATLAS_BASE_URL": f"http://127.0.0.1:{server.server_address[1]}/"}
-    finally:
-        server.shutdown()
-        server.server_close()
+    with local_server(FakeAtlas) as base:
+        yield {"MONGODB_ATLAS_PUBLIC_KEY": "pub", "MONGODB_ATLAS_PRIVATE_KEY": "priv", "MONGODB_ATLAS_BASE_URL": base}
 
 
 def _snapshot(hours_old: float, regions=("EU_WEST_1",), status="completed") -> dict:
