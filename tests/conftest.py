@@ -25,6 +25,15 @@ PROD_STACK_FILE = PROJECT_ROOT / "Pulumi.prod.yaml"
 warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"pulumi_aws(\..*)?")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _render_cache_of_the_session(tmp_path_factory):
+    """``estate diff`` caches base renders (tools/diff/cache.py): the tests' go to a scratch directory,
+    never to the user's cache (their subprocesses inherit the variable)."""
+    import os
+
+    os.environ.setdefault("ESTATE_CACHE_DIR", str(tmp_path_factory.mktemp("estate-cache")))
+
+
 def render_estate_dict(raw_estate: dict[str, Any], region: str = "eu-central-1", stack: str = "test") -> Render:
     """Render an estate given as plain data (the value of ``monitored-estate:estate``).
 

@@ -7,6 +7,7 @@ that does not render); 70 a crash.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -30,32 +31,9 @@ def register(app: typer.Typer) -> None:
         policies: bool = typer.Option(True, "--policies/--no-policies", help="Compare the policy pack's results before and after."),
     ) -> None:
         """Render the estate offline at --base (its own code, in a git worktree) and now; show what changes."""
-        from infra.engine import PROJECT_ROOT
-        from tools.diff import BAD_INPUT, DiffError, diff_renders, policy_diff, render_at_ref, render_with_cli, to_markdown, to_text
-        from tools.stacks import load_stack, project_dir
+        from tools.diff import to_markdown, to_text
 
-        stack = require_stack(stack, stack_file)
-        directory = project_dir()
-        with bad_input_exits_2():
-            try:
-                base_render = render_at_ref(base, directory, stack, stack_file)
-                parsed, estate = load_stack(stack, stack_file)
-                if directory.resolve() == PROJECT_ROOT.resolve():
-                    from infra.engine import render_stack
-
-                    head = render_stack(parsed).to_dict()
-                else:  # another checkout: let its own code render it, as for the base
-                    head = render_with_cli(directory, stack, stack_file)
-            except DiffError as error:
-                fail([f"estate diff: {error}"], BAD_INPUT)
-
-        result = diff_renders(base_render.render, head, base_label=f"{base} ({base_render.commit[:12]})", stack=parsed.stack)
-        if base_render.note:
-            result.notes.append(base_render.note)
-        if policies:
-            from tools.check import estate_policy_config
-
-            result.policies = policy_diff(base_render.render, head, estate_policy_config(estate), estate.region)
+        result = _compare(base, stack, stack_file, policies)
         if output_format is DiffFormat.markdown:
             text = to_markdown(result)
         elif output_format is DiffFormat.json:
@@ -64,3 +42,64 @@ def register(app: typer.Typer) -> None:
             text = to_text(result)
         write_output(text, output)
         raise typer.Exit(result.exit_code)
+
+
+def _compare(base: str, stack: str | None, stack_file: Path | None, policies: bool):
+    """The two sides at once: the base renders in a subprocess (or comes from the cache) while this
+    process renders the head; the policy run of whichever side is there first goes to a forked child,
+    the other one runs here. Whatever is still running when the command fails is stopped."""
+    from infra.engine import PROJECT_ROOT
+    from tools.diff import BAD_INPUT, DiffError, diff_renders, render_with_cli
+    from tools.diff.base import start_base_render
+    from tools.diff.cache import RenderCache
+    from tools.diff.parallel import InChild, combine_policy_results, policy_violations, step
+    from tools.stacks import load_stack, project_dir
+
+    stack = require_stack(stack, stack_file)
+    directory = project_dir()
+    with contextlib.ExitStack() as running:
+        first_policies: tuple[str, InChild] | None = None  # (side, its policy run in a child)
+
+        def policy_run_in_child(side: str, render) -> tuple[str, InChild]:
+            child = InChild(f"{side} policies", lambda: policy_violations(render, config, region))
+            running.callback(child.close)
+            return side, child
+
+        with bad_input_exits_2():
+            try:
+                job = running.enter_context(start_base_render(base, directory, stack, stack_file, RenderCache.from_environment()))
+                parsed, estate = load_stack(stack, stack_file)
+                config, region = _policy_config(estate) if policies else (None, None)
+                if policies and job.ready:  # from the cache: its policy run overlaps the head render
+                    first_policies = policy_run_in_child("base", job.result().render)
+                with step("head render"):
+                    if directory.resolve() == PROJECT_ROOT.resolve():
+                        from infra.engine import render_stack
+
+                        head = render_stack(parsed).to_dict()
+                    else:  # another checkout: let its own code render it, as for the base
+                        head = render_with_cli(directory, stack, stack_file)
+                if policies and first_policies is None:  # the head is there first: its run overlaps the base render
+                    first_policies = policy_run_in_child("head", head)
+                base_render = job.result()
+            except DiffError as error:
+                fail([f"estate diff: {error}"], BAD_INPUT)
+
+        result = diff_renders(base_render.render, head, base_label=f"{base} ({base_render.commit[:12]})", stack=parsed.stack)
+        if base_render.note:
+            result.notes.append(base_render.note)
+        if first_policies is not None:
+            side, child = first_policies
+            last = "head" if side == "base" else "base"
+            with step(f"{last} policies"):
+                here = policy_violations(head if last == "head" else base_render.render, config, region)
+            there = child.result()
+            before, after = (there, here) if side == "base" else (here, there)
+            result.policies = combine_policy_results(before, after)
+    return result
+
+
+def _policy_config(estate):
+    from tools.check import estate_policy_config
+
+    return estate_policy_config(estate), estate.region

@@ -2,6 +2,10 @@
 
 The revision is checked out in a temporary ``git worktree`` and renders itself with its own command
 line, run by this virtualenv's Python: ``tools.cli`` (``infra.cli`` before the tools moved).
+``start_base_render`` reads what it needs from git first (the commit, whether the revision has the
+offline engine, its stack file) and then either answers at once (a render in the cache, nothing to
+render) or renders in a background thread, so that ``estate diff`` renders the head meanwhile;
+``render_at_ref`` waits for it.
 """
 
 from __future__ import annotations
@@ -12,9 +16,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
+
+from tools.diff.cache import RenderCache, render_key
+from tools.diff.parallel import step
 
 
 class DiffError(Exception):
@@ -38,24 +47,38 @@ def _cli_module(project_dir: Path) -> str:
     return "tools.cli" if (project_dir / "tools" / "cli.py").is_file() else "infra.cli"
 
 
-def render_with_cli(project_dir: Path, stack: str | None, stack_file: Path | None = None) -> dict[str, Any]:
+def render_with_cli(project_dir: Path, stack: str | None, stack_file: Path | None = None,
+                    started: Callable[[subprocess.Popen], None] | None = None) -> dict[str, Any]:
     """Run that checkout's own ``estate preview --format json`` with this virtualenv's Python, on
-    ``Pulumi.<stack>.yaml`` or on ``stack_file``."""
+    ``Pulumi.<stack>.yaml`` or on ``stack_file``; ``started`` is handed the process (to stop it)."""
     which = ["--stack-file", str(stack_file)] if stack_file is not None else ["--stack", str(stack)]
     env = {**os.environ, "PYTHONPATH": str(project_dir), "PYTHONDONTWRITEBYTECODE": "1"}
-    result = subprocess.run(
+    process = subprocess.Popen(
         # `-c` puts the checkout's directory first on sys.path: its own infra package renders.
         [sys.executable, "-c", f"import sys; sys.argv[0] = 'estate'; from {_cli_module(project_dir)} import app; app()",
          "preview", *which, "--format", "json"],
-        cwd=project_dir, env=env, capture_output=True, text=True, timeout=900,
+        cwd=project_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
-    if result.returncode != 0:
-        lines = (result.stderr.strip() or result.stdout.strip()).splitlines()
-        raise DiffError(f"the render failed (exit {result.returncode}): " + "\n".join(lines[-15:]))
+    if started is not None:
+        started(process)
     try:
-        return json.loads(result.stdout)
+        stdout, stderr = process.communicate(timeout=900)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise DiffError("the render took more than 15 minutes") from None
+    if process.returncode != 0:
+        lines = (stderr.strip() or stdout.strip()).splitlines()
+        raise DiffError(f"the render failed (exit {process.returncode}): " + "\n".join(lines[-15:]))
+    try:
+        return json.loads(stdout)
     except json.JSONDecodeError as error:
         raise DiffError(f"the render did not print the JSON contract ({error})") from None
+
+
+# --------------------------------------------------------------------------------------------------
+# The base of a diff: known at once (cache, nothing to render) or rendering in the background
+# --------------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -64,40 +87,164 @@ class BaseRender:
     commit: str
     render: dict[str, Any] | None
     note: str = ""
+    stack_text: str | None = None  # the stack file as the base has it (None: it has none)
+    cached: bool = False  # read from the render cache, not rendered
 
 
-def render_at_ref(ref: str, project_dir: Path, stack: str | None, stack_file: Path | None = None) -> BaseRender:
-    """Render ``stack`` (or ``stack_file``) as the revision ``ref`` declares it, with that revision's code.
-    A stack file inside the repository is read as the revision has it; one outside it has no history,
-    so the revision's code renders the file as it is now (the diff is then the code's change alone)."""
-    repo = Path(_git(["rev-parse", "--show-toplevel"], project_dir))
+@dataclass(frozen=True)
+class _Plan:
+    """What the base revision holds, read from git without a checkout."""
+
+    repo: Path
+    commit: str
+    subdir: PurePosixPath  # the project inside the repository
+    stack_path: PurePosixPath | None  # the stack file inside the repository; None: outside it
+    stack_bytes: bytes | None  # None: the revision has no such file
+    shown: str  # the stack file's name in notes ("" outside the repository)
+    has_engine: bool
+
+
+def _read_at(repo: Path, commit: str, path: PurePosixPath) -> bytes | None:
+    result = subprocess.run(["git", "cat-file", "blob", f"{commit}:{path.as_posix()}"], cwd=repo, capture_output=True)
+    return result.stdout if result.returncode == 0 else None
+
+
+def _plan(ref: str, project_dir: Path, stack: str | None, stack_file: Path | None) -> _Plan:
+    repo = Path(_git(["rev-parse", "--show-toplevel"], project_dir)).resolve()
     commit = _git(["rev-parse", "--verify", f"{ref}^{{commit}}"], project_dir)
-    subdir = project_dir.resolve().relative_to(repo.resolve())
-    workdir = Path(tempfile.mkdtemp(prefix="estate-diff-"))
-    tree = workdir / "base"
-    _git(["worktree", "add", "--detach", "--quiet", str(tree), commit], repo)
-    try:
-        base_project = tree / subdir
-        engine = base_project / "infra" / "engine"
-        if not (engine.with_suffix(".py").is_file() or (engine / "__init__.py").is_file()):  # a module, later a package
-            return BaseRender(ref, commit, None,
-                              f"the base revision {ref} ({commit[:12]}) has no offline engine (infra/engine.py):"
-                              " it cannot render itself, so every resource is shown as added")
-        if stack_file is not None:
-            try:
-                base_file, shown = tree / stack_file.resolve().relative_to(repo.resolve()), stack_file.name
-            except ValueError:  # outside the repository
-                base_file, shown = stack_file.resolve(), ""
-        else:
-            base_file, shown = base_project / f"Pulumi.{stack}.yaml", f"Pulumi.{stack}.yaml"
-        if not base_file.is_file():
-            return BaseRender(ref, commit, None,
-                              f"the base revision {ref} ({commit[:12]}) has no {shown}:"
-                              " every resource is shown as added")
-        if stack_file is None:
-            return BaseRender(ref, commit, render_with_cli(base_project, stack))
-        note = "" if shown else f"{stack_file} is outside the repository: both sides render it as it is now"
-        return BaseRender(ref, commit, render_with_cli(base_project, None, base_file), note)
-    finally:
-        subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=repo, capture_output=True)
-        shutil.rmtree(workdir, ignore_errors=True)
+    subdir = PurePosixPath(project_dir.resolve().relative_to(repo).as_posix())
+    listed = _git(["ls-tree", "--name-only", commit, "--", (subdir / "infra/engine.py").as_posix(),
+                   (subdir / "infra/engine/__init__.py").as_posix()], repo)
+    if stack_file is None:
+        stack_path, shown = subdir / f"Pulumi.{stack}.yaml", f"Pulumi.{stack}.yaml"
+    else:
+        try:
+            stack_path, shown = PurePosixPath(stack_file.resolve().relative_to(repo).as_posix()), stack_file.name
+        except ValueError:  # outside the repository: no history, both sides render it as it is now
+            stack_path, shown = None, ""
+    if stack_path is not None:
+        stack_bytes = _read_at(repo, commit, stack_path)
+    else:
+        try:
+            stack_bytes = stack_file.read_bytes()
+        except OSError:
+            stack_bytes = None  # the head side says what is wrong with it
+    return _Plan(repo, commit, subdir, stack_path, stack_bytes, shown, has_engine=bool(listed))
+
+
+class BaseRenderJob:
+    """The base render of a diff: ``result()`` waits for it. Rendering happens in a thread that only
+    waits on git and on the render's process, so this process renders the head meanwhile."""
+
+    def __init__(self, ref: str, plan: _Plan, stack: str | None, stack_file: Path | None,
+                 done: BaseRender | None = None, cache: RenderCache | None = None, key: dict[str, Any] | None = None):
+        self.ref, self._plan, self._stack, self._stack_file = ref, plan, stack, stack_file
+        self._done, self._error = done, None
+        self._cache, self._key = cache, key
+        self._process: subprocess.Popen | None = None
+        self._closed = False
+        self._thread: threading.Thread | None = None
+        if done is None:
+            self._thread = threading.Thread(target=self._run, name="estate-diff-base", daemon=True)
+            self._thread.start()
+
+    @property
+    def ready(self) -> bool:
+        """The result is known without waiting (from the cache, or nothing to render)."""
+        return self._thread is None
+
+    def result(self) -> BaseRender:
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._done is not None
+        return self._done
+
+    def close(self) -> None:
+        """Stop a render nobody waits for any more; the worktree goes with it."""
+        self._closed = True
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+        if self._thread is not None:
+            self._thread.join()
+
+    def __enter__(self) -> BaseRenderJob:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _started(self, process: subprocess.Popen) -> None:
+        self._process = process
+        if self._closed:
+            process.kill()
+
+    def _run(self) -> None:
+        try:
+            self._done = self._render()
+        except Exception as error:  # noqa: BLE001 (raised again in the caller's thread by result())
+            self._error = error
+
+    def _render(self) -> BaseRender:
+        plan = self._plan
+        text = plan.stack_bytes.decode("utf-8", errors="replace") if plan.stack_bytes is not None else None
+        workdir = Path(tempfile.mkdtemp(prefix="estate-diff-"))
+        tree = workdir / "base"
+        try:
+            with step("base worktree"):
+                _git(["worktree", "add", "--detach", "--quiet", str(tree), plan.commit], plan.repo)
+            base_project = tree / plan.subdir
+            if plan.stack_path is None:
+                base_file: Path | None = self._stack_file.resolve()
+            else:
+                base_file = None if self._stack_file is None else tree / plan.stack_path
+            with step("base render"):
+                if self._closed:
+                    raise DiffError("stopped")
+                render = render_with_cli(base_project, self._stack if base_file is None else None, base_file, self._started)
+        finally:
+            with step("base worktree removed"):
+                subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=plan.repo, capture_output=True)
+                shutil.rmtree(workdir, ignore_errors=True)
+        if self._cache is not None and self._key is not None:
+            self._cache.store(self._key, render, text)
+        note = "" if plan.stack_path is not None else f"{self._stack_file} is outside the repository: both sides render it as it is now"
+        return BaseRender(self.ref, plan.commit, render, note, stack_text=text)
+
+
+def start_base_render(ref: str, project_dir: Path, stack: str | None, stack_file: Path | None = None,
+                      cache: RenderCache | None = None) -> BaseRenderJob:
+    """Begin rendering ``stack`` (or ``stack_file``) as the revision ``ref`` declares it, with that
+    revision's code. A stack file inside the repository is read as the revision has it; one outside
+    it has no history, so the revision's code renders the file as it is now (the diff is then the
+    code's change alone). A bad ref raises ``DiffError`` at once; a render found in ``cache`` (or a
+    base with nothing to render) is ready at once; otherwise the render runs in the background."""
+    plan = _plan(ref, project_dir, stack, stack_file)
+    text = plan.stack_bytes.decode("utf-8", errors="replace") if plan.stack_bytes is not None else None
+    commit = plan.commit
+    if not plan.has_engine:  # a module, later a package
+        return BaseRenderJob(ref, plan, stack, stack_file, done=BaseRender(
+            ref, commit, None, f"the base revision {ref} ({commit[:12]}) has no offline engine (infra/engine.py):"
+            " it cannot render itself, so every resource is shown as added", stack_text=text))
+    if plan.stack_bytes is None:
+        return BaseRenderJob(ref, plan, stack, stack_file, done=BaseRender(
+            ref, commit, None, f"the base revision {ref} ({commit[:12]}) has no {plan.shown}: every resource is shown as added"))
+    key = None
+    if cache is not None:
+        where = plan.stack_path.as_posix() if plan.stack_path is not None else str(stack_file.resolve())
+        key = render_key(commit=commit, project=plan.subdir.as_posix(), stack=where, stack_bytes=plan.stack_bytes)
+        with step("base cache lookup"):
+            entry = cache.load(key)
+        if entry is not None:
+            note = "" if plan.stack_path is not None else f"{stack_file} is outside the repository: both sides render it as it is now"
+            return BaseRenderJob(ref, plan, stack, stack_file, done=BaseRender(
+                ref, commit, entry["render"], note, stack_text=entry.get("stack_text"), cached=True))
+    return BaseRenderJob(ref, plan, stack, stack_file, cache=cache, key=key)
+
+
+def render_at_ref(ref: str, project_dir: Path, stack: str | None, stack_file: Path | None = None,
+                  cache: RenderCache | None = None) -> BaseRender:
+    """``start_base_render`` and wait for it."""
+    with start_base_render(ref, project_dir, stack, stack_file, cache) as job:
+        return job.result()
