@@ -224,8 +224,8 @@ def diff_here(repo, tmp_path, monkeypatch):
         _meet("head render", ("base render", "policies"))  # the base's render, or its policy run from the cache
         return _StandInRender(_render_of((repo / "Pulumi.prod.yaml").read_text(encoding="utf-8")))
 
-    def policy_violations(render, config, region):
-        _meet("policies", ("policies",), count=2)  # the other side's
+    def policy_violations(render, config, region, share=(0, 1)):
+        _meet("policies", ("policies",), count=3)  # one side's whole run and the two shares of the other's
         return {}
 
     monkeypatch.setattr(infra.engine, "render_stack", render_stack)
@@ -255,11 +255,13 @@ def test_the_base_and_the_head_render_at_once_and_so_do_their_policy_runs(repo, 
     json.loads(output)
     (base,), (head,) = steps["base render"], steps["head render"]
     assert _overlap(base, head)
-    (base_policies,), (head_policies,) = steps["base policies"], steps["head policies"]
-    assert base_policies["pid"] != head_policies["pid"]  # two processes
-    # The head is rendered here while the base renders: the head's policy run starts without waiting
-    # for the base, so it overlaps the base's render or the base's policy run.
-    assert _overlap(head_policies, base) or _overlap(head_policies, base_policies)
+    # The head is rendered here while the base renders: the head's policy run (in a child) starts
+    # without waiting for the base, so it overlaps the base's render or the base's policy run, which
+    # is shared between this process and a second child.
+    (head_policies,), (base_half,), (base_other_half,) = steps["head policies"], steps["base policies 1/2"], steps["base policies 2/2"]
+    assert _overlap(head_policies, base) or _overlap(head_policies, base_half) or _overlap(head_policies, base_other_half)
+    assert _overlap(base_half, base_other_half)
+    assert len({head_policies["pid"], base_half["pid"], base_other_half["pid"]}) == 3
     assert _renders(tmp_path) == 1
 
 
@@ -270,9 +272,11 @@ def test_a_cached_base_skips_the_render_and_gives_the_same_result(repo, tmp_path
     assert _renders(tmp_path) == 1
     assert "base render" in cold_steps and "base render" not in warm_steps and "base worktree" not in warm_steps
     assert (warm_code, warm) == (cold_code, cold) == (1, cold)
-    # From the cache, the base's policy run overlaps the head's render.
+    # From the cache, the base's policy run overlaps the head's render; the head's run is shared.
     (base_policies,), (head,) = warm_steps["base policies"], warm_steps["head render"]
     assert _overlap(base_policies, head) and base_policies["pid"] != head["pid"]
+    (half,), (other_half,) = warm_steps["head policies 1/2"], warm_steps["head policies 2/2"]
+    assert _overlap(half, other_half) and half["pid"] != other_half["pid"]
 
 
 def test_bad_input_exits_2_and_stops_the_base_render(repo, tmp_path, diff_here, monkeypatch):

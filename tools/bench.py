@@ -11,7 +11,10 @@ One run measures, each in its own subprocess (own interpreter, own peak RSS):
 - the floor: the very same registrations (types, names, inputs, parents, providers) replayed by a
   bare program (``pulumi.CustomResource`` / ``ComponentResource`` with no-op mocks, no provider SDK);
 - the engine's own overhead: the prod program rendered by the engine and under Pulumi's stock
-  ``MockMonitor`` with the same fake outputs, alternately in one process.
+  ``MockMonitor`` with the same fake outputs, alternately in one process;
+- ``estate diff --base HEAD --stack prod`` against ``estate preview --stack prod``, in turn: cold (the
+  render cache off) and warm (the base render cached), the ratio to the preview (target <= 1.3) and
+  the steps of one cold diff (``--diff-only`` measures only this).
 
 Printed: wall time, per-resource cost, peak RSS, and the ratio ours / floor, both for the whole
 process (imports included) and for the render alone. ``--sizes`` and ``--repeat`` trim the run.
@@ -235,16 +238,61 @@ def _run(args: list[str]) -> tuple[dict[str, Any], float]:
     return result, wall
 
 
-def _estate_command() -> tuple[float, float]:
-    """(wall, cpu) of the whole ``estate preview --stack prod --format json`` command."""
+def _estate(*args: str, env: dict[str, str] | None = None, ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
+    """(wall, cpu) of one whole ``estate`` command on this checkout's code (the installed script may
+    belong to another checkout: PYTHONPATH says which)."""
     estate = Path(sys.executable).parent / "estate"
     command = [str(estate)] if estate.exists() else [sys.executable, "-m", "tools.cli"]
+    path = os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
     start, cpu = time.perf_counter(), _children_cpu()
-    done = subprocess.run([*command, "preview", "--stack", "prod", "--format", "json", "--output", os.devnull],
-                          cwd=PROJECT_ROOT, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SystemExit(f"estate preview failed:\n{done.stderr[-3000:]}")
+    done = subprocess.run([*command, *args, "--output", os.devnull], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": path, **(env or {})})
+    if done.returncode not in ok:
+        raise SystemExit(f"estate {' '.join(args)} failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
     return time.perf_counter() - start, _children_cpu() - cpu
+
+
+def _estate_command() -> tuple[float, float]:
+    """(wall, cpu) of the whole ``estate preview --stack prod --format json`` command."""
+    return _estate("preview", "--stack", "prod", "--format", "json")
+
+
+DIFF = ("diff", "--base", "HEAD", "--stack", "prod")
+DIFF_EXITS = (0, 1, 3)  # no change, changes, dangerous changes: a dirty working tree is fine here
+
+
+def diff_against_preview(repeat: int) -> list[str]:
+    """``estate diff --base HEAD --stack prod`` against one ``estate preview --stack prod``, in turn
+    (a load that comes and goes hits all three alike): cold (the render cache off), warm (the base
+    render from the cache), and the steps of one cold diff (``ESTATE_DIFF_TRACE``)."""
+    from tools.diff.cache import CACHE_DIR_ENV, CACHE_ENV
+    from tools.diff.parallel import TRACE_ENV
+
+    runs: dict[str, list[tuple[float, float]]] = {"preview": [], "cold": [], "warm": []}
+    with tempfile.TemporaryDirectory() as scratch:
+        cold, warm = {CACHE_ENV: "off"}, {CACHE_DIR_ENV: str(Path(scratch) / "cache")}
+        trace = Path(scratch) / "trace.jsonl"
+        _estate(*DIFF, env={**cold, TRACE_ENV: str(trace)}, ok=DIFF_EXITS)  # also warms the OS's file cache
+        _estate(*DIFF, env=warm, ok=DIFF_EXITS)  # fills the render cache
+        for _ in range(repeat):
+            runs["preview"].append(_estate_command())
+            runs["cold"].append(_estate(*DIFF, env=cold, ok=DIFF_EXITS))
+            runs["warm"].append(_estate(*DIFF, env=warm, ok=DIFF_EXITS))
+        steps = [json.loads(line) for line in trace.read_text(encoding="utf-8").splitlines()]
+    wall = {name: _median([w for w, _ in values]) for name, values in runs.items()}
+    cpu = {name: _median([c for _, c in values]) for name, values in runs.items()}
+    lines = [
+        f"{'':46}{'wall s':>8}{'cpu s':>8}{'/ preview':>11}",
+        f"{'estate preview --stack prod':<46}{wall['preview']:8.2f}{cpu['preview']:8.2f}",
+    ]
+    for name, label in (("cold", "estate diff --base HEAD, cold (no cache)"), ("warm", "estate diff --base HEAD, warm (base cached)")):
+        lines.append(f"{label:<46}{wall[name]:8.2f}{cpu[name]:8.2f}{wall[name] / wall['preview']:10.2f}x")
+    lines.append(f"target: diff / preview <= 1.3 (wall, cold); {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} now")
+    if steps:
+        origin = min(s["start"] for s in steps)
+        lines.append("one cold diff, step by step (s from the first step; pid: which process):")
+        lines += [f"  {s['step']:<26}{s['start'] - origin:6.2f} - {s['end'] - origin:6.2f}  pid {s['pid']}" for s in steps]
+    return lines
 
 
 def _median(values: list[float]) -> float:
@@ -259,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--services", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--dump", help=argparse.SUPPRESS)
     parser.add_argument("--gc", choices=["quiet", "normal"], default="quiet", help="cyclic GC during renders (default: frozen and paused)")
+    parser.add_argument("--diff-only", action="store_true", help="only estate diff against estate preview")
     args = parser.parse_args(argv)
 
     if args.child == "ours":
@@ -274,6 +323,10 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     gc_args = ["--gc", args.gc]
     print(f"offline engine benchmark: python {sys.version.split()[0]}, {os.cpu_count()} CPUs, GC {args.gc}, median of up to {args.repeat} runs")
+    if args.diff_only:
+        print()
+        print("\n".join(diff_against_preview(args.repeat)))
+        return 0
 
     # Import cost and the prod render, whole command and broken down.
     commands = [_estate_command() for _ in range(args.repeat)]
@@ -297,6 +350,8 @@ def main(argv: list[str] | None = None) -> int:
           f"   / {overhead['stock']:.2f} s cpu: engine overhead {overhead['ours'] / overhead['stock']:.2f}x")
     print(f"{'estate preview --stack prod (whole command)':<46}{_median([w for w, _ in commands]):8.2f}{_median([c for _, c in commands]):8.2f}"
           f"   target < 3 s; peak RSS {prod['peak_rss_mb']:.0f} MB")
+    print()
+    print("\n".join(diff_against_preview(args.repeat)))
 
     rows = []
     with tempfile.TemporaryDirectory() as scratch:

@@ -46,24 +46,26 @@ def register(app: typer.Typer) -> None:
 
 def _compare(base: str, stack: str | None, stack_file: Path | None, policies: bool):
     """The two sides at once: the base renders in a subprocess (or comes from the cache) while this
-    process renders the head; the policy run of whichever side is there first goes to a forked child,
-    the other one runs here. Whatever is still running when the command fails is stopped."""
+    process renders the head. The policy run of the side rendered first goes to a forked child at
+    once; the other side's run is shared between this process and a second child, so both cores
+    work to the end. Whatever is still running when the command fails is stopped."""
     from infra.engine import PROJECT_ROOT
     from tools.diff import BAD_INPUT, DiffError, diff_renders, render_with_cli
     from tools.diff.base import start_base_render
     from tools.diff.cache import RenderCache
-    from tools.diff.parallel import InChild, combine_policy_results, policy_violations, step
+    from tools.diff.parallel import InChild, combine_policy_results, merge_shares, policy_violations, step
     from tools.stacks import load_stack, project_dir
 
     stack = require_stack(stack, stack_file)
     directory = project_dir()
     with contextlib.ExitStack() as running:
-        first_policies: tuple[str, InChild] | None = None  # (side, its policy run in a child)
+        first: tuple[str, InChild] | None = None  # (side, its whole policy run in a child)
 
-        def policy_run_in_child(side: str, render) -> tuple[str, InChild]:
-            child = InChild(f"{side} policies", lambda: policy_violations(render, config, region))
+        def in_child(side: str, render, share: tuple[int, int] = (0, 1)) -> InChild:
+            name = f"{side} policies" + ("" if share == (0, 1) else f" {share[0] + 1}/{share[1]}")
+            child = InChild(name, lambda: policy_violations(render, config, region, share))
             running.callback(child.close)
-            return side, child
+            return child
 
         with bad_input_exits_2():
             try:
@@ -71,7 +73,7 @@ def _compare(base: str, stack: str | None, stack_file: Path | None, policies: bo
                 parsed, estate = load_stack(stack, stack_file)
                 config, region = _policy_config(estate) if policies else (None, None)
                 if policies and job.ready:  # from the cache: its policy run overlaps the head render
-                    first_policies = policy_run_in_child("base", job.result().render)
+                    first = "base", in_child("base", job.result().render)
                 with step("head render"):
                     if directory.resolve() == PROJECT_ROOT.resolve():
                         from infra.engine import render_stack
@@ -79,8 +81,8 @@ def _compare(base: str, stack: str | None, stack_file: Path | None, policies: bo
                         head = render_stack(parsed).to_dict()
                     else:  # another checkout: let its own code render it, as for the base
                         head = render_with_cli(directory, stack, stack_file)
-                if policies and first_policies is None:  # the head is there first: its run overlaps the base render
-                    first_policies = policy_run_in_child("head", head)
+                if policies and first is None:  # the head is there first: its run overlaps the base render
+                    first = "head", in_child("head", head)
                 base_render = job.result()
             except DiffError as error:
                 fail([f"estate diff: {error}"], BAD_INPUT)
@@ -88,12 +90,13 @@ def _compare(base: str, stack: str | None, stack_file: Path | None, policies: bo
         result = diff_renders(base_render.render, head, base_label=f"{base} ({base_render.commit[:12]})", stack=parsed.stack)
         if base_render.note:
             result.notes.append(base_render.note)
-        if first_policies is not None:
-            side, child = first_policies
-            last = "head" if side == "base" else "base"
-            with step(f"{last} policies"):
-                here = policy_violations(head if last == "head" else base_render.render, config, region)
-            there = child.result()
+        if first is not None:
+            side, whole = first
+            last, render = ("head", head) if side == "base" else ("base", base_render.render)
+            other_half = in_child(last, render, (1, 2))
+            with step(f"{last} policies 1/2"):
+                half = policy_violations(render, config, region, (0, 2))
+            there, here = whole.result(), merge_shares(half, other_half.result())
             before, after = (there, here) if side == "base" else (here, there)
             result.policies = combine_policy_results(before, after)
     return result

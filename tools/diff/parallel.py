@@ -118,17 +118,33 @@ def _status(status: int) -> str:
 Violations = dict[tuple[str, str], dict[str, Any]]
 
 
-def policy_violations(render: Mapping[str, Any] | None, config: Mapping[str, Any] | None, region: str | None) -> Violations | str:
+def policy_violations(render: Mapping[str, Any] | None, config: Mapping[str, Any] | None, region: str | None,
+                      share: tuple[int, int] = (0, 1)) -> Violations | str:
     """The pack's violations on one render by (policy, URN), or why the runner is not available:
-    one half of ``compare.policy_diff``, so that the two halves can run at once."""
+    one half of ``compare.policy_diff``, so that the two halves can run at once. ``share`` (i, n)
+    runs every n-th policy from the i-th: the shares of one render can run at once too (each policy
+    reports alone, and the pack ignores the config of policies it does not run)."""
     if render is None:
         return {}
     try:
+        from policies.rules import ALL_POLICIES
         from policies.rules.runner import run_policies
     except ImportError as error:
         return f"the policy runner is not available ({error})"
-    result = run_policies(dict(render), config=dict(config or {}), region=region)
+    index, shares = share
+    chosen = None if shares == 1 else ALL_POLICIES[index::shares]
+    result = run_policies(dict(render), chosen, config=dict(config or {}), region=region)
     return {(v.policy, v.urn): v.to_dict() for v in result.violations}
+
+
+def merge_shares(*shares: Violations | str) -> Violations | str:
+    """The shares of one render's run as one run."""
+    merged: Violations = {}
+    for share in shares:
+        if isinstance(share, str):
+            return share
+        merged.update(share)
+    return merged
 
 
 def combine_policy_results(before: Violations | str, after: Violations | str) -> PolicyDiff:
