@@ -294,3 +294,37 @@ def test_a_bad_ref_exits_2_before_anything_renders(repo, tmp_path, diff_here):
     code, output, steps = diff_here("no-such-ref")
     assert code == 2 and "estate diff: git rev-parse" in output and "Traceback" not in output
     assert "head render" not in steps and _renders(tmp_path) == 0
+
+
+# -- the policy runs, shared out, say what compare.policy_diff says --------------------------------------
+
+
+def test_shared_policy_runs_say_what_policy_diff_says(prod_render):
+    """Each side's run on its own (one of them in two shares), then compared: the same new, fixed and
+    unchanged violations as ``policy_diff`` running both sides itself."""
+    import copy
+
+    from data.config import estate_from_stack_file, load_stack_file
+    from tools.check import estate_policy_config
+    from tools.diff import policy_diff
+    from tools.diff.parallel import combine_policy_results, merge_shares, policy_violations
+
+    estate = estate_from_stack_file(load_stack_file(ROOT / "Pulumi.prod.yaml"))
+    config, region = estate_policy_config(estate), estate.region
+    base = copy.deepcopy(prod_render.to_dict())
+    head = copy.deepcopy(base)
+    suspended = [r for r in head["resources"] if r["type"] == "aws:s3/bucketVersioning:BucketVersioning"]
+    suspended[0]["inputs"]["versioningConfiguration"]["status"] = "Suspended"  # new in the head
+    base_versioning = next(r for r in base["resources"] if r["urn"] == suspended[1]["urn"])
+    base_versioning["inputs"]["versioningConfiguration"]["status"] = "Suspended"  # fixed by the head
+    for side in (base, head):  # a second policy's violation on both sides: unchanged
+        block = next(r for r in side["resources"] if r["type"] == "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
+        block["inputs"]["blockPublicAcls"] = False
+    expected = policy_diff(base, head, config, region)
+    assert expected.new and expected.fixed and expected.unchanged
+
+    shares = [policy_violations(base, config, region, (index, 2)) for index in range(2)]
+    assert set(shares[0]).isdisjoint(shares[1]) and len({policy for share in shares for policy, _ in share}) >= 2
+    whole = policy_violations(head, config, region)
+    assert combine_policy_results(merge_shares(*shares), whole) == expected
+    assert merge_shares(*shares) == policy_violations(base, config, region)
