@@ -49,7 +49,6 @@ def _compare(base: str, stack: str | None, stack_file: Path | None, policies: bo
     process renders the head. The policy run of the side rendered first goes to a forked child at
     once; the other side's run is shared between this process and a second child, so both cores
     work to the end. Whatever is still running when the command fails is stopped."""
-    from infra.engine import PROJECT_ROOT
     from tools.diff import BAD_INPUT, DiffError, diff_renders, render_with_cli
     from tools.diff.base import start_base_render
     from tools.diff.cache import RenderCache
@@ -69,15 +68,16 @@ def _compare(base: str, stack: str | None, stack_file: Path | None, policies: bo
 
         with bad_input_exits_2():
             try:
+                # The base first: its render starts before this process imports the engine.
                 job = running.enter_context(start_base_render(base, directory, stack, stack_file, RenderCache.from_environment()))
+                from infra.engine import PROJECT_ROOT, render_stack
+
                 parsed, estate = load_stack(stack, stack_file)
                 config, region = _policy_config(estate) if policies else (None, None)
                 if policies and job.ready:  # from the cache: its policy run overlaps the head render
                     first = "base", in_child("base", job.result().render)
                 with step("head render"):
                     if directory.resolve() == PROJECT_ROOT.resolve():
-                        from infra.engine import render_stack
-
                         head = render_stack(parsed).to_dict()
                     else:  # another checkout: let its own code render it, as for the base
                         head = render_with_cli(directory, stack, stack_file)
