@@ -291,7 +291,8 @@ def diff_against_preview(repeat: int) -> list[str]:
     if steps:
         origin = min(s["start"] for s in steps)
         lines.append("one cold diff, step by step (s from the first step; pid: which process):")
-        lines += [f"  {s['step']:<26}{s['start'] - origin:6.2f} - {s['end'] - origin:6.2f}  pid {s['pid']}" for s in steps]
+        lines += [f"  {s['step']:<26}{s['start'] - origin:6.2f} - {s['end'] - origin:6.2f}  pid {s['pid']}"
+                  + (f", {s['cpu']:.2f} s cpu" if s.get("cpu") is not None else "") for s in steps]
     return lines
 
 

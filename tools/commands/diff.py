@@ -70,10 +70,11 @@ def _compare(base: str, stack: str | None, stack_file: Path | None, policies: bo
             try:
                 # The base first: its render starts before this process imports the engine.
                 job = running.enter_context(start_base_render(base, directory, stack, stack_file, RenderCache.from_environment()))
-                from infra.engine import PROJECT_ROOT, render_stack
+                with step("head load"):
+                    from infra.engine import PROJECT_ROOT, render_stack
 
-                parsed, estate = load_stack(stack, stack_file)
-                config, region = _policy_config(estate) if policies else (None, None)
+                    parsed, estate = load_stack(stack, stack_file)
+                    config, region = _policy_config(estate) if policies else (None, None)
                 if policies and job.ready:  # from the cache: its policy run overlaps the head render
                     first = "base", in_child("base", job.result().render)
                 with step("head render"):

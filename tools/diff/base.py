@@ -134,7 +134,8 @@ def _plan(ref: str, project_dir: Path, stack: str | None, stack_file: Path | Non
 
 class BaseRenderJob:
     """The base render of a diff: ``result()`` waits for it. Rendering happens in a thread that only
-    waits on git and on the render's process, so this process renders the head meanwhile."""
+    waits on git and on the render's process, so this process renders the head meanwhile; the
+    worktree is removed and the cache written after the result is handed over."""
 
     def __init__(self, ref: str, plan: _Plan, stack: str | None, stack_file: Path | None,
                  done: BaseRender | None = None, cache: RenderCache | None = None, key: dict[str, Any] | None = None):
@@ -143,10 +144,13 @@ class BaseRenderJob:
         self._cache, self._key = cache, key
         self._process: subprocess.Popen | None = None
         self._closed = False
+        self._handed_over = threading.Event()
         self._thread: threading.Thread | None = None
         if done is None:
             self._thread = threading.Thread(target=self._run, name="estate-diff-base", daemon=True)
             self._thread.start()
+        else:
+            self._handed_over.set()
 
     @property
     def ready(self) -> bool:
@@ -154,15 +158,14 @@ class BaseRenderJob:
         return self._thread is None
 
     def result(self) -> BaseRender:
-        if self._thread is not None:
-            self._thread.join()
+        self._handed_over.wait()
         if self._error is not None:
             raise self._error
         assert self._done is not None
         return self._done
 
     def close(self) -> None:
-        """Stop a render nobody waits for any more; the worktree goes with it."""
+        """Stop a render nobody waits for any more; wait until the worktree is gone."""
         self._closed = True
         if self._process is not None and self._process.poll() is None:
             self._process.kill()
@@ -181,36 +184,39 @@ class BaseRenderJob:
             process.kill()
 
     def _run(self) -> None:
-        try:
-            self._done = self._render()
-        except Exception as error:  # noqa: BLE001 (raised again in the caller's thread by result())
-            self._error = error
-
-    def _render(self) -> BaseRender:
         plan = self._plan
-        text = plan.stack_bytes.decode("utf-8", errors="replace") if plan.stack_bytes is not None else None
         workdir = Path(tempfile.mkdtemp(prefix="estate-diff-"))
         tree = workdir / "base"
+        render = None
         try:
-            with step("base worktree"):
+            with step("base worktree", cpu=False):
                 _git(["worktree", "add", "--detach", "--quiet", str(tree), plan.commit], plan.repo)
-            base_project = tree / plan.subdir
-            if plan.stack_path is None:
-                base_file: Path | None = self._stack_file.resolve()
-            else:
-                base_file = None if self._stack_file is None else tree / plan.stack_path
-            with step("base render"):
-                if self._closed:
-                    raise DiffError("stopped")
-                render = render_with_cli(base_project, self._stack if base_file is None else None, base_file, self._started)
+            render = self._render(tree)
+        except Exception as error:  # noqa: BLE001 (raised again in the caller's thread by result())
+            self._error = error
         finally:
-            with step("base worktree removed"):
+            self._handed_over.set()
+            with step("base worktree removed", cpu=False):
                 subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=plan.repo, capture_output=True)
                 shutil.rmtree(workdir, ignore_errors=True)
-        if self._cache is not None and self._key is not None:
-            self._cache.store(self._key, render, text)
+        if render is not None and self._cache is not None and self._key is not None:
+            self._cache.store(self._key, render, self._done.stack_text if self._done else None)
+
+    def _render(self, tree: Path) -> dict[str, Any]:
+        plan = self._plan
+        base_project = tree / plan.subdir
+        if plan.stack_path is None:
+            base_file: Path | None = self._stack_file.resolve()
+        else:
+            base_file = None if self._stack_file is None else tree / plan.stack_path
+        with step("base render", cpu=False):
+            if self._closed:
+                raise DiffError("stopped")
+            render = render_with_cli(base_project, self._stack if base_file is None else None, base_file, self._started)
+        text = plan.stack_bytes.decode("utf-8", errors="replace") if plan.stack_bytes is not None else None
         note = "" if plan.stack_path is not None else f"{self._stack_file} is outside the repository: both sides render it as it is now"
-        return BaseRender(self.ref, plan.commit, render, note, stack_text=text)
+        self._done = BaseRender(self.ref, plan.commit, render, note, stack_text=text)
+        return render
 
 
 def start_base_render(ref: str, project_dir: Path, stack: str | None, stack_file: Path | None = None,

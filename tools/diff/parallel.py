@@ -28,22 +28,24 @@ TRACE_ENV = "ESTATE_DIFF_TRACE"
 Result = TypeVar("Result")
 
 
-def record(step: str, start: float, end: float) -> None:
+def record(step: str, start: float, end: float, cpu: float | None = None) -> None:
     path = os.environ.get(TRACE_ENV)
     if not path:
         return
-    line = json.dumps({"step": step, "start": start, "end": end, "pid": os.getpid()}) + "\n"
+    line = json.dumps({"step": step, "start": start, "end": end, "cpu": cpu, "pid": os.getpid()}) + "\n"
     with open(path, "a", encoding="utf-8") as out:  # one short append: whole lines even from several processes
         out.write(line)
 
 
 @contextlib.contextmanager
-def step(name: str) -> Iterator[None]:
-    start = time.time()
+def step(name: str, *, cpu: bool = True) -> Iterator[None]:
+    """Record the step's wall-clock span, and its CPU time when it is this process's only work
+    (``cpu=False`` for a thread that waits on another process)."""
+    start, start_cpu = time.time(), time.process_time()
     try:
         yield
     finally:
-        record(name, start, time.time())
+        record(name, start, time.time(), time.process_time() - start_cpu if cpu else None)
 
 
 class InChild(Generic[Result]):
