@@ -7,7 +7,9 @@ that does not render); 70 a crash.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import gc
 import json
 from pathlib import Path
 
@@ -33,6 +35,7 @@ def register(app: typer.Typer) -> None:
         """Render the estate offline at --base (its own code, in a git worktree) and now; show what changes."""
         from tools.diff import to_markdown, to_text
 
+        atexit.register(gc.freeze)  # a fast exit with two renders in memory (FAST_EXIT in tools/diff/base.py)
         result = _compare(base, stack, stack_file, policies)
         if output_format is DiffFormat.markdown:
             text = to_markdown(result)

@@ -42,6 +42,12 @@ def _git(args: list[str], cwd: Path) -> str:
     return result.stdout.strip()
 
 
+# A process that rendered holds some 300,000 objects the collector tracks; the interpreter's last
+# collections at exit cost about 1.9 s of a 7.5 s preview (0.1 s once they are frozen). Nothing is
+# left to collect by then: the output is written.
+FAST_EXIT = "import atexit, gc; atexit.register(gc.freeze)"
+
+
 def _cli_module(project_dir: Path) -> str:
     """The checkout's command line: ``tools.cli``, or ``infra.cli`` in revisions before the tools moved."""
     return "tools.cli" if (project_dir / "tools" / "cli.py").is_file() else "infra.cli"
@@ -54,8 +60,9 @@ def render_with_cli(project_dir: Path, stack: str | None, stack_file: Path | Non
     which = ["--stack-file", str(stack_file)] if stack_file is not None else ["--stack", str(stack)]
     env = {**os.environ, "PYTHONPATH": str(project_dir), "PYTHONDONTWRITEBYTECODE": "1"}
     process = subprocess.Popen(
-        # `-c` puts the checkout's directory first on sys.path: its own infra package renders.
-        [sys.executable, "-c", f"import sys; sys.argv[0] = 'estate'; from {_cli_module(project_dir)} import app; app()",
+        # `-c` puts the checkout's directory first on sys.path: its own infra package renders. The
+        # collector is frozen at exit (FAST_EXIT): the render is printed by then, only its end waits.
+        [sys.executable, "-c", f"{FAST_EXIT}; import sys; sys.argv[0] = 'estate'; from {_cli_module(project_dir)} import app; app()",
          "preview", *which, "--format", "json"],
         cwd=project_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
