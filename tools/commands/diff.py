@@ -69,10 +69,12 @@ def _compare(base: str, stack: str | None, stack_file: Path | None, policies: bo
             running.callback(child.close)
             return child
 
+        try:  # the base first: its render starts before this process imports the model and the engine
+            job = running.enter_context(start_base_render(base, directory, stack, stack_file, RenderCache.from_environment()))
+        except DiffError as error:
+            fail([f"estate diff: {error}"], BAD_INPUT)
         with bad_input_exits_2():
             try:
-                # The base first: its render starts before this process imports the engine.
-                job = running.enter_context(start_base_render(base, directory, stack, stack_file, RenderCache.from_environment()))
                 with step("head load"):
                     from infra.engine import PROJECT_ROOT, render_stack
 
