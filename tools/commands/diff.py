@@ -34,35 +34,36 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Render the estate offline at --base (its own code, in a git worktree) and now; show what changes."""
         from tools.diff import to_markdown, to_text
+        from tools.diff.parallel import step
 
         atexit.register(gc.freeze)  # a fast exit with two renders in memory (FAST_EXIT in tools/diff/base.py)
-        result = _compare(base, stack, stack_file, policies)
-        if output_format is DiffFormat.markdown:
-            text = to_markdown(result)
-        elif output_format is DiffFormat.json:
-            text = json.dumps(result.to_dict(), indent=2, sort_keys=True, default=str) + "\n"
-        else:
-            text = to_text(result)
-        write_output(text, output)
+        with step("diff command", cpu=False):
+            result = _compare(base, stack, stack_file, policies)
+            with step("output"):
+                if output_format is DiffFormat.markdown:
+                    text = to_markdown(result)
+                elif output_format is DiffFormat.json:
+                    text = json.dumps(result.to_dict(), indent=2, sort_keys=True, default=str) + "\n"
+                else:
+                    text = to_text(result)
+                write_output(text, output)
         raise typer.Exit(result.exit_code)
 
 
 def _compare(base: str, stack: str | None, stack_file: Path | None, policies: bool):
-    """The two sides at once: the base renders in a subprocess (or comes from the cache) while this
-    process renders the head. The policy run of the side rendered first goes to a forked child at
+    """The two sides at once: the base renders in a subprocess (or comes from the cache) while a
+    forked child renders the head. The policy run of the side rendered first goes to another child at
     once; the other side's run is shared between this process and a second child, so both cores
     work to the end. Whatever is still running when the command fails is stopped."""
     from tools.diff import BAD_INPUT, DiffError, diff_renders, render_with_cli
     from tools.diff.base import start_base_render
     from tools.diff.cache import RenderCache
-    from tools.diff.parallel import InChild, combine_policy_results, merge_shares, policy_violations, step
+    from tools.diff.parallel import InChild, combine_policy_results, first_done, merge_shares, policy_violations, step
     from tools.stacks import load_stack, project_dir
 
     stack = require_stack(stack, stack_file)
     directory = project_dir()
     with contextlib.ExitStack() as running:
-        first: tuple[str, InChild] | None = None  # (side, its whole policy run in a child)
-
         def in_child(side: str, render, share: tuple[int, int] = (0, 1)) -> InChild:
             name = f"{side} policies" + ("" if share == (0, 1) else f" {share[0] + 1}/{share[1]}")
             child = InChild(name, lambda: policy_violations(render, config, region, share))
@@ -80,30 +81,38 @@ def _compare(base: str, stack: str | None, stack_file: Path | None, policies: bo
 
                     parsed, estate = load_stack(stack, stack_file)
                     config, region = _policy_config(estate) if policies else (None, None)
-                if policies and job.ready:  # from the cache: its policy run overlaps the head render
-                    first = "base", in_child("base", job.result().render)
-                with step("head render"):
+
+                def render_head() -> dict:
                     if directory.resolve() == PROJECT_ROOT.resolve():
-                        head = render_stack(parsed).to_dict()
-                    else:  # another checkout: let its own code render it, as for the base
-                        head = render_with_cli(directory, stack, stack_file)
-                if policies and first is None:  # the head is there first: its run overlaps the base render
-                    first = "head", in_child("head", head)
-                base_render = job.result()
+                        return render_stack(parsed).to_dict()
+                    return render_with_cli(directory, stack, stack_file)  # another checkout: its own code renders it
+
+                # The head renders in a child too: this process stays free to start the policy run of
+                # whichever render is there first (forking only from here, never mid-render).
+                head_job = InChild("head render", render_head)
+                running.callback(head_job.close)
+                first = "base" if job.ready or first_done(job, head_job) == 0 else "head"
+                if first == "base":
+                    base_render = job.result()
+                    whole = in_child("base", base_render.render) if policies else None
+                    head = head_job.result()
+                else:
+                    head = head_job.result()
+                    whole = in_child("head", head) if policies else None
+                    base_render = job.result()
             except DiffError as error:
                 fail([f"estate diff: {error}"], BAD_INPUT)
 
         result = diff_renders(base_render.render, head, base_label=f"{base} ({base_render.commit[:12]})", stack=parsed.stack)
         if base_render.note:
             result.notes.append(base_render.note)
-        if first is not None:
-            side, whole = first
-            last, render = ("head", head) if side == "base" else ("base", base_render.render)
+        if whole is not None:  # the side there last: its run shared between this process and a second child
+            last, render = ("head", head) if first == "base" else ("base", base_render.render)
             other_half = in_child(last, render, (1, 2))
             with step(f"{last} policies 1/2"):
                 half = policy_violations(render, config, region, (0, 2))
             there, here = whole.result(), merge_shares(half, other_half.result())
-            before, after = (there, here) if side == "base" else (here, there)
+            before, after = (there, here) if first == "base" else (here, there)
             result.policies = combine_policy_results(before, after)
     return result
 

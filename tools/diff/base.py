@@ -152,12 +152,21 @@ class BaseRenderJob:
         self._process: subprocess.Popen | None = None
         self._closed = False
         self._handed_over = threading.Event()
+        self._signal, self._signal_write = os.pipe()  # readable once handed over: select() waits on it
         self._thread: threading.Thread | None = None
         if done is None:
             self._thread = threading.Thread(target=self._run, name="estate-diff-base", daemon=True)
             self._thread.start()
         else:
-            self._handed_over.set()
+            self._hand_over()
+
+    def fileno(self) -> int:
+        """Readable (end of file) once the result is there, for ``select``."""
+        return self._signal
+
+    def _hand_over(self) -> None:
+        self._handed_over.set()
+        os.close(self._signal_write)
 
     @property
     def ready(self) -> bool:
@@ -178,6 +187,9 @@ class BaseRenderJob:
             self._process.kill()
         if self._thread is not None:
             self._thread.join()
+        if self._signal >= 0:
+            os.close(self._signal)
+            self._signal = -1
 
     def __enter__(self) -> BaseRenderJob:
         return self
@@ -202,7 +214,7 @@ class BaseRenderJob:
         except Exception as error:  # noqa: BLE001 (raised again in the caller's thread by result())
             self._error = error
         finally:
-            self._handed_over.set()
+            self._hand_over()
             with step("base worktree removed", cpu=False):
                 subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=plan.repo, capture_output=True)
                 shutil.rmtree(workdir, ignore_errors=True)

@@ -17,6 +17,7 @@ import gc
 import json
 import os
 import pickle
+import select
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -72,6 +73,10 @@ class InChild(Generic[Result]):
         os.close(write)
         self._pid, self._pipe = pid, read
 
+    def fileno(self) -> int:
+        """Readable once the child has finished (its result written), for ``select``."""
+        return self._pipe
+
     def _outcome(self) -> bytes:
         try:
             return pickle.dumps((True, self._work()))
@@ -108,6 +113,15 @@ class InChild(Generic[Result]):
             with contextlib.suppress(OSError):
                 os.close(self._pipe)
             self._pipe = -1
+
+
+def first_done(*jobs: Any) -> int:
+    """The index of one of ``jobs`` (each with a ``fileno()`` readable once it is done) that is done,
+    waiting until one is. Without ``os.fork`` nothing runs meanwhile: the first."""
+    if not hasattr(os, "fork"):
+        return 0
+    readable, _, _ = select.select(list(jobs), [], [])
+    return next(index for index, job in enumerate(jobs) if job in readable)
 
 
 def _status(status: int) -> str:
