@@ -25,6 +25,7 @@ cross-cutting decisions cannot drift between services:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
@@ -49,6 +50,18 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
+@dataclass(frozen=True)
+class DeclaredAlarm:
+    """An alarm the factory created, as what reads the whole set needs it (the maintenance mute rules)."""
+
+    name: str
+    owner: str
+    signal: str
+    severity: str
+    region: str
+    resource: pulumi.Resource
+
+
 class AlarmFactory:
     """Creates alarms as children of the component that asks for them, in the right region."""
 
@@ -58,6 +71,7 @@ class AlarmFactory:
         self._regions = regions
         self._by_owner: dict[str, list[aws.cloudwatch.MetricAlarm]] = {}
         self._names: set[str] = set()
+        self.declared: list[DeclaredAlarm] = []  # every alarm created, in creation order
 
     # -- the decisions --------------------------------------------------------------------------
 
@@ -191,6 +205,7 @@ class AlarmFactory:
             opts=child(parent, self._regions.options(region)),
         )
         self._by_owner.setdefault(owner, []).append(alarm)
+        self.declared.append(DeclaredAlarm(name, owner, signal, severity.value, region, alarm))
         return alarm
 
     def alarms_of(self, owner: str) -> list[aws.cloudwatch.MetricAlarm]:

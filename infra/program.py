@@ -19,6 +19,7 @@ from components.budget import CostBudget, CostBudgetArgs
 from components.cache.redis import RedisCache, RedisCacheArgs
 from components.cache.monitoring import redis_section
 from components.mail.domain import MailDomain, MailDomainArgs
+from components.maintenance import MaintenanceMutes, MaintenanceMutesArgs
 from components.mail.monitoring import ses_section
 from components.replication.buckets import BucketReplication, BucketReplicationArgs
 from components.storage import Storage, StorageArgs
@@ -114,6 +115,8 @@ def declare_estate(estate: Estate) -> None:
     watched = declare_services(estate, alarms, wiring)
     # [cdn] CloudFront alarms (global-metrics region), platform-wide alarms and the runbooks' overview dashboards.
     declare_cdn_and_overviews(estate, regions, alarms, watched)
+    # [maintenance] the windows' alarm mute rules, over every alarm declared above.
+    MaintenanceMutes(f"{estate.organisation}-{estate.environment}-maintenance", MaintenanceMutesArgs.from_estate(estate, alarms, regions))
     pulumi.export("region", estate.region)
     pulumi.export("regions", regions.all)
     if estate.disaster_recovery is not None:
