@@ -196,6 +196,10 @@ def compliant_render() -> dict:
         "metricThresholdConfig": {"metricName": "CONNECTIONS_PERCENT", "operator": "GREATER_THAN", "threshold": 95}})
     b.add("mongodbatlas:index/databaseUser:DatabaseUser", "api-user", {"password": "[secret]", "roles": [
         {"roleName": "readWrite", "databaseName": "api"}]})
+    # The maintenance window's mute rule (issue 14 #3): the environment's alarms, never a burn-rate page.
+    b.add("aws:cloudwatch/alarmMuteRule:AlarmMuteRule", "maintenance-mute", {
+        "name": "maintenance-mute", "rule": {"schedule": {"expression": "cron(0 2 * * SUN)", "duration": "PT3H"}},
+        "muteTargets": {"alarmNames": ["api-health-warning", "api-health-critical"]}})
     b.add("aws:budgets/budget:Budget", "monthly", {"notifications": [{"subscriberSnsTopicArns": ["[unknown]"], "threshold": 80}]})
     secret = b.add("aws:secretsmanager/secret:Secret", "mongodb-uri", {"name": "rt/prod/api/mongodb-uri"}, protect=True)
     b.add("aws:secretsmanager/secretVersion:SecretVersion", "mongodb-uri-value",
@@ -250,6 +254,8 @@ MUTATIONS = {
         urn("aws:sns/topic:Topic", "alerts-critical-eu-central-1")]), "payments-errors-critical"),
     "alerting-sms-preferences-per-region": (lambda r: find(r, "alerts-critical-sms").update(provider=US_EAST), "alerts-critical-sms"),
     # Review B-15: 501 metrics in one widget (CloudWatch quotas: at most 500).
+    "alerting-mute-keeps-outage-pages": (
+        lambda r: inputs(r, "maintenance-mute")["muteTargets"]["alarmNames"].append("api-slo-burn-fast-critical"), "maintenance-mute"),
     "alerting-dashboard-metric-limits": (lambda r: inputs(r, "overview").update(dashboardBody=dashboard_body([2, 501])), "overview"),
     "alerting-topic-subscribed": (lambda r: drop(r, "alerts-warning-us-east-1-email"), "alerts-warning-us-east-1"),
     # Seed 000's "authz-eb-degraded-health": LessThanThreshold 15 fires while the environment is Ok.
