@@ -164,3 +164,13 @@ def test_bad_one_off_windows_exit_2_naming_the_key_path(tmp_path, window, expect
     assert result.exit_code == 2, result.output
     assert result.stderr.splitlines() == [expected]
     assert "Traceback" not in result.output
+
+
+def test_a_render_with_a_window_already_over_warns_and_declares_no_rule_for_it(prod_estate, render_estate_dict, caplog):
+    prod_estate["maintenance"] = {"one_off": [{
+        "name": "old-move", "start": "2020-01-05T01:00:00Z", "duration": "PT1H",
+        "reason": "CHG-1: work long done", "services": ["authz-eb"]}]}
+    render = render_estate_dict(prod_estate)
+    assert list(_rules(render)) == ["rt-technologie-prod-mute-preferred-eu-central-1"]
+    assert any(r.levelname == "WARNING" and r.getMessage().startswith("estate.maintenance.one_off[0] ('old-move') ended at 2020-01-05T02:00Z")
+               for r in caplog.records)
