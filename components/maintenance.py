@@ -37,7 +37,7 @@ import pulumi_aws as aws
 from components.alarms import AlarmFactory, DeclaredAlarm
 from components.common import Regions, child, estate_tags, type_token
 from data.catalogue.cloudwatch_mute import (
-    EB_MANAGED_UPDATE_WINDOW_MINUTES, MUTE_RULE_MAX_ALARMS, TIMEZONE_UTC, at_expression, iso_duration, weekly_cron,
+    EB_MANAGED_UPDATE_WINDOW_MINUTES, MUTE_DESCRIPTION_MAX_LENGTH, MUTE_RULE_MAX_ALARMS, TIMEZONE_UTC, at_expression, iso_duration, weekly_cron,
 )
 from data.model import Estate, MaintenanceWindow, OneOffWindow
 
@@ -109,10 +109,13 @@ def _split(prefix: str, label: str, expression: str, duration: str, why: str, al
         for k in range(0, len(here), MUTE_RULE_MAX_ALARMS):
             chunk = tuple(here[k:k + MUTE_RULE_MAX_ALARMS])
             part = k // MUTE_RULE_MAX_ALARMS
+            description = f"{why}: mutes the actions of {len(chunk)} alarms, which keep evaluating (components/maintenance.py)."
+            if len(description) > MUTE_DESCRIPTION_MAX_LENGTH:
+                raise ValueError(f"mute rule {label}: description longer than {MUTE_DESCRIPTION_MAX_LENGTH} characters")
             plans.append(MuteRulePlan(
                 name=f"{prefix}-mute-{label}-{region}{f'-{part + 1}' if part else ''}", region=region,
                 expression=expression, duration=duration,
-                description=f"{why}: mutes the actions of {len(chunk)} alarms, which keep evaluating (components/maintenance.py).",
+                description=description,
                 alarms=chunk,
             ))
     return plans
@@ -152,10 +155,14 @@ def plan_mute_rules(estate: Estate, declared: Sequence[DeclaredAlarm], now: date
             warnings.append(f"estate.maintenance.one_off[{i}] ('{window.name}') ended at {window.ends:%Y-%m-%dT%H:%MZ}:"
                             " no mute rule declared; remove it from the stack file")
             continue
+        targets = _one_off_targets(estate, declared, window)
+        if not targets:
+            warnings.append(f"estate.maintenance.one_off[{i}] ('{window.name}') names no alarm to mute: no mute rule declared")
+            continue
         start = window.starts
         plans += _split(prefix, window.name, at_expression(start.year, start.month, start.day, start.hour, start.minute),
                         iso_duration(window.minutes), f"One-off window {window.start} for {window.minutes} min: {window.reason}",
-                        _one_off_targets(estate, declared, window))
+                        targets)
     return plans, warnings
 
 

@@ -174,3 +174,11 @@ def test_a_render_with_a_window_already_over_warns_and_declares_no_rule_for_it(p
     assert list(_rules(render)) == ["rt-technologie-prod-mute-preferred-eu-central-1"]
     assert any(r.levelname == "WARNING" and r.getMessage().startswith("estate.maintenance.one_off[0] ('old-move') ended at 2020-01-05T02:00Z")
                for r in caplog.records)
+
+
+def test_a_one_off_window_over_owners_without_alarms_says_so(prod_estate):
+    estate = _estate(prod_estate, mute_alarms=False, one_off=[{
+        "name": "quiet", "start": "2026-12-06T01:00:00Z", "duration": "PT1H",
+        "reason": "CHG-9: nothing watched here", "services": ["authz-eb"]}])
+    assert plan_mute_rules(estate, [], BEFORE_THE_WINDOW) == (
+        [], ["estate.maintenance.one_off[0] ('quiet') names no alarm to mute: no mute rule declared"])

@@ -48,6 +48,8 @@ CRON_DAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
 TIMEZONE_UTC = "UTC"
 # StartDate / ExpireDate: RFC 3339 with seconds 00, and "Must not be set when using at() expressions"
 # (PROVIDER_PAGE): a one-time window is its at() and its duration; the estate sets neither date.
+# Description: 0 to 1024 characters (PUT_ALARM_MUTE_RULE).
+MUTE_DESCRIPTION_MAX_LENGTH = 1024
 # MuteType (read only): RECURRING for cron(), ONE_TIME for at(); Status SCHEDULED, ACTIVE or EXPIRED.
 MUTE_TYPES = ("RECURRING", "ONE_TIME")
 

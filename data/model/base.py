@@ -201,7 +201,10 @@ class OneOffWindow(StrictModel):
     duration: str | None = Field(
         default=None, description="ISO 8601 length (`PT3H`, `P1DT2H`), 1 minute to 15 days; give `end` or `duration`.",
     )
-    reason: str = Field(min_length=10, description="Why (the change ticket, the announcement); in the rule's description.")
+    reason: str = Field(
+        min_length=10, max_length=500,
+        description="Why (the change ticket, the announcement), 10 to 500 characters; in the rule's description.",
+    )
     services: list[Name] = Field(
         min_length=1,
         description="Whose alarms are muted: service names (their alarms, health check and the distributions"
