@@ -2,8 +2,9 @@
 
 The deployed burn-rate child alarm is the source of the SLI, not a copy of it: its metric queries
 ``errors`` and ``requests`` (MetricStat, Sum) carry the real dimensions (``LoadBalancer app/...``) that
-only the deployment knows. ``errors`` may also be a sum of other MetricStat queries of the alarm
-(``target_5xx + elb_5xx``): each one is read and added.
+only the deployment knows. ``errors`` may also be a sum of other MetricStat queries of the alarm,
+``FILL(target_5xx, 0) + FILL(elb_5xx, 0)`` as ``data.catalogue.slo`` writes it (5xx of the targets and of the
+load balancer itself): each term is read and added (filling missing hours with 0 adds nothing to a sum).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 from tools.report.month import Month
 
 ERRORS, REQUESTS = "errors", "requests"
-_SUM_OF_IDS = re.compile(r"^\s*[a-z][A-Za-z0-9_]*(\s*\+\s*[a-z][A-Za-z0-9_]*)*\s*$")
+# One term of a sum: ``m1`` or ``FILL(m1, 0)``.
+_TERM = re.compile(r"^(?:FILL\(\s*([a-z][A-Za-z0-9_]*)\s*,\s*0\s*\)|([a-z][A-Za-z0-9_]*))$")
 
 
 class SliProblem(Exception):
@@ -45,7 +47,8 @@ def sli_metric_stats(alarm: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]
             found[role] = [query["MetricStat"]]
             continue
         expression = query.get("Expression", "")
-        parts = [part.strip() for part in expression.split("+")] if _SUM_OF_IDS.match(expression) else []
+        terms = [_TERM.match(part.strip()) for part in expression.split("+")]
+        parts = [t.group(1) or t.group(2) for t in terms if t] if all(terms) else []
         stats = [queries[p]["MetricStat"] for p in parts if "MetricStat" in queries.get(p, {})]
         if not parts or len(stats) != len(parts):
             raise SliProblem(f"alarm {name}: query '{role}' is '{expression}', neither a metric nor a sum of the alarm's metrics")
