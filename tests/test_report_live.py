@@ -194,7 +194,7 @@ def test_a_month_without_traffic_says_no_requests_not_100_percent(moto_endpoint,
     assert "| authz-eb | 99.90 % | no requests |" in markdown.stdout
 
 
-def test_incidents_are_the_composite_alarms_stays_in_alarm_within_the_month(moto_endpoint):
+def test_incidents_are_the_composite_alarms_stays_in_alarm_within_the_month(moto_endpoint, stack_file):
     """moto keeps the metrics; the composite alarm and its history (which moto lacks) come from hooks."""
     from data.config import estate_from_stack_file, load_stack_file
     from tools.report import monthly_report
@@ -203,8 +203,8 @@ def test_incidents_are_the_composite_alarms_stays_in_alarm_within_the_month(moto
     service = "authz-eb"
     names = burn_rate_alarm_names(service)
     fast, slow = names["fast"][0], names["slow"][0]
-    start, end = datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC)
-    month = Month("2026-10", start, end, now=datetime(2026, 10, 31, 12, tzinfo=UTC))  # the month so far, history kept
+    start, end = datetime(2025, 3, 1, tzinfo=UTC), datetime(2025, 4, 1, tzinfo=UTC)
+    month = Month("2025-03", start, end, now=datetime(2025, 3, 31, 12, tzinfo=UTC))  # a month no other test publishes in
     clients = Clients(moto_endpoint)
     cloudwatch = clients("cloudwatch", REGION)
     deploy_child_alarms(cloudwatch, service)
@@ -215,14 +215,17 @@ def test_incidents_are_the_composite_alarms_stays_in_alarm_within_the_month(moto
                 "HistoryData": json.dumps({"version": "1.0", "oldState": {"stateValue": old}, "newState": {"stateValue": new}})}
 
     histories = {
-        fast: [step(datetime(2026, 9, 30, 23, tzinfo=UTC), "OK", "ALARM", fast), step(datetime(2026, 10, 1, 0, 40, tzinfo=UTC), "ALARM", "OK", fast),
-               step(datetime(2026, 10, 12, 8, tzinfo=UTC), "OK", "ALARM", fast), step(datetime(2026, 10, 12, 8, 25, tzinfo=UTC), "ALARM", "OK", fast)],
-        slow: [step(datetime(2026, 10, 31, 6, tzinfo=UTC), "OK", "ALARM", slow)],
+        fast: [step(datetime(2025, 2, 28, 23, tzinfo=UTC), "OK", "ALARM", fast), step(datetime(2025, 3, 1, 0, 40, tzinfo=UTC), "ALARM", "OK", fast),
+               step(datetime(2025, 3, 12, 8, tzinfo=UTC), "OK", "ALARM", fast), step(datetime(2025, 3, 12, 8, 25, tzinfo=UTC), "ALARM", "OK", fast)],
+        slow: [step(datetime(2025, 3, 31, 6, tzinfo=UTC), "OK", "ALARM", slow)],
     }
     asked = []
 
-    def history(params, **_):
-        asked.append(params)
+    def remember(params, **_):  # the call's own parameters (before-call sees the serialised request)
+        asked.append(dict(params))
+
+    def history(**_):
+        params = asked[-1]
         page = histories.get(params["AlarmName"], [])
         if "NextToken" not in params and len(page) > 2:  # two pages: the report must follow NextToken
             return _http(), {"AlarmHistoryItems": page[:2], "NextToken": "more"}
@@ -233,28 +236,28 @@ def test_incidents_are_the_composite_alarms_stays_in_alarm_within_the_month(moto
             {"AlarmName": composite, "StateValue": "ALARM" if composite == slow else "OK"}
             for composite, _, _ in names.values())
 
+    cloudwatch.meta.events.register("before-parameter-build.cloudwatch.DescribeAlarmHistory", remember)
     cloudwatch.meta.events.register("before-call.cloudwatch.DescribeAlarmHistory", history)
     cloudwatch.meta.events.register("after-call.cloudwatch.DescribeAlarms", composites)
     try:
-        estate = estate_from_stack_file(load_stack_file(ROOT / "Pulumi.prod.yaml"))
-        estate.services = [s.model_copy(update={"slo": type(s).model_fields["slo"].annotation.__args__[0](availability=99.9)})
-                           for s in estate.services if s.name == service]
+        estate = estate_from_stack_file(load_stack_file(stack_file))
         report = monthly_report(estate, stack="prod", clients=clients, region=REGION, month=month)
     finally:
+        cloudwatch.meta.events.unregister("before-parameter-build.cloudwatch.DescribeAlarmHistory", remember)
         cloudwatch.meta.events.unregister("before-call.cloudwatch.DescribeAlarmHistory", history)
         cloudwatch.meta.events.unregister("after-call.cloudwatch.DescribeAlarms", composites)
 
-    (authz,) = report.services
+    authz = next(s for s in report.services if s.service == service)
     assert authz.status == "met" and authz.availability == 100
     found = [(i.alarm, i.start, i.end, i.open_at_start, i.open_at_end) for i in authz.incidents]
     assert found == [
-        (fast, start, datetime(2026, 10, 1, 0, 40, tzinfo=UTC), True, False),  # in ALARM when the month began
-        (fast, datetime(2026, 10, 12, 8, tzinfo=UTC), datetime(2026, 10, 12, 8, 25, tzinfo=UTC), False, False),
-        (slow, datetime(2026, 10, 31, 6, tzinfo=UTC), month.now, False, True),  # still in ALARM: counts to now
+        (fast, start, datetime(2025, 3, 1, 0, 40, tzinfo=UTC), True, False),  # in ALARM when the month began
+        (fast, datetime(2025, 3, 12, 8, tzinfo=UTC), datetime(2025, 3, 12, 8, 25, tzinfo=UTC), False, False),
+        (slow, datetime(2025, 3, 31, 6, tzinfo=UTC), month.now, False, True),  # still in ALARM: counts to now
     ]
     assert authz.incident_minutes == 40 + 25 + 6 * 60
     assert {p["AlarmTypes"][0] for p in asked} == {"CompositeAlarm"} and {p["HistoryItemType"] for p in asked} == {"StateUpdate"}
-    assert "incidents before 2026-10-17" in authz.incidents_note  # 14 days of history before "now"
+    assert "incidents before 2025-03-17" in authz.incidents_note  # 14 days of history before "now"
     assert authz.to_dict()["incidents"][0]["minutes"] == 40
 
 

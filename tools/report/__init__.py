@@ -32,6 +32,7 @@ class ServiceReport:
     service: str
     objective: float  # percent of requests answered without a server error
     window_days: int
+    budget: float = 0.0  # share of requests allowed to fail (``data.model.slo.error_budget``: 99.9 -> 0.001)
     alarm: str = ""  # the burn-rate child alarm whose metrics were read
     counts: Counts | None = None
     status: str = ERROR
@@ -49,7 +50,7 @@ class ServiceReport:
     @property
     def allowed_errors(self) -> float | None:
         """The month's error budget in requests: (1 - objective) x requests."""
-        return None if self.counts is None else (1 - self.objective / 100) * self.counts.requests
+        return None if self.counts is None else self.budget * self.counts.requests
 
     @property
     def budget_spent(self) -> float | None:
@@ -72,7 +73,8 @@ class ServiceReport:
         counts = self.counts
         return {
             "service": self.service, "status": self.status, "problem": self.problem or None,
-            "objective_percent": self.objective, "window_days": self.window_days, "alarm": self.alarm or None,
+            "objective_percent": self.objective, "window_days": self.window_days,
+            "error_budget_ratio": self.budget, "alarm": self.alarm or None,
             "requests": None if counts is None else counts.requests, "errors": None if counts is None else counts.errors,
             "hourly_datapoints": None if counts is None else counts.datapoints,
             "availability_percent": self.availability, "allowed_errors": self.allowed_errors,
@@ -119,12 +121,13 @@ def objectives(estate: Any) -> list[tuple[str, Any]]:
 
 def monthly_report(estate: Any, *, stack: str, clients: Any, region: str, month: Month) -> MonthlyReport:
     """Measure every service with an objective over ``month`` in ``region``'s CloudWatch."""
-    from data.model.slo import burn_rate_alarm_names
+    from data.model.slo import burn_rate_alarm_names, error_budget
 
     report = MonthlyReport(stack=stack, region=region, month=month)
     cloudwatch = clients("cloudwatch", region)
     for name, objective in objectives(estate):
-        service = ServiceReport(service=name, objective=float(objective.availability), window_days=int(objective.window_days))
+        service = ServiceReport(service=name, objective=float(objective.availability), window_days=int(objective.window_days),
+                                budget=error_budget(objective))
         report.services.append(service)
         _measure(service, cloudwatch, burn_rate_alarm_names(name), month)
     return report

@@ -104,7 +104,7 @@ def to_table(report: MonthlyReport, *, width: int = 120, color: bool = False) ->
     if report.services:
         table = Table(title=_heading(report), title_justify="left")
         for header in HEADERS:
-            table.add_column(header, justify="left" if header in ("service", "status") else "right", overflow="fold")
+            table.add_column(header, justify="left" if header in ("service", "status") else "right", overflow="fold", no_wrap=header == "service")
         for row, service in zip(_rows(report), report.services):
             style = {"missed": "red", "error": "red", "met": "green"}.get(service.status, "yellow")
             table.add_row(*row[:-1], f"[{style}]{row[-1]}[/{style}]")
