@@ -4,7 +4,7 @@ and the incidents a composite alarm's state history gives within a month."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 
@@ -89,3 +89,15 @@ def test_transitions_after_the_end_are_ignored_and_other_item_types_skipped():
     items.append({"Timestamp": at(6), "HistoryItemType": "Action", "HistoryData": "{}"})
     assert transitions(items)[0] == Transition(at(5), "OK", "ALARM")
     assert periods(items, end=at(10)) == [(at(5), at(10), False, True)]
+
+
+def test_minutes_in_alarm_count_overlapping_pairs_once():
+    from tools.report import ServiceReport
+    from tools.report.incidents import Incident
+
+    fast = Incident("fast", "svc-slo-burn-fast-critical", at(3, 10), at(3, 11), False, False)
+    slow = Incident("slow", "svc-slo-burn-slow-critical", at(3, 10, 30), at(3, 12), False, False)
+    later = Incident("ticket", "svc-slo-burn-ticket-warning", at(9, 0), at(9, 0, 15), False, False)
+    service = ServiceReport("svc", 99.9, 30, incidents=[slow, later, fast])
+    assert service.incident_minutes == 120 + 15
+    assert ServiceReport("svc", 99.9, 30).incident_minutes is None  # history not read: unknown, not zero

@@ -67,7 +67,16 @@ class ServiceReport:
 
     @property
     def incident_minutes(self) -> float | None:
-        return None if self.incidents is None else sum(i.minutes for i in self.incidents)
+        """Minutes at least one burn-rate alarm was in ALARM (overlapping pairs counted once)."""
+        if self.incidents is None:
+            return None
+        total, reached = 0.0, None
+        for incident in sorted(self.incidents, key=lambda i: i.start):
+            begin = incident.start if reached is None else max(incident.start, reached)
+            if incident.end > begin:
+                total += (incident.end - begin).total_seconds() / 60
+            reached = incident.end if reached is None else max(reached, incident.end)
+        return total
 
     def to_dict(self) -> dict[str, Any]:
         counts = self.counts
@@ -190,7 +199,7 @@ def _incidents(service: ServiceReport, cloudwatch: Any, pairs: dict[str, tuple[s
         service.incidents_note = (f"not known: CloudWatch keeps alarm history {ALARM_HISTORY_RETENTION_DAYS} days,"
                                   f" {month.label} ended before {kept_since:%Y-%m-%d}")
         return
-    notes, incidents = [], []
+    notes, incidents, read = [], [], 0
     for pair, (composite, _, _) in pairs.items():
         alarm = found.get(composite)
         if alarm is None:
@@ -201,12 +210,13 @@ def _incidents(service: ServiceReport, cloudwatch: Any, pairs: dict[str, tuple[s
         except Unavailable as why:
             service.incidents_note = f"not known: DescribeAlarmHistory did not answer ({why})"
             return
+        read += 1
         steps = transitions(items) or _current_state(alarm)
         incidents += alarm_periods(steps, month.start, month.until, pair=pair, alarm=composite, state_now=alarm.get("StateValue"))
     if kept_since > month.start:
         notes.append(f"alarm history is kept {ALARM_HISTORY_RETENTION_DAYS} days: incidents before {kept_since:%Y-%m-%d %H:%M} UTC are not seen")
-    service.incidents = sorted(incidents, key=lambda i: (i.start, i.pair))
-    service.incidents_note = "; ".join(notes)
+    service.incidents = sorted(incidents, key=lambda i: (i.start, i.pair)) if read else None
+    service.incidents_note = ("not known: " if not read else "") + "; ".join(notes)
 
 
 def _current_state(alarm: dict[str, Any]) -> list[Transition]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any
 
 from tools.report import ERROR, MonthlyReport, ServiceReport
 
@@ -121,4 +120,4 @@ def render(report: MonthlyReport, output_format: str, *, color: bool = False) ->
     return {"json": to_json, "markdown": to_markdown}.get(output_format, lambda r: to_table(r, color=color))(report)
 
 
-__all__: list[Any] = ["render", "to_json", "to_markdown", "to_table"]
+__all__ = ["render", "to_json", "to_markdown", "to_table"]
