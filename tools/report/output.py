@@ -80,7 +80,8 @@ def _summary(report: MonthlyReport) -> str:
 
 
 def to_markdown(report: MonthlyReport) -> str:
-    out = [f"## {_heading(report)}", ""]
+    out = [f"## {_heading(report)}", "",
+           "Runbook 000, monthly report (Rapport Mensuel), 1. DISPONIBILITÉ: measured from CloudWatch, not typed in.", ""]
     if report.services:
         out += ["| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
         out += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in _rows(report)]
