@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 READ_ON = "2026-11-29"
 HOURS_PER_MONTH = 730
-HOURS_PER_MONTH_SOURCE = "https://calculator.aws/  (730 hours a month; also https://github.com/infracost/infracost/issues/1556)"
+HOURS_PER_MONTH_SOURCE = "the AWS Pricing Calculator's month, https://calculator.aws/ (infracost too: https://github.com/infracost/infracost/issues/1556)"
 DAYS_PER_MONTH = HOURS_PER_MONTH / 24
 GLOBAL = "global"  # Route 53 health checks and budgets are not priced per region
 REGIONS = ("eu-central-1", "eu-west-1", "us-east-1")  # the regions the estates use (data/catalogue/regions.py)
