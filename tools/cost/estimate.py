@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,7 +41,7 @@ class CostLine:
     def monthly_usd(self) -> float | None:
         if self.price.usd is None:
             return None
-        return round(self.quantity * self.price.usd * self.hours, 4)
+        return round(self.quantity * self.price.usd * self.hours, 2)  # cents, so the breakdown adds up to the total
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -324,7 +324,8 @@ def _per_account(resources: list[Resource], context: _Context) -> None:
 def estimate(render: Any, *, region: str | None = None, stack: str | None = None) -> CostEstimate:
     """The monthly estimate of a render (``infra.engine.Render``, its JSON contract, or ``Resource`` records)."""
     resources = render if isinstance(render, list) else from_render(render, region)
-    default_region = region or getattr(render, "region", None) or (render.get("region") if isinstance(render, dict) else None)
+    default_region = (region or getattr(render, "region", None) or (render.get("region") if isinstance(render, dict) else None)
+                      or _most_common_region(resources))
     environments = {str(r.get("name")): r for r in resources if r.type == EB_ENVIRONMENT}
     context = _Context(default_region, environments, {_service(r) for r in environments.values()})
     for resource in resources:
@@ -334,6 +335,12 @@ def estimate(render: Any, *, region: str | None = None, stack: str | None = None
     _per_account(resources, context)
     name = stack or getattr(render, "stack", None) or (render.get("stack") if isinstance(render, dict) else None) or "?"
     return CostEstimate(str(name), _merge(context.lines))
+
+
+def _most_common_region(resources: list[Resource]) -> str | None:
+    """The stack's region when no one says it (the policy pack's records): where most resources are."""
+    regions = Counter(r.region for r in resources if r.region)
+    return regions.most_common(1)[0][0] if regions else None
 
 
 def _merge(lines: Iterable[CostLine]) -> list[CostLine]:
