@@ -112,6 +112,11 @@ def test_what_prod_cannot_price_is_listed_not_guessed(prod_estimate):
 def test_the_json_contract_estimates_as_the_render_does(prod_render, prod_estimate):
     document = json.loads(prod_render.to_json())
     assert estimate(document, region="eu-central-1").total_usd == prod_estimate.total_usd
+    assert cost_delta(document, prod_render, base_region="eu-central-1").rows == []
+    # The contract does not carry the default region: without it, nothing is priced in a guessed region.
+    unknown = estimate(document)
+    compute = [line for line in unknown.lines if line.family == "compute"]
+    assert compute and {line.region for line in compute} == {"unknown"} and all(line.monthly_usd is None for line in compute)
 
 
 # -- The delta of a change ----------------------------------------------------------------------------------

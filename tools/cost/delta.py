@@ -56,7 +56,10 @@ def _describe(before: CostLine | None, after: CostLine | None) -> str | None:
 
 
 def cost_delta(base_render: Any, head_render: Any, *, base_region: str | None = None, head_region: str | None = None) -> CostDelta:
-    """The estimates of two renders (or of two ``CostEstimate``) and their difference by service and family."""
+    """The estimates of two renders (or of two ``CostEstimate``) and their difference by service and family.
+
+    A render as the JSON contract (``estate diff``'s base) does not carry its default region: pass it
+    (``base_region``, ``head_region``: the estate's ``aws:region``), or its resources are not priced."""
     base = base_render if isinstance(base_render, CostEstimate) else estimate(base_render, region=base_region)
     head = head_render if isinstance(head_render, CostEstimate) else estimate(head_render, region=head_region)
     before_lines = {_line_key(l): l for l in base.lines}

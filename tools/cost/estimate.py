@@ -338,7 +338,11 @@ def estimate(render: Any, *, region: str | None = None, stack: str | None = None
 
 
 def _most_common_region(resources: list[Resource]) -> str | None:
-    """The stack's region when no one says it (the policy pack's records): where most resources are."""
+    """The stack's region when no one says it but every AWS resource knows its own (the policy pack's records,
+    where the default provider carries it): where most resources are. A JSON render without its region has
+    resources that do not know theirs: None, and their lines say "unknown" (not priced) rather than guess."""
+    if any(r.region is None and r.type.startswith("aws:") for r in resources):
+        return None
     regions = Counter(r.region for r in resources if r.region)
     return regions.most_common(1)[0][0] if regions else None
 
