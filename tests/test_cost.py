@@ -161,3 +161,41 @@ def test_rule_fires_when_the_estimate_exceeds_the_warning_level(prod_estate, ren
     assert violation.enforcement_level == "advisory" and violation.urn.endswith("::rt-estate-prod-monthly")
     assert f"estimated {prod_estimate.total_usd:,.2f} USD a month exceeds budget rt-estate-prod-monthly's warning level" \
            " 100.00 USD (200.00 x 50 %)" in violation.message
+
+
+# -- Families prod does not declare, on hand-written records ------------------------------------------------
+
+
+def _record(type_, name, inputs, region="eu-central-1"):
+    from tools.cost import Resource
+
+    return Resource(type_, name, f"urn:pulumi:t::p::{type_}::{name}", region, inputs)
+
+
+def test_alarm_kinds_external_health_checks_and_composites():
+    alarm = "aws:cloudwatch/metricAlarm:MetricAlarm"
+    records = [
+        _record(alarm, "fast", {"period": 10, "tags": {"service": "api"}}),
+        _record(alarm, "band", {"tags": {"service": "api"}, "thresholdMetricId": "band", "metricQueries": [
+            {"id": "m", "metric": {"metricName": "Latency", "namespace": "X", "period": 60, "stat": "p95"}, "returnData": True},
+            {"id": "band", "expression": "ANOMALY_DETECTION_BAND(m, 2)"},
+        ]}),
+        _record(alarm, "insights", {"tags": {"service": "api"}, "metricQueries": [
+            {"id": "q", "expression": "SELECT MAX(CPUUtilization) FROM \"AWS/EC2\"", "period": 300, "returnData": True},
+        ]}),
+        _record("aws:cloudwatch/compositeAlarm:CompositeAlarm", "both", {"tags": {"service": "api"}}),
+        _record("aws:route53/healthCheck:HealthCheck", "hc", {
+            "type": "HTTPS_STR_MATCH", "requestInterval": 10, "measureLatency": False, "tags": {"service": "api"},
+        }, region=None),
+    ]
+    result = estimate(records, region="eu-central-1", stack="t")
+    got = {(l.item, l.price.key): (l.quantity, l.monthly_usd) for l in result.lines}
+    assert got[("high-resolution alarm metrics", "cloudwatch.alarm-metric.high-resolution")] == (1, 0.30)
+    assert got[("anomaly-detection alarm metrics", "cloudwatch.alarm-metric.anomaly-detection")] == (3, 0.30)
+    assert got[("Metrics Insights metrics analysed", "cloudwatch.alarm-metric.metrics-insights")] == (1, 0.10)
+    assert got[("composite alarms", "cloudwatch.composite-alarm")] == (1, 0.50)
+    # "api" runs on no Elastic Beanstalk environment here: a non-AWS endpoint, its options at the non-AWS price.
+    assert got[("health checks (non aws endpoint)", "route53.health-check.non-aws-endpoint")] == (1, 0.75)
+    options = {item for item, key in got if key == "route53.health-check.option.non-aws-endpoint"}
+    assert options == {"option: HTTPS", "option: string matching", "option: fast interval"}
+    assert result.total_usd == round(0.30 + 0.30 + 0.10 + 0.50 + 0.75 + 3 * 2.00, 2)
