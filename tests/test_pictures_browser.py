@@ -1,0 +1,96 @@
+"""The html page in a real browser: Debian's chromium (headless) driven by Playwright opens the page
+that `estate preview --stack prod --format html --output FILE` writes, from file://, and sees no
+console error, no failed request, no request for anything but the page, and one drawn SVG per
+dashboard of the prod render (counted from the render, not from the page).
+
+Never skipped: .ci/run installs chromium when /usr/bin/chromium is missing, and Playwright comes from
+the test extra of pyproject.toml. Playwright's own browser downloads are never used (no network):
+the test launches the system chromium by its path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("ESTATE_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"chromium is not installed at {CHROMIUM}: run `apt-get install -y --no-install-recommends chromium` "
+                    "(.ci/run and `make browser` install it)", pytrace=False)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("playwright is not installed: `pip install -e '.[test]'` installs it (pyproject.toml test extra)", pytrace=False)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def page_file(tmp_path_factory) -> Path:
+    """The page as the command writes it."""
+    output = tmp_path_factory.mktemp("html") / "prod.html"
+    done = subprocess.run([sys.executable, "-m", "tools.cli", "preview", "--stack", "prod", "--format", "html", "--output", str(output)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    return output
+
+
+def _open(browser, url: str):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    problems: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}") if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("requestfailed", lambda request: problems.append(f"failed request: {request.url}"))
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(url, wait_until="load")
+    return page, problems, requests
+
+
+def test_the_page_opens_without_error_and_shows_every_dashboard(browser, page_file, prod_render):
+    page, problems, requests = _open(browser, page_file.as_uri())
+    try:
+        assert problems == []
+        assert requests == [page_file.as_uri()]  # nothing but the page itself: no CDN, no font, no image
+        boards = prod_render.of_type("aws:cloudwatch/dashboard:Dashboard")
+        svgs = page.locator("svg.dashboard")
+        assert svgs.count() == len(boards) == 6
+        names = sorted(svgs.nth(i).get_attribute("data-dashboard") for i in range(svgs.count()))
+        assert names == sorted(b.inputs["dashboardName"] for b in boards)
+        for index in range(svgs.count()):
+            svg = svgs.nth(index)
+            svg.scroll_into_view_if_needed()
+            box = svg.bounding_box()
+            assert box is not None and box["width"] > 300 and box["height"] > 100, (svg.get_attribute("data-dashboard"), box)
+            board = next(b for b in boards if b.inputs["dashboardName"] == svg.get_attribute("data-dashboard"))
+            assert svg.locator("rect.widget").count() == len(json.loads(board.inputs["dashboardBody"])["widgets"])
+        assert page.locator("svg.routing").count() == 1
+        assert page.locator("table.alarms tbody tr").count() == len(prod_render.of_type("aws:cloudwatch/metricAlarm:MetricAlarm"))
+    finally:
+        page.close()
+
+
+def test_the_browser_check_catches_a_broken_page(browser, tmp_path):
+    """The same checks fail on a page that errors and loads from the network."""
+    broken = tmp_path / "broken.html"
+    broken.write_text('<!DOCTYPE html><html><body><script>undefinedFunction()</script>'
+                      '<img src="http://127.0.0.1:9/missing.png"></body></html>', encoding="utf-8")
+    page, problems, requests = _open(browser, broken.as_uri())
+    page.close()
+    assert any("undefinedFunction" in problem for problem in problems)
+    assert any("missing.png" in problem for problem in problems)
+    assert requests != [broken.as_uri()]
