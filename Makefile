@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: preview test bench install clean renders docs
+.PHONY: preview test bench install clean renders docs browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,8 +17,15 @@ install: $(STAMP)
 preview: $(STAMP)
 	$(BIN)/estate preview --stack prod
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# The browser tests/test_pictures_browser.py opens the html preview in: Debian's chromium (installed
+# here when missing; needs root), or the one ESTATE_CHROMIUM names. Playwright (test extra) drives it
+# through its path: Playwright's own browser downloads are never used.
+ESTATE_CHROMIUM ?= /usr/bin/chromium
+browser:
+	test -x $(ESTATE_CHROMIUM) || { apt-get update -q && apt-get install -y -q --no-install-recommends chromium; }
 
 bench: $(STAMP)
 	$(BIN)/python -m tools.bench
