@@ -23,9 +23,19 @@ test: $(STAMP) browser
 # The browser tests/test_pictures_browser.py opens the html preview in: Debian's chromium (installed
 # here when missing; needs root), or the one ESTATE_CHROMIUM names. Playwright (test extra) drives it
 # through its path: Playwright's own browser downloads are never used.
+# Mermaid itself (its bundled dist/mermaid.min.js, from the npm registry) checks that the routing diagram
+# of the pull-request comment parses and renders as GitHub would draw it.
 ESTATE_CHROMIUM ?= /usr/bin/chromium
-browser:
+MERMAID_VERSION := 11.17.2
+MERMAID_JS := $(VENV)/share/mermaid-$(MERMAID_VERSION).min.js
+browser: $(MERMAID_JS)
 	test -x $(ESTATE_CHROMIUM) || { apt-get update -q && apt-get install -y -q --no-install-recommends chromium; }
+
+$(MERMAID_JS):
+	mkdir -p $(VENV)/share
+	cd $(VENV)/share && npm pack --silent mermaid@$(MERMAID_VERSION) > /dev/null \
+		&& tar -xzf mermaid-$(MERMAID_VERSION).tgz package/dist/mermaid.min.js \
+		&& mv package/dist/mermaid.min.js mermaid-$(MERMAID_VERSION).min.js && rm -r package mermaid-$(MERMAID_VERSION).tgz
 
 bench: $(STAMP)
 	$(BIN)/python -m tools.bench

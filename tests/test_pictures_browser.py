@@ -94,3 +94,63 @@ def test_the_browser_check_catches_a_broken_page(browser, tmp_path):
     assert any("undefinedFunction" in problem for problem in problems)
     assert any("missing.png" in problem for problem in problems)
     assert requests != [broken.as_uri()]
+
+
+# -- the Mermaid of the pull-request comment, parsed and drawn by Mermaid itself --------------------------
+
+import re  # noqa: E402
+
+MERMAID_VERSION = re.search(r"^MERMAID_VERSION := (\S+)$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M).group(1)
+MERMAID_JS = ROOT / ".venv" / "share" / f"mermaid-{MERMAID_VERSION}.min.js"
+DRAW = """async (text) => {
+  try {
+    await mermaid.parse(text);
+    const { svg } = await mermaid.render("routing", text);
+    document.getElementById("out").innerHTML = svg;
+    const links = [...document.querySelectorAll("#out path.flowchart-link")];
+    return { links: links.length, red: links.filter((p) => (p.getAttribute("style") || "").includes("#cf222e")).length,
+             green: links.filter((p) => (p.getAttribute("style") || "").includes("#1a7f37")).length,
+             nodes: document.querySelectorAll("#out g.node").length };
+  } catch (error) { return { error: String(error) }; }
+}"""
+
+
+@pytest.fixture(scope="module")
+def mermaid_page(browser):
+    if not MERMAID_JS.exists():
+        pytest.fail(f"{MERMAID_JS.relative_to(ROOT)} is missing: `make browser` fetches Mermaid {MERMAID_VERSION} from the npm registry",
+                    pytrace=False)
+    page = browser.new_page()
+    page.set_content('<!DOCTYPE html><html><body><div id="out"></div></body></html>')
+    page.add_script_tag(path=str(MERMAID_JS))
+    page.evaluate("mermaid.initialize({ startOnLoad: false, securityLevel: 'strict' })")
+    yield page
+    page.close()
+
+
+def test_the_routing_diagram_of_a_change_parses_and_draws_in_mermaid(mermaid_page):
+    from tests.pictures_renders import small_estate, subscription
+    from tools.pictures import routing_mermaid
+
+    base = small_estate(with_sms=True)
+    head = small_estate(with_sms=False, extra=(subscription("acme-warning", "pager", "https", "[secret]"),))
+    text = routing_mermaid(head, base)
+    drawn = mermaid_page.evaluate(DRAW, text)
+    assert "error" not in drawn, drawn
+    arrows = [line for line in text.splitlines() if re.match(r"^\s+\w+ (-->|==>|-\.->)", line)]
+    assert drawn["links"] == len(arrows)
+    assert (drawn["red"], drawn["green"]) == (1, 1)  # the removed SMS route and the added pager route
+
+
+def test_the_prod_routing_diagram_parses_and_draws_in_mermaid(mermaid_page, prod_render):
+    from tools.pictures import routing_mermaid
+
+    text = routing_mermaid(prod_render)
+    drawn = mermaid_page.evaluate(DRAW, text)
+    assert "error" not in drawn, drawn
+    assert drawn["links"] == sum(1 for line in text.splitlines() if re.match(r"^\s+\w+ (-->|==>|-\.->)", line)) > 40
+    assert drawn["nodes"] == sum(1 for line in text.splitlines() if re.match(r'^\s+[ptn]\d+\["', line))
+
+
+def test_mermaid_reports_a_broken_diagram(mermaid_page):
+    assert "error" in mermaid_page.evaluate(DRAW, 'flowchart LR\n  a["unclosed] --> b\n')
