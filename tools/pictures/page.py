@@ -59,7 +59,10 @@ def _node_y(graph: RoutingGraph) -> tuple[dict[tuple, float], list[tuple[str, fl
     bottom = 0.0
     for column in range(3):
         y, region = 24.0, None
-        for node in (n for n in graph.ordered_nodes() if n.column == column):
+        members = [n for n in graph.ordered_nodes() if n.column == column]
+        if column == 2:  # subscribers next to the topics they hear: fewer crossings (the mean height of their sources)
+            members.sort(key=lambda n: (_mean_source_top(graph, tops, n.key), n.label, repr(n.key)))
+        for node in members:
             if column == 1 and node.group != region:
                 region = node.group
                 headings.append((region or "other actions", y + 14))
@@ -68,6 +71,11 @@ def _node_y(graph: RoutingGraph) -> tuple[dict[tuple, float], list[tuple[str, fl
             y += NODE_HEIGHT + NODE_GAP
         bottom = max(bottom, y)
     return tops, headings, bottom + 8
+
+
+def _mean_source_top(graph: RoutingGraph, tops: dict[tuple, float], key: tuple) -> float:
+    sources = [tops[source] for source, target in graph.edges if target == key and source in tops]
+    return sum(sources) / len(sources) if sources else float("inf")
 
 
 def _node_text(node: Node, graph: RoutingGraph) -> tuple[str, str]:

@@ -172,6 +172,8 @@ def routing_graph(render: Any) -> RoutingGraph:
     graph = RoutingGraph()
     declared: dict[tuple[str, str], Mapping[str, Any]] = {}
     regions = _provider_regions(items)
+    if isinstance(getattr(render, "region", None), str):  # a Render knows its default region; the JSON does not
+        regions[None] = render.region
     for resource in items:
         if resource["type"] == TOPIC_TYPE:
             region = regions.get(resource.get("provider"), regions.get(None, ""))
