@@ -115,3 +115,12 @@ def test_metric_math_alarm_shows_its_expression_and_the_metrics_it_reads(prod_re
 def test_dashboards_are_read_from_the_render():
     found = dashboards(render(dashboard("b", WIDGETS), dashboard("a", WIDGETS[:1]))["resources"])
     assert [(d.name, len(d.widgets), d.rows) for d in found] == [("a", 1, 2), ("b", 3, 8)]
+
+
+def test_the_page_masks_webhook_urls_and_phone_numbers():
+    from tests.pictures_renders import subscription
+
+    webhook = "https://hooks.example.com/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXXXXXX"
+    page = to_html(small_estate(extra=(subscription("acme-warning", "chat", "https", webhook),)))
+    assert "T0000" not in page and "33699887766" not in page
+    assert "https://hooks.example.com/…" in page and "oncall-sms" in page
