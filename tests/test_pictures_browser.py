@@ -12,29 +12,41 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path(os.environ.get("ESTATE_CHROMIUM", "/usr/bin/chromium"))
+DEBIAN_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def chromium() -> Path | None:
+    """ESTATE_CHROMIUM when set, else Debian's chromium, else a Chromium or Google Chrome on PATH."""
+    if os.environ.get("ESTATE_CHROMIUM"):
+        return Path(os.environ["ESTATE_CHROMIUM"])
+    if Path(DEBIAN_CHROMIUM).exists():
+        return Path(DEBIAN_CHROMIUM)
+    found = shutil.which("chromium") or shutil.which("google-chrome")
+    return Path(found) if found else None
+
+
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(f"chromium is not installed at {CHROMIUM}: run `apt-get install -y --no-install-recommends chromium` "
-                    "(.ci/run and `make browser` install it)", pytrace=False)
+    executable = chromium()
+    if executable is None or not executable.exists():
+        pytest.fail(f"no chromium ({executable or DEBIAN_CHROMIUM} is missing): run `apt-get install -y --no-install-recommends "
+                    "chromium` (`make browser` and .ci/run install it)", pytrace=False)
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         pytest.fail("playwright is not installed: `pip install -e '.[test]'` installs it (pyproject.toml test extra)", pytrace=False)
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        launched = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS, headless=True)
         yield launched
         launched.close()
 
