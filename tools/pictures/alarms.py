@@ -1,8 +1,8 @@
 """The alarms table of the page: name, service and severity, metric or expression, threshold and
 comparison, period x evaluation periods, and where each state change goes (topics by region).
 
-Comparison operators and the metric-math fields are CloudWatch's PutMetricAlarm parameters
-(https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+The fields are CloudWatch's PutMetricAlarm parameters as the render carries them (camelCase); the
+comparison symbols are the catalogue's (data/catalogue/cloudwatch.py).
 """
 
 from __future__ import annotations
@@ -11,18 +11,8 @@ from collections.abc import Mapping
 from html import escape
 from typing import Any
 
+from data.catalogue.cloudwatch import COMPARISON_SYMBOLS
 from tools.pictures.routing import ALARM_TYPES, SEVERITY_ORDER
-
-COMPARISONS = {
-    "GreaterThanThreshold": ">",
-    "GreaterThanOrEqualToThreshold": "≥",
-    "LessThanThreshold": "<",
-    "LessThanOrEqualToThreshold": "≤",
-    "LessThanLowerOrGreaterThanUpperThreshold": "outside the band",
-    "LessThanLowerThreshold": "below the band",
-    "GreaterThanUpperThreshold": "above the band",
-}
-
 
 def _metric(metric: Mapping[str, Any], stat: str | None = None) -> str:
     dimensions = " ".join(f"{k}={v}" for k, v in sorted((metric.get("dimensions") or {}).items()))
@@ -71,7 +61,8 @@ def evaluation(inputs: Mapping[str, Any]) -> str:
 def threshold(inputs: Mapping[str, Any]) -> str:
     if inputs.get("alarmRule"):
         return "composite"
-    symbol = COMPARISONS.get(str(inputs.get("comparisonOperator")), str(inputs.get("comparisonOperator", "")))
+    # The four static comparisons as symbols; an anomaly-band operator keeps its API name.
+    symbol = COMPARISON_SYMBOLS.get(str(inputs.get("comparisonOperator")), str(inputs.get("comparisonOperator", "")))
     if inputs.get("thresholdMetricId"):
         return f"{symbol} {inputs['thresholdMetricId']}"
     value = inputs.get("threshold")

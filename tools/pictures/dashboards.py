@@ -3,8 +3,8 @@ widget at ``x * COLUMN_PX, y * ROW_PX`` and ``width * COLUMN_PX`` by ``height * 
 title, its horizontal annotations (thresholds) as lines on the widget's y scale, and the metrics it
 plots (each widget's ``<title>`` tooltip lists them all; those that fit are written in the box).
 
-Dashboard body: widgets with ``x``, ``y``, ``width``, ``height`` in grid units on 24 columns
-(https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html);
+Dashboard body (``DASHBOARD_BODY`` of the catalogue): widgets with ``x``, ``y``, ``width``, ``height``
+in grid units on ``DASHBOARD_GRID_COLUMNS`` (24) columns;
 a metrics row is ``[namespace, name, dimension, value, ..., {options}]`` where ``"."`` repeats the
 row above, or ``[{"expression": ...}]``. All text is escaped: titles come from the stack file.
 """
@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-GRID_COLUMNS = 24
+from data.catalogue.cloudwatch import DASHBOARD_GRID_COLUMNS
+
+GRID_COLUMNS = DASHBOARD_GRID_COLUMNS
 COLUMN_PX = 40
 ROW_PX = 30
 TITLE_PX = 18  # the title band of a widget
