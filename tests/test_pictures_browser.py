@@ -1,17 +1,19 @@
 """The html page in a real browser: Debian's chromium (headless) driven by Playwright opens the page
 that `estate preview --stack prod --format html --output FILE` writes, from file://, and sees no
 console error, no failed request, no request for anything but the page, and one drawn SVG per
-dashboard of the prod render (counted from the render, not from the page).
+dashboard of the prod render (counted from the render, not from the page). The same browser runs
+Mermaid itself on the routing diagram of the pull-request comment: it parses and draws.
 
-Never skipped: .ci/run installs chromium when /usr/bin/chromium is missing, and Playwright comes from
-the test extra of pyproject.toml. Playwright's own browser downloads are never used (no network):
-the test launches the system chromium by its path.
+Never skipped: `make browser` (run by .ci/run and `make test`) installs chromium when there is none
+and fetches Mermaid's bundle; Playwright comes from the test extra of pyproject.toml. Playwright's own
+browser downloads are never used: the test launches the system chromium by its path.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -109,8 +111,6 @@ def test_the_browser_check_catches_a_broken_page(browser, tmp_path):
 
 
 # -- the Mermaid of the pull-request comment, parsed and drawn by Mermaid itself --------------------------
-
-import re  # noqa: E402
 
 MERMAID_VERSION = re.search(r"^MERMAID_VERSION := (\S+)$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M).group(1)
 MERMAID_JS = ROOT / ".venv" / "share" / f"mermaid-{MERMAID_VERSION}.min.js"
