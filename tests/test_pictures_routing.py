@@ -169,6 +169,9 @@ def test_prod_has_one_node_per_service_and_severity_of_its_alarms(prod_render):
 
 
 def test_markdown_is_a_fenced_mermaid_block():
-    block = routing_markdown(small_estate(), small_estate())
+    base = small_estate(with_sms=True)
+    head = render(*[r for r in small_estate(with_sms=False)["resources"] if r["name"] != "api-5xx-critical"])
+    block = routing_markdown(head, base)
     assert block.count("```mermaid\nflowchart LR\n") == 1 and block.rstrip().endswith("```")
-    assert "removed routes dashed red" in block
+    assert "routes: 0 added (thick green), 1 removed (dashed red), 1 with another alarm count" in block
+    assert "routes: 0 added (thick green), 0 removed" in routing_markdown(base, base)

@@ -58,8 +58,16 @@ def routing_markdown(render: Any, base_render: Any = None) -> str:
     """The diagram as a fenced ```mermaid block with a one-line legend, ready for a comment."""
     legend = "Alert routing: publishers (alarms by service and severity) → SNS topics per region → subscribers"
     if base_render is not None:
-        legend += "; added routes thick green, removed routes dashed red"
+        _, status = compare(routing_graph(base_render), routing_graph(render))
+        counts = {kind: sum(1 for key, change in status.items() if _is_edge(key) and change.status == kind)
+                  for kind in ("added", "removed", "changed")}
+        legend += (f"; routes: {counts['added']} added (thick green), {counts['removed']} removed (dashed red),"
+                   f" {counts['changed']} with another alarm count")
     return f"{legend}.\n\n```mermaid\n{routing_mermaid(render, base_render)}```\n"
+
+
+def _is_edge(key: Any) -> bool:
+    return isinstance(key, tuple) and len(key) == 2 and all(isinstance(part, tuple) for part in key)
 
 
 def _label(node: Node, graph: RoutingGraph, change: Change | None) -> str:
