@@ -152,3 +152,18 @@ def test_prod_resources_are_located_at_their_owner(prod_render, resource, line):
     lines = StackLines(PROJECT_ROOT / "Pulumi.prod.yaml")
     names = owner_names(urn, {r["urn"]: r.get("parent") for r in resources}, {r["urn"]: r["name"] for r in resources})
     assert lines.owner(urn, names).text.strip().startswith(line)
+
+
+def test_the_pull_request_workflow_uploads_both_stacks_to_code_scanning():
+    import yaml
+
+    review = yaml.safe_load((PROJECT_ROOT / ".github" / "workflows" / "pull-request.yml").read_text(encoding="utf-8"))["jobs"]["review"]
+    assert review["permissions"]["security-events"] == "write"
+    runs = "\n".join(step.get("run", "") for step in review["steps"])
+    uploads = [step for step in review["steps"] if step.get("uses", "").startswith("github/codeql-action/upload-sarif@")]
+    assert [step["uses"].split("@")[1] for step in uploads] == ["v4", "v4"]
+    for stack, upload in zip(("prod", "dr"), uploads):
+        assert f"estate check --stack {stack} --format sarif --output check-{stack}.sarif" in runs
+        assert upload["with"] == {"sarif_file": f"check-{stack}.sarif", "category": f"estate-check-{stack}"}
+    names = [step.get("name", "") for step in review["steps"]]
+    assert names.index(uploads[-1]["name"]) < len(names) - 1  # the gate on exit codes stays the last step
