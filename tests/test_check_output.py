@@ -141,3 +141,22 @@ def test_no_exemption_no_exempted_findings(prod_render, tmp_path):
     saved.write_text(prod_render.to_json(), encoding="utf-8")
     report = json.loads(runner.invoke(app, ["check", "--from-json", str(saved), "--format", "json"]).stdout)
     assert report["exempted"] == [] and report["violations"] == []
+
+
+def test_a_finding_names_the_stack_file_line_of_its_owner(exempted_case):
+    """The reviewer edits YAML: each finding says which stack-file key declares its resource."""
+    stack_file = exempted_case[1]
+    line = stack_file.read_text(encoding="utf-8").splitlines().index("    atlas:") + 1
+    assert f"Declared at {stack_file}:{line} (estate.atlas)" in _check(exempted_case).stdout
+
+
+def test_a_service_finding_names_the_service(small_render, small_stack_file, tmp_path):
+    render = copy.deepcopy(small_render)
+    del next(r for r in render["resources"] if r["name"] == "shop-front-health-check-critical")["inputs"]["alarmActions"]
+    saved = tmp_path / "render.json"
+    saved.write_text(json.dumps(render), encoding="utf-8")
+    outcome = runner.invoke(app, ["check", "--from-json", str(saved), "--stack-file", str(small_stack_file), "--format", "markdown"])
+    assert outcome.exit_code == 1, outcome.output
+    line = small_stack_file.read_text(encoding="utf-8").splitlines().index("      - name: shop-front") + 1
+    row = next(row for row in outcome.stdout.splitlines() if "shop-front-health-check-critical" in row)
+    assert f"{small_stack_file}:{line} (estate.services[shop-front])" in row

@@ -10,6 +10,7 @@ from __future__ import annotations
 import textwrap
 
 from tools.check import CheckReport, finding_order
+from tools.stack_lines import owner_locator, project_relative
 
 INDENT = " " * 11
 WIDTH = 110
@@ -51,6 +52,19 @@ def _wrapped(label: str, text: str) -> list[str]:
                          break_on_hyphens=False) or [f"{INDENT}{label}"]
 
 
+def declared_at(report: CheckReport):
+    """``urn -> "Pulumi.prod.yaml:75 (estate.services[2])"``: where the stack file declares the
+    resource's owner ("" without a stack file)."""
+    locate = owner_locator(report.stack_file, report.parents, report.names)
+    shown = (project_relative(report.stack_file) or str(report.stack_file)) if report.stack_file is not None else ""
+
+    def where(urn: str) -> str:
+        location = locate(urn)
+        return f"{shown}:{location.line} ({location.label})" if location is not None else ""
+
+    return where
+
+
 def _summary(report: CheckReport) -> str:
     result = report.result
     mandatory = len(result.mandatory)
@@ -60,12 +74,14 @@ def _summary(report: CheckReport) -> str:
 
 
 def as_table(report: CheckReport, *, verbose: bool = False) -> str:
-    fixes, lines = remediations(), []
+    fixes, where, lines = remediations(), declared_at(report), []
     for v in report.findings:
         lines.append(f"{v.enforcement_level.upper():<10} {v.policy}  {resource_label(v.urn)}")
         lines += _wrapped("", finding_text(v))
         if fix := remediation_of(v, fixes):
             lines += _wrapped("Fix: ", fix)
+        if declared := where(v.urn):
+            lines.append(f"{INDENT}Declared at {declared}")
     if not report.result.violations:
         lines.append("No violations.")
     if report.exempted:
@@ -75,6 +91,8 @@ def as_table(report: CheckReport, *, verbose: bool = False) -> str:
                          f"({e.violation.enforcement_level})")
             lines += _wrapped("", finding_text(e.violation))
             lines += _wrapped("Exempted ", f"until {e.expires or '?'}: {e.reason}")
+            if declared := where(e.violation.urn):
+                lines.append(f"{INDENT}Declared at {declared}")
     lines += ["", _summary(report)]
     if verbose:
         lines.append("Rules evaluated: " + ", ".join(report.result.evaluated))
@@ -88,7 +106,7 @@ def _cell(text: str) -> str:
 
 
 def as_markdown(report: CheckReport, *, verbose: bool = False) -> str:
-    result, fixes = report.result, remediations()
+    result, fixes, where = report.result, remediations(), declared_at(report)
     mandatory = len(result.mandatory)
     lines = [
         "## Policy check",
@@ -101,7 +119,8 @@ def as_markdown(report: CheckReport, *, verbose: bool = False) -> str:
         lines += ["| Level | Rule | Resource | Finding | Remediation |", "|---|---|---|---|---|"]
         for v in report.findings:
             level = f"**{v.enforcement_level}**" if v.enforcement_level == "mandatory" else v.enforcement_level
-            lines.append(f"| {level} | `{v.policy}` | `{_cell(resource_label(v.urn))}` | {_cell(finding_text(v))} "
+            declared = f"<br>{_cell(where(v.urn))}" if where(v.urn) else ""
+            lines.append(f"| {level} | `{v.policy}` | `{_cell(resource_label(v.urn))}`{declared} | {_cell(finding_text(v))} "
                          f"| {_cell(remediation_of(v, fixes)) or '—'} |")
         lines.append("")
     if report.exempted:

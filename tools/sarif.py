@@ -22,7 +22,7 @@ from typing import Any
 
 from tools.check import CheckReport, ExemptedFinding, finding_order
 from tools.check_output import remediation_of, remediations
-from tools.stack_lines import StackLines, StackLocation, owner_names
+from tools.stack_lines import StackLines, StackLocation, owner_names, project_relative
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -61,13 +61,7 @@ def _rules() -> list[dict[str, Any]]:
 
 def artifact_uri(path: Path) -> str:
     """The stack file relative to the project root (the repository root in CI), else an absolute file URI."""
-    from tools.stacks import project_dir
-
-    resolved = path.resolve()
-    try:
-        return resolved.relative_to(project_dir().resolve()).as_posix()
-    except ValueError:
-        return resolved.as_uri()
+    return project_relative(path) or path.resolve().as_uri()
 
 
 def _physical(uri: str, location: StackLocation) -> dict[str, Any]:

@@ -51,19 +51,13 @@ KeyPath = tuple[str | int, ...]
 
 @dataclass(frozen=True)
 class StackLocation:
-    """A 1-based line of the stack file, the key path it declares (inside the estate) and its text."""
+    """A 1-based line of the stack file, the key path it declares (inside the estate), its text, and
+    the key path as the reviewer reads it: ``estate.services[tms-sync-eb]`` (an item by its name)."""
 
     line: int
     key_path: KeyPath
     text: str
-
-    @property
-    def label(self) -> str:
-        """``estate.services[2]``: the key path as the configuration errors spell it."""
-        parts = ["estate"]
-        for part in self.key_path:
-            parts.append(f"[{part}]" if isinstance(part, int) else f".{part}")
-        return "".join(parts)
+    label: str = "estate"
 
 
 def _loader() -> type:
@@ -114,21 +108,22 @@ class StackLines:
         self.estate = _child(config, ESTATE_KEY)
         self.estate_line = _key_line(config, ESTATE_KEY) if config is not None else None
 
-    def _location(self, line: int | None, key_path: KeyPath) -> StackLocation:
-        if line is None:  # no estate mapping at all (a stack file of defaults): the first line
-            line, key_path = 0, ()
-        return StackLocation(line + 1, key_path, self.lines[line] if line < len(self.lines) else "")
-
     def at(self, key_path: KeyPath) -> StackLocation:
         """The line declaring ``key_path`` (its deepest present prefix; the estate key for ``()``)."""
-        node, line, found = self.estate, self.estate_line, ()
+        node, line, found, label = self.estate, self.estate_line, (), "estate"
         for part in key_path:
             child = _child(node, part)
             if child is None:
                 break
-            line = child.start_mark.line if isinstance(part, int) else _key_line(node, part)
+            if isinstance(part, int):
+                line, identities = child.start_mark.line, self._identities(child)
+                label += f"[{identities[0] if identities else part}]"
+            else:
+                line, label = _key_line(node, part), f"{label}.{part}"
             node, found = child, (*found, part)
-        return self._location(line, found)
+        if line is None:  # no estate mapping at all (a stack file of defaults): the first line
+            return StackLocation(1, (), self.lines[0] if self.lines else "")
+        return StackLocation(line + 1, found, self.lines[line] if line < len(self.lines) else "", label)
 
     def owner(self, urn: str, names: Iterable[str]) -> StackLocation:
         """The line of the estate item owning the resource ``urn`` (``names``: its logical name, then
@@ -175,3 +170,21 @@ def owner_names(urn: str, parents: Mapping[str, str | None], names: Mapping[str,
         seen.add(current)
         current = parents.get(current)
     return chain
+
+
+def project_relative(path: Path) -> str | None:
+    """``path`` relative to the project root (the repository root in CI), posix; None when outside it."""
+    from tools.stacks import project_dir
+
+    try:
+        return path.resolve().relative_to(project_dir().resolve()).as_posix()
+    except ValueError:
+        return None
+
+
+def owner_locator(stack_file: Path | None, parents: Mapping[str, str | None], names: Mapping[str, str]):
+    """``urn -> StackLocation`` of the owner in ``stack_file`` (None for every URN without a readable file)."""
+    if stack_file is None or not stack_file.is_file():
+        return lambda urn: None
+    lines = StackLines(stack_file)
+    return lambda urn: lines.owner(urn, owner_names(urn, parents, names))
