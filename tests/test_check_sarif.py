@@ -167,3 +167,10 @@ def test_the_pull_request_workflow_uploads_both_stacks_to_code_scanning():
         assert upload["with"] == {"sarif_file": f"check-{stack}.sarif", "category": f"estate-check-{stack}"}
     names = [step.get("name", "") for step in review["steps"]]
     assert names.index(uploads[-1]["name"]) < len(names) - 1  # the gate on exit codes stays the last step
+
+
+def test_fingerprints_tell_findings_apart_and_ignore_lines(broken_small):
+    """Each finding has its own fingerprint (rule and URN, not the line, which several findings share)."""
+    results = broken_small[0]["runs"][0]["results"]
+    prints = [r["partialFingerprints"]["estateFinding/v1"] for r in results]
+    assert len(set(prints)) == len(prints)

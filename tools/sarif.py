@@ -75,6 +75,7 @@ class _Locator:
         self.report = report
         self.lines = StackLines(report.stack_file) if report.stack_file is not None and report.stack_file.is_file() else None
         self.uri = artifact_uri(report.stack_file) if self.lines is not None else None
+        self.fingerprints: dict[tuple[str, str], int] = {}
 
     def locations(self, violation) -> list[dict[str, Any]]:
         urn = violation.urn
@@ -94,6 +95,15 @@ class _Locator:
         return [{"id": 1, "physicalLocation": _physical(self.uri, where), "message": {"text": f"the exemption, {where.label}"}}]
 
 
+def _fingerprint(violation, seen: dict[tuple[str, str], int]) -> str:
+    """Rule and URN (and, for a rule reporting twice on one resource, the occurrence): stable when the
+    stack file's lines move or a message's numbers change."""
+    key = (violation.policy, violation.urn)
+    seen[key] = seen.get(key, 0) + 1
+    occurrence = f"\n{seen[key]}" if seen[key] > 1 else ""
+    return hashlib.sha256(f"{violation.policy}\n{violation.urn}{occurrence}".encode()).hexdigest()
+
+
 def _result(violation, rule_index: dict[str, int], locator: _Locator, fixes: dict[str, str]) -> dict[str, Any]:
     text = violation.message.replace("\n", ": ", 1)
     if fix := remediation_of(violation, fixes):
@@ -103,7 +113,7 @@ def _result(violation, rule_index: dict[str, int], locator: _Locator, fixes: dic
         "level": _level(violation.enforcement_level),
         "message": {"text": text},
         "locations": locator.locations(violation),
-        "partialFingerprints": {FINGERPRINT: hashlib.sha256(f"{violation.policy}\n{violation.urn}".encode()).hexdigest()},
+        "partialFingerprints": {FINGERPRINT: _fingerprint(violation, locator.fingerprints)},
     }
     if violation.policy in rule_index:
         result["ruleIndex"] = rule_index[violation.policy]
