@@ -154,3 +154,18 @@ def test_the_engine_records_stack_outputs_secrets_hidden(prod_render):
     # The estate's: the DNS records the mail domain asks to publish, the region.
     outputs = prod_render.to_dict()["outputs"]
     assert outputs["region"] == "eu-central-1" and any(r["type"] == "MX" for r in outputs["mail_dns_records"])
+
+
+def test_the_base_stack_text_is_read_at_the_revision(tmp_path):
+    import subprocess
+
+    from tools.diff import stack_text_at_ref
+
+    git = ["git", "-c", "user.email=ci@example.invalid", "-c", "user.name=ci", "-c", "commit.gpgsign=false"]
+    stack = tmp_path / "Pulumi.prod.yaml"
+    stack.write_text(BASE, encoding="utf-8")
+    for args in (["init", "--quiet"], ["add", "-A"], ["commit", "--quiet", "-m", "base"]):
+        subprocess.run([*git, *args], cwd=tmp_path, check=True, capture_output=True)
+    stack.write_text(BASE.replace("max: 2", "max: 4"), encoding="utf-8")
+    assert stack_text_at_ref("HEAD", stack) == BASE
+    assert stack_text_at_ref("HEAD", tmp_path / "Pulumi.dr.yaml") is None

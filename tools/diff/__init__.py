@@ -38,10 +38,10 @@ from tools.diff.output import COMMENT_LIMIT, to_markdown, to_text
 from tools.diff.result import (
     BAD_INPUT, CHANGED, DANGEROUS, NO_CHANGE, Change, DiffResult, KeyChange, PolicyDiff, ResourceDiff, ServiceChange,
 )
-from tools.diff.stackfile import stack_file_changes
+from tools.diff.stackfile import stack_file_changes, stack_text_at_ref
 
 __all__ = [
     "BAD_INPUT", "CHANGED", "COMMENT_LIMIT", "DANGEROUS", "NO_CHANGE", "REPLACE_ON_CHANGE", "STATEFUL_TYPES", "BaseRender", "Change",
     "DiffError", "DiffResult", "KeyChange", "PolicyDiff", "ResourceDiff", "ServiceChange", "compare_dashboards", "diff_renders",
-    "policy_diff", "render_at_ref", "render_with_cli", "stack_file_changes", "to_markdown", "to_text",
+    "policy_diff", "render_at_ref", "render_with_cli", "stack_file_changes", "stack_text_at_ref", "to_markdown", "to_text",
 ]

@@ -12,7 +12,9 @@ added or removed is one line, and ``secure:`` values are never shown.
 from __future__ import annotations
 
 import re
+import subprocess
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -140,3 +142,18 @@ def owner_of_key(path: str) -> tuple[str, str | None]:
     if item:
         return item.group(1), item.group(2)
     return re.split(r"[.\[]", rest, maxsplit=1)[0], None
+
+
+def stack_text_at_ref(commit: str, stack_file: Path) -> str | None:
+    """A stack file's text as the revision ``commit`` has it (``git show``), None when the revision has no
+    such file or the file is outside the repository: what ``diff_renders(base_stack_text=...)`` takes."""
+    directory = stack_file.resolve().parent
+    top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=directory, capture_output=True, text=True)
+    if top.returncode != 0:
+        return None
+    try:
+        relative = stack_file.resolve().relative_to(Path(top.stdout.strip()).resolve())
+    except ValueError:
+        return None
+    shown = subprocess.run(["git", "show", f"{commit}:{relative.as_posix()}"], cwd=directory, capture_output=True, text=True)
+    return shown.stdout if shown.returncode == 0 else None
