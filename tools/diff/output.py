@@ -19,7 +19,7 @@ from tools.diff.textdiff import as_text, compact_pair
 
 COMMENT_LIMIT = 65536
 KEY_RESOURCES_SHOWN = 12  # resources listed under one stack-file key; the rest counted
-SERVICE_RESOURCES_SHOWN = 60  # resources named in a service's collapsible list
+SERVICE_RESOURCES_SHOWN = 40  # resources named per family in a whole service's collapsible list
 _MD_MARK = ("**", "**", "**", "**")
 
 
@@ -124,14 +124,22 @@ def _stack_changes_md(result: DiffResult) -> list[str]:
     return lines + [""]
 
 
+def _by_family(resources: list[ResourceDiff]) -> dict[str, list[ResourceDiff]]:
+    families: dict[str, list[ResourceDiff]] = {}
+    for r in sorted(resources, key=lambda r: (r.family, r.type, r.name)):
+        families.setdefault(r.family or "other", []).append(r)
+    return families
+
+
 def _collapsed_list(resources: list[ResourceDiff], indent: str = "") -> list[str]:
+    """A whole service's resources folded, one line per family (the first names, then a count)."""
     if not resources:
         return []
-    shown = resources[:SERVICE_RESOURCES_SHOWN]
-    lines = [f"{indent}<details><summary>{len(resources)} resource(s)</summary>\n"]
-    lines += [f"{indent}- `{r.type}` {_md(r.name)}" for r in shown]
-    if len(resources) > len(shown):
-        lines.append(f"{indent}- … {len(resources) - len(shown)} more")
+    lines = [f"{indent}<details><summary>{len(resources)} resource(s) by family</summary>\n"]
+    for family, items in _by_family(resources).items():
+        names = ", ".join(f"`{_md(r.name)}`" for r in items[:SERVICE_RESOURCES_SHOWN])
+        more = f" and {len(items) - SERVICE_RESOURCES_SHOWN} more" if len(items) > SERVICE_RESOURCES_SHOWN else ""
+        lines.append(f"{indent}- **{_md(family)}** ({len(items)}): {names}{more}")
     return lines + [f"\n{indent}</details>\n"]
 
 

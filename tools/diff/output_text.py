@@ -46,7 +46,7 @@ def to_text(result: DiffResult) -> str:
                     f": {showing[0].path} {_pair(showing[0].before, showing[0].after)}" if showing[0].kind == "changed"
                     else f": {showing[0].kind} {showing[0].path}") + (f" (and {len(showing) - 1} more)" if len(showing) > 1 else "")
                 lines.append(f"    {_SIGN[r.kind]} {r.type} {r.name}{shown}")
-    if result.services:
+    if result.services and not result.stack_changes:
         lines += [""] + [s.line() for s in result.services]
     if result.outputs:
         lines += ["", "stack outputs:"]
@@ -57,8 +57,16 @@ def to_text(result: DiffResult) -> str:
         lines += [f"  fixed {v['policy']} on {v['urn']}" for v in result.policies.fixed]
     for title, body in result.extra_sections:
         lines += ["", f"{title}:", body.rstrip("\n")]
+    whole = {urn for s in result.services for urn in s.resources}
+    for service in result.services:  # one line, then its resources by family
+        lines += ["", f"[{service.line()}]"]
+        families: dict[str, list[str]] = {}
+        for r in sorted((by_urn[u] for u in service.resources if u in by_urn), key=lambda r: (r.family, r.name)):
+            families.setdefault(r.family, []).append(r.name)
+        lines += [f"  {family} ({len(names)}): {', '.join(names)}" for family, names in families.items()]
     owner = None
-    for r in sorted(result.resources, key=lambda r: (not r.owner.startswith("service "), r.owner, r.family, r.type, r.name)):
+    rest = [r for r in result.resources if r.urn not in whole]
+    for r in sorted(rest, key=lambda r: (not r.owner.startswith("service "), r.owner, r.family, r.type, r.name)):
         if r.owner != owner:
             owner = r.owner
             lines += ["", f"[{owner or 'stack'}]"]
