@@ -169,3 +169,21 @@ def test_the_base_stack_text_is_read_at_the_revision(tmp_path):
     stack.write_text(BASE.replace("max: 2", "max: 4"), encoding="utf-8")
     assert stack_text_at_ref("HEAD", stack) == BASE
     assert stack_text_at_ref("HEAD", tmp_path / "Pulumi.dr.yaml") is None
+
+
+def test_every_stack_file_key_stays_when_the_comment_is_full():
+    """Hundreds of keys, each with its resources: the key lines all stay; what they changed is counted."""
+    services = [f"svc-{i:03d}" for i in range(300)]
+    base = {"resources": [dict(_alarm(f"{s}-alarm-{j}", threshold=70, description="d" * 150), name=f"{s}-alarm-{j}")
+                          for s in services for j in range(10)]}
+    for resource in base["resources"]:
+        resource["inputs"]["tags"] = {"service": resource["name"].rsplit("-alarm-", 1)[0]}
+    head = copy.deepcopy(base)
+    for resource in head["resources"]:
+        resource["inputs"]["threshold"] = 60
+    text = "config:\n  monitored-estate:estate:\n    services:\n" + "".join(f"      - {{name: {s}, x: 1}}\n" for s in services)
+    result = diff_renders(base, head, base_label="b", stack="prod", base_stack_text=text, head_stack_text=text.replace("x: 1", "x: 2"))
+    assert all(len(k.resources) == 10 for k in result.stack_changes)
+    markdown = to_markdown(result)
+    assert len(markdown) <= COMMENT_LIMIT
+    assert all(f"- `estate.services[{s}].x`: 1 → 2" in markdown for s in services)

@@ -107,27 +107,44 @@ def attribute(keys: list[KeyChange], diffs: list[ResourceDiff], ownership: Owner
     values when several keys share them; a resource elsewhere that shows a key's values in a change
     naming the key's owner (an overview dashboard's widget of that service) is the key's too."""
     owners = [owner_of_key(k.path) for k in keys]
-    candidates = [[d for d in diffs if _serves(d.urn, section, item, ownership)] for section, item in owners]
+    by_service: dict[str | None, list[ResourceDiff]] = {}
+    for diff in diffs:
+        by_service.setdefault(ownership.service_of(diff.urn), []).append(diff)
+    candidates = [by_service.get(item, []) if item in ownership.service_set
+                  else [d for d in diffs if _serves(d.urn, section, item, ownership)] for section, item in owners]
+    candidate_urns = [{d.urn for d in found} for found in candidates]
+    # Property changes by their (before, after) values, for the keys whose values a property shows.
+    by_values: dict[tuple[Any, Any], list[tuple[ResourceDiff, Change]]] = {}
+    for diff in diffs:
+        for change in diff.changes:
+            values = (_normal(change.before), _normal(change.after))
+            if change.kind == "changed" and None not in values:
+                by_values.setdefault(values, []).append((diff, change))
     hits: list[set[str]] = []
     for key, (_, item) in zip(keys, owners):
-        found = set()
-        for diff in diffs:
+        if key.kind == "changed":
             # A value that happens to equal the key's (70 → 60 elsewhere) counts only at the key's owner.
-            if any(shows(key, c, item) and (key.kind != "changed" or item is None or ownership.matches(diff.urn, item)
-                                            or item in c.path) for c in diff.changes):
-                found.add(diff.urn)
+            found = {diff.urn for diff, change in by_values.get((_normal(key.before), _normal(key.after)), [])
+                     if item is None or item in change.path or ownership.matches(diff.urn, item)}
+        else:
+            found = {diff.urn for diff in diffs if item is not None and any(shows(key, c, item) for c in diff.changes)}
         hits.append(found)
     for i, key in enumerate(keys):
-        others = set().union(*(hits[j] for j in range(len(keys)) if j != i and candidates[j] and _shared(candidates[i], candidates[j])))
+        sharing = [j for j in range(len(keys)) if j != i and not candidate_urns[i].isdisjoint(candidate_urns[j])]
+        others = set().union(*(hits[j] for j in sharing))
         chosen = [d.urn for d in candidates[i] if d.urn in hits[i] or d.urn not in others]
-        chosen += [urn for urn in sorted(hits[i]) if urn not in chosen]
-        if hits[i] and any(_shared(candidates[i], candidates[j]) for j in range(len(keys)) if j != i):
+        chosen += [urn for urn in sorted(hits[i]) if urn not in candidate_urns[i]]
+        if hits[i] and sharing:
             chosen = [urn for urn in chosen if urn in hits[i]]  # several keys on one owner: each its own
         key.resources = chosen
 
 
-def _shared(a: list[ResourceDiff], b: list[ResourceDiff]) -> bool:
-    return bool({d.urn for d in a} & {d.urn for d in b})
+def _normal(value: Any) -> Any:
+    """A value as a key and a property may both spell it: a number (70, 70.0, "70"), else a string; None otherwise."""
+    number = _number(value)
+    if number is not None:
+        return ("number", number)
+    return ("text", value) if isinstance(value, str) else None
 
 
 def output_changes(base: Mapping[str, Any] | None, head: Mapping[str, Any]) -> list[Change]:

@@ -100,7 +100,9 @@ def _showing(k: KeyChange, r: ResourceDiff) -> str:
     return f" ({len(r.changes)} change{'' if len(r.changes) == 1 else 's'})" if r.changes else ""
 
 
-def _stack_changes_md(result: DiffResult) -> list[str]:
+def _stack_changes_md(result: DiffResult, shown: int = KEY_RESOURCES_SHOWN) -> list[str]:
+    """Each key path, then the resources it changed (``shown`` at most, the rest counted; a whole
+    service in one line, its resources folded unless ``shown`` is 0)."""
     if not result.stack_changes:
         return []
     by_urn = {r.urn: r for r in result.resources}
@@ -113,14 +115,16 @@ def _stack_changes_md(result: DiffResult) -> list[str]:
         listed = [u for u in k.resources if u in by_urn]
         if whole is not None:
             lines.append(f"  - **{_md(whole.line())}**")
-            lines += _collapsed_list([by_urn[u] for u in whole.resources if u in by_urn], indent="    ")
+            if shown:
+                lines += _collapsed_list([by_urn[u] for u in whole.resources if u in by_urn], indent="    ")
             listed = [u for u in listed if u not in set(whole.resources)]
         if not listed and whole is None:
             lines.append("  - no resource changed")
-        for urn in listed[:KEY_RESOURCES_SHOWN]:
+        for urn in listed[:shown]:
             lines.append(f"  - {_resource_ref(by_urn[urn])}{_showing(k, by_urn[urn])}")
-        if len(listed) > KEY_RESOURCES_SHOWN:
-            lines.append(f"  - … and {len(listed) - KEY_RESOURCES_SHOWN} more (see the resources below)")
+        if len(listed) > shown:
+            lines.append(f"  - {'… and ' if shown else ''}{len(listed) - shown} {'more ' if shown else ''}resource(s)"
+                         " (see the resources below)")
     return lines + [""]
 
 
@@ -204,21 +208,28 @@ def _detail_blocks(result: DiffResult, max_changes: int | None) -> list[str]:
     return blocks
 
 
-def to_markdown(result: DiffResult, limit: int = COMMENT_LIMIT) -> str:
-    """A pull-request comment under ``limit`` characters: the head (summary, danger list, stack-file
-    changes, outputs, new violations, extra sections) is always complete; resource detail is trimmed to fit."""
+def _head_md(result: DiffResult, shown: int) -> str:
     head = [f"## estate diff: `{_md(result.base)}` → working tree, stack `{result.stack}`\n",
             f"**{result.summary_line()}**\n"]
     head += [f"> {_md(note)}\n" for note in result.notes]
     head += _danger_md(result)
-    head += _stack_changes_md(result)
+    head += _stack_changes_md(result, shown)
     if result.services and not result.stack_changes:
         head += [f"- **{_md(s.line())}**" for s in result.services] + [""]
     head += _outputs_md(result)
     head += _policies_md(result)
     for title, body in result.extra_sections:
         head += [f"### {title}\n", body.rstrip("\n") + "\n"]
-    head_text = "\n".join(head) + "\n"
+    return "\n".join(head) + "\n"
+
+
+def to_markdown(result: DiffResult, limit: int = COMMENT_LIMIT) -> str:
+    """A pull-request comment under ``limit`` characters: the head (summary, danger list, stack-file
+    changes, outputs, new violations, extra sections) is always complete; resource detail is trimmed to fit."""
+    for shown in (KEY_RESOURCES_SHOWN, 3, 0):  # the keys always; the resources under them while they fit
+        head_text = _head_md(result, shown)
+        if len(head_text) <= limit * 3 // 4:
+            break
     policies = result.policies
     tail_fixed = ""
     if policies is not None and policies.fixed:
@@ -233,7 +244,8 @@ def to_markdown(result: DiffResult, limit: int = COMMENT_LIMIT) -> str:
     # Still too long: as many detail blocks as fit, then a count of the rest.
     budget = limit - len(head_text) - 400
     kept, used = [], 0
-    fixed = tail_fixed if len(tail_fixed) < budget // 4 else f"{len(policies.fixed)} violation(s) fixed (list trimmed).\n\n"
+    fixed = tail_fixed if not tail_fixed or len(tail_fixed) < budget // 4 else (
+        f"{len(policies.fixed)} violation(s) fixed (list trimmed).\n\n")
     budget -= len(fixed)
     for block in blocks:
         if used + len(block) > budget:

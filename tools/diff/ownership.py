@@ -13,9 +13,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import yaml
-
 from data.config import ESTATE_KEY
+from tools.diff.stackfile import stack_config
 
 # The components that make up a service, by name suffix (components/: alarms, dashboards, health checks).
 SERVICE_PARTS = ("alarms", "dashboard", "health")
@@ -30,11 +29,7 @@ STACK_OWNER = "stack"
 
 def services_in_stack_text(text: str | None) -> list[str]:
     """The service names a stack file's text declares (none when it cannot be read)."""
-    try:
-        document = yaml.safe_load(text) if text else None
-    except yaml.YAMLError:
-        return []
-    estate = ((document or {}).get("config") or {}).get(ESTATE_KEY) if isinstance(document, dict) else None
+    estate = stack_config(text).get(ESTATE_KEY)
     services = estate.get("services") if isinstance(estate, dict) else None
     return [s["name"] for s in services or [] if isinstance(s, dict) and isinstance(s.get("name"), str)]
 
@@ -63,13 +58,23 @@ class Ownership:
 
     def __init__(self, renders: Iterable[Mapping[str, Any] | None], services: Iterable[str]):
         self.services = sorted(set(services), key=len, reverse=True)  # the longest name first: authz-eb before authz
+        self.service_set = set(self.services)
+        self._top_cache: dict[str, Mapping[str, Any] | None] = {}
         self.by_urn: dict[str, Mapping[str, Any]] = {}
         for render in renders:
             for resource in (render or {}).get("resources", []):
                 self.by_urn.setdefault(resource["urn"], resource)
-        self._patterns = [(s, re.compile(rf"(?<![A-Za-z0-9]){re.escape(s)}(?![A-Za-z0-9])")) for s in self.services]
+        # One pattern for all services, the longest first: a name's service is found in one pass.
+        self._pattern = re.compile(
+            "(?<![A-Za-z0-9])(" + "|".join(re.escape(s) for s in self.services) + ")(?![A-Za-z0-9])") if self.services else None
+        self._service_cache: dict[str, str | None] = {}
 
     def top_component(self, urn: str) -> Mapping[str, Any] | None:
+        if urn not in self._top_cache:
+            self._top_cache[urn] = self._top_component(urn)
+        return self._top_cache[urn]
+
+    def _top_component(self, urn: str) -> Mapping[str, Any] | None:
         resource, top = self.by_urn.get(urn), None
         seen = set()
         while resource is not None and resource.get("parent") in self.by_urn and resource["parent"] not in seen:
@@ -82,20 +87,27 @@ class Ownership:
 
     def service_of(self, urn: str) -> str | None:
         """The service a resource belongs to, or None for a shared one."""
+        if urn not in self._service_cache:
+            self._service_cache[urn] = self._service_of(urn)
+        return self._service_cache[urn]
+
+    def _service_of(self, urn: str) -> str | None:
         resource = self.by_urn.get(urn)
         if resource is None:
             return None
         top = self.top_component(urn)
         if top is not None:
             name = top.get("name", "")
-            for service in self.services:
-                if name == service or any(name == f"{service}-{part}" for part in SERVICE_PARTS):
-                    return service
-        for service, pattern in self._patterns:
-            if pattern.search(resource.get("name", "")):
-                return service
+            if name in self.service_set:
+                return name
+            stem, _, part = name.rpartition("-")
+            if part in SERVICE_PARTS and stem in self.service_set:
+                return stem
+        found = [m.group(1) for m in self._pattern.finditer(resource.get("name", ""))] if self._pattern else []
+        if found:
+            return max(found, key=len)
         tags = (resource.get("inputs") or {}).get("tags")
-        if isinstance(tags, dict) and tags.get("service") in self.services:
+        if isinstance(tags, dict) and tags.get("service") in self.service_set:
             return tags["service"]
         return None
 
@@ -118,7 +130,7 @@ class Ownership:
         """Whether a resource serves the stack-file item named ``token`` (a service, a bucket, a
         dashboard, a distribution): its service, its top-level component's name, its name or its tags."""
         service = self.service_of(urn)
-        if token in self.services or service == token:  # a service's resources are its own, not another's
+        if token in self.service_set or service == token:  # a service's resources are its own, not another's
             return service == token
         resource = self.by_urn.get(urn) or {}
         top = self.top_component(urn)

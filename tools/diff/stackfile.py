@@ -11,6 +11,7 @@ added or removed is one line, and ``secure:`` values are never shown.
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 from collections.abc import Callable, Mapping
@@ -26,14 +27,19 @@ SECRET_SHOWN = "[secret]"
 _ABSENT = object()
 
 
-def _config(text: str | None) -> dict[str, Any]:
-    """The ``config:`` mapping of a stack file's text ({} for no text or one that is not a mapping)."""
-    if not text:
-        return {}
+@functools.lru_cache(maxsize=4)
+def _document(text: str) -> Any:
+    """A stack file's text parsed once (the C loader when PyYAML has it); None when it is not YAML.
+    Shared: callers must not mutate it."""
     try:
-        document = yaml.safe_load(text)
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 (a safe loader)
     except yaml.YAMLError:
-        return {}
+        return None
+
+
+def stack_config(text: str | None) -> dict[str, Any]:
+    """The ``config:`` mapping of a stack file's text ({} for no text or one that is not a mapping)."""
+    document = _document(text) if text else None
     config = document.get("config") if isinstance(document, dict) else None
     return config if isinstance(config, dict) else {}
 
@@ -128,7 +134,7 @@ def stack_file_changes(base_text: str | None, head_text: str) -> list[KeyChange]
     before and after, ``added`` (after only) or ``removed`` (before only); a list item added or removed
     is one change at its address (``estate.services[notify-svc]``). No base text: the whole config is added."""
     out: list[KeyChange] = []
-    _walk(_effective(_config(base_text)), _effective(_config(head_text)), "", out)
+    _walk(_effective(stack_config(base_text)), _effective(stack_config(head_text)), "", out)
     return out
 
 
