@@ -187,3 +187,18 @@ def test_every_stack_file_key_stays_when_the_comment_is_full():
     markdown = to_markdown(result)
     assert len(markdown) <= COMMENT_LIMIT
     assert all(f"- `estate.services[{s}].x`: 1 → 2" in markdown for s in services)
+
+
+def test_a_base_the_model_cannot_read_is_compared_as_written(prod_stack_file):
+    """A base of an older schema (here: a key the model refuses) is compared as written on both sides,
+    not against the head's defaults; a secure value nested anywhere is never shown."""
+    text = prod_stack_file.path.read_text(encoding="utf-8")
+    old = text.replace("    organisation: rt-technologie\n", "    organisation: rt-technologie\n    retired_key: {secure: v1:OLD}\n")
+    head = text.replace("scaling: {min: 2, max: 4, cpu_upper: 70, cpu_lower: 20}", "scaling: {min: 2, max: 4, cpu_upper: 75, cpu_lower: 20}")
+    changes = _as_written(stack_file_changes(old, head))
+    assert changes == [
+        ("removed", "estate.retired_key", "[secret]", None),
+        ("changed", "estate.services[authz-eb].scaling.cpu_upper", 70, 75),
+    ]
+    nested = old.replace("retired_key: {secure: v1:OLD}", "retired_key: {token: {secure: v1:OLD}}")
+    assert "v1:OLD" not in repr(stack_file_changes(nested, head))

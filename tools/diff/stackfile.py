@@ -48,21 +48,33 @@ def _short_key(key: str) -> str:
     return key[len(PROJECT) + 1:] if key.startswith(f"{PROJECT}:") else key
 
 
-def _effective(config: Mapping[str, Any]) -> dict[str, Any]:
-    """Config keys shortened; the estate as the model reads it when it validates (defaults filled in);
-    ``secure:`` values replaced by a marker that still changes with the ciphertext."""
-    out: dict[str, Any] = {}
-    for key, value in config.items():
-        if isinstance(value, dict) and set(value) == {"secure"}:
-            value = (SECRET_SHOWN, str(value["secure"]))  # compared, never shown
-        out[_short_key(str(key))] = value
-    raw = config.get(ESTATE_KEY)
-    if isinstance(raw, dict):
-        out[_short_key(ESTATE_KEY)] = _model_view(raw, config.get("aws:region")) or raw
-    return out
+def _hide_secure(value: Any) -> Any:
+    """``{secure: <ciphertext>}`` anywhere becomes a marker that still changes with the ciphertext."""
+    if isinstance(value, dict):
+        if set(value) == {"secure"}:
+            return (SECRET_SHOWN, str(value["secure"]))  # compared, never shown
+        return {k: _hide_secure(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_hide_secure(v) for v in value]
+    return value
 
 
-def _model_view(raw: dict[str, Any], region: Any) -> dict[str, Any] | None:
+def _effective(base: Mapping[str, Any], head: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Both configs with their keys shortened and ``secure:`` values hidden; the estates as the model
+    reads them (defaults filled in) when both validate, else both as written (a base of an older schema
+    read by this model would show every default as a change)."""
+    sides = [{_short_key(str(k)): _hide_secure(v) for k, v in config.items()} for config in (base, head)]
+    estate_key = _short_key(ESTATE_KEY)
+    views = [_model_view(config.get(ESTATE_KEY), config.get("aws:region")) for config in (base, head)]
+    if all(view is not None for view in views):
+        for side, view in zip(sides, views):
+            side[estate_key] = _hide_secure(view)
+    return sides[0], sides[1]
+
+
+def _model_view(raw: Any, region: Any) -> dict[str, Any] | None:
+    if not isinstance(raw, dict):
+        return None
     try:
         from data.config import parse_estate
 
@@ -126,7 +138,14 @@ def _walk(before: Any, after: Any, path: str, out: list[KeyChange]) -> None:
 
 
 def _shown(value: Any) -> Any:
-    return SECRET_SHOWN if isinstance(value, tuple) and value[:1] == (SECRET_SHOWN,) else value
+    """A value as reported: secure markers (anywhere in it) as ``[secret]``, their ciphertext dropped."""
+    if isinstance(value, tuple) and value[:1] == (SECRET_SHOWN,):
+        return SECRET_SHOWN
+    if isinstance(value, dict):
+        return {k: _shown(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shown(v) for v in value]
+    return value
 
 
 def stack_file_changes(base_text: str | None, head_text: str) -> list[KeyChange]:
@@ -134,7 +153,7 @@ def stack_file_changes(base_text: str | None, head_text: str) -> list[KeyChange]
     before and after, ``added`` (after only) or ``removed`` (before only); a list item added or removed
     is one change at its address (``estate.services[notify-svc]``). No base text: the whole config is added."""
     out: list[KeyChange] = []
-    _walk(_effective(stack_config(base_text)), _effective(stack_config(head_text)), "", out)
+    _walk(*_effective(stack_config(base_text), stack_config(head_text)), "", out)
     return out
 
 
