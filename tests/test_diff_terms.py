@@ -85,6 +85,12 @@ def test_eb_options_by_namespace_and_name_whatever_their_position():
     ]
     text = to_text(diff_renders(base, head, base_label="b", stack="prod"))
     assert "settings[aws:autoscaling:trigger UpperThreshold]: 70 -> 75" in text
+    # The same option of two resources: told apart by the resource.
+    ports = [dict(port, resource="a"), dict(port, resource="b", value="80")]
+    changed = [ports[0], dict(ports[1], value="81")]
+    (env,) = diff_renders({"resources": [_env(ports)]}, {"resources": [_env(changed)]}, base_label="b", stack="prod").resources
+    assert [(c.path, c.before, c.after) for c in env.changes] == [
+        ("settings[aws:elasticbeanstalk:environment:process:default Port (b)]", "80", "81")]
 
 
 def test_a_change_past_80_characters_is_shown():

@@ -38,12 +38,13 @@ def _parse_json_document(value: Any) -> Any:
 def _setting_label(item: Mapping[str, Any]) -> str:
     """An Elastic Beanstalk option by what the console calls it: ``aws:autoscaling:trigger UpperThreshold``."""
     label = f"{item.get('namespace')} {item.get('name')}"
-    return f"{label} ({item['resourceName']})" if item.get("resourceName") else label
+    resource = item.get("resource") or item.get("resourceName")  # a setting of one resource (a listener...)
+    return f"{label} ({resource})" if resource else label
 
 
 def _list_identity(before: list[Any], after: list[Any]):
     """How the items of two lists of objects are matched: EB option settings by (namespace, name,
-    resourceName); objects with a unique ``name`` or ``id`` on both sides by it; None: by position."""
+    resource); objects with a unique ``name`` or ``id`` on both sides by it; None: by position."""
     items = before + after
     if not items or not all(isinstance(i, dict) for i in items):
         return None
