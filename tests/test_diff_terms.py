@@ -208,3 +208,30 @@ def test_a_base_the_model_cannot_read_is_compared_as_written(prod_stack_file):
     ]
     nested = old.replace("retired_key: {secure: v1:OLD}", "retired_key: {token: {secure: v1:OLD}}")
     assert "v1:OLD" not in repr(stack_file_changes(nested, head))
+
+
+def _component(type_, name):
+    return {"urn": f"urn:pulumi:prod::monitored-estate::{type_}::{name}", "type": type_, "name": name, "custom": False,
+            "parent": None, "provider": None, "protect": False, "dependencies": [], "inputs": {}}
+
+
+def test_a_key_deep_in_a_section_goes_to_the_resources_named_after_its_item():
+    routing = _component("monitored-estate:alerting:AlertRouting", "acme-prod-alerting")
+    subscription = "aws:sns/topicSubscription:TopicSubscription"
+
+    def sub(name, endpoint):
+        return {"urn": f"urn:pulumi:prod::monitored-estate::monitored-estate:alerting:AlertRouting${subscription}::{name}",
+                "type": subscription, "name": name, "custom": True, "parent": routing["urn"], "provider": None,
+                "protect": False, "dependencies": [], "inputs": {"protocol": "https", "endpoint": endpoint}}
+
+    base = {"resources": [routing, sub("acme-warning-devops-email", "a"), sub("acme-warning-chat", "c")]}
+    head = copy.deepcopy(base)
+    for resource in head["resources"][1:]:
+        resource["inputs"]["endpoint"] += "2"
+    text = ("config:\n  monitored-estate:estate:\n    alerting:\n      subscriptions:\n"
+            "        - {name: devops-email, endpoint: a}\n        - {name: chat, endpoint: c}\n")
+    result = diff_renders(base, head, base_label="b", stack="prod", base_stack_text=text,
+                          head_stack_text=text.replace("endpoint: a}", "endpoint: a2}"))
+    (key,) = result.stack_changes
+    assert key.path == "estate.alerting.subscriptions[devops-email].endpoint"
+    assert [urn.rsplit("::", 1)[1] for urn in key.resources] == ["acme-warning-devops-email"]

@@ -63,6 +63,18 @@ def _serves(urn: str, section: str, item: str | None, ownership: Ownership) -> b
     return ownership.family(urn) in families and ownership.service_of(urn) is None
 
 
+def _narrowed(path: str, found: list[ResourceDiff]) -> list[ResourceDiff]:
+    """A key deeper in its owner (``estate.alerting.subscriptions[devops-email].severities``) narrows to the
+    resources named after its innermost item, when some are (the devops-email subscriptions)."""
+    labels = re.findall(r"\[([^\]]*)\]", path)
+    if len(labels) < (1 if path.startswith("estate.") and "[" not in path.split(".")[1] else 2):
+        return found
+    token = labels[-1].split("/")[0]
+    pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(token)}(?![A-Za-z0-9])")
+    named = [d for d in found if pattern.search(d.name)]
+    return named or found
+
+
 def _number(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
@@ -110,8 +122,9 @@ def attribute(keys: list[KeyChange], diffs: list[ResourceDiff], ownership: Owner
     by_service: dict[str | None, list[ResourceDiff]] = {}
     for diff in diffs:
         by_service.setdefault(ownership.service_of(diff.urn), []).append(diff)
-    candidates = [by_service.get(item, []) if item in ownership.service_set
-                  else [d for d in diffs if _serves(d.urn, section, item, ownership)] for section, item in owners]
+    candidates = [_narrowed(key.path, by_service.get(item, []) if item in ownership.service_set
+                            else [d for d in diffs if _serves(d.urn, section, item, ownership)])
+                  for key, (section, item) in zip(keys, owners)]
     candidate_urns = [{d.urn for d in found} for found in candidates]
     # Property changes by their (before, after) values, for the keys whose values a property shows.
     by_values: dict[tuple[Any, Any], list[tuple[ResourceDiff, Change]]] = {}
