@@ -235,3 +235,16 @@ def test_a_key_deep_in_a_section_goes_to_the_resources_named_after_its_item():
     (key,) = result.stack_changes
     assert key.path == "estate.alerting.subscriptions[devops-email].endpoint"
     assert [urn.rsplit("::", 1)[1] for urn in key.resources] == ["acme-warning-devops-email"]
+
+
+def test_a_service_added_is_one_line_also_without_the_stack_files():
+    """Without the stack files, services are read from the renders' service components."""
+    service = _component("monitored-estate:beanstalk:BeanstalkService", "notify-svc")
+    alarms = _component("monitored-estate:alarms:ServiceAlarms", "notify-svc-alarms")
+    alarm = dict(_alarm("notify-svc-cpu-warning", threshold=70), parent=alarms["urn"])
+    shared = _alarm("platform-errors", threshold=1)
+    result = diff_renders({"resources": [shared]}, {"resources": [shared, service, alarms, alarm]}, base_label="b", stack="prod")
+    assert [s.line() for s in result.services] == ["service notify-svc added (3 resources)"]
+    markdown = to_markdown(result)
+    assert "- **service notify-svc added (3 resources)**" in markdown
+    assert "#### service notify-svc added (3 resources)" in markdown and "- added" not in markdown
