@@ -63,7 +63,7 @@ def test_example_estates_pass_every_mandatory_rule(example):
 
 
 def test_estate_check_stack_prod_exits_0_and_lists_the_rules():
-    outcome = runner.invoke(app, ["check", "--stack", "prod"])
+    outcome = runner.invoke(app, ["check", "--stack", "prod", "--verbose"])
     assert outcome.exit_code == 0, outcome.output
     assert "No violations." in outcome.output
     for policy in ALL_POLICIES:
@@ -166,7 +166,7 @@ def test_the_unmodified_saved_render_passes(saved_render, tmp_path):
     assert outcome.exit_code == 0, outcome.output
     report = json.loads(outcome.stdout)
     assert report["violations"] == [] and report["evaluated"] == [p.name for p in ALL_POLICIES]
-    markdown = runner.invoke(app, ["check", "--from-json", str(saved), "--format", "markdown"])
+    markdown = runner.invoke(app, ["check", "--from-json", str(saved), "--format", "markdown", "--verbose"])
     assert markdown.exit_code == 0 and "## Policy check" in markdown.output and "`storage-bucket-versioning`" in markdown.output
 
 

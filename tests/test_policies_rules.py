@@ -282,6 +282,8 @@ MUTATIONS = {
         {"subscriberSnsTopicArns": ["[unknown]"], "threshold": 10 * i, "notificationType": t}
         for i in range(1, 7) for t in ("FORECASTED", "ACTUAL")]), "monthly"),
     "cost-sms-spend-limit": (lambda r: drop(r, "sms"), None),
+    # Issue 13: a 1 USD budget warns at 0.80 USD, below the estimate of the render's instances and alarms.
+    "cost-estimate-within-budget": (lambda r: inputs(r, "monthly").update(limitAmount="1", limitUnit="USD"), "monthly"),
     "estate-stateful-protected": (lambda r: find(r, "documents-bucket").update(protect=False), "documents-bucket"),
     "estate-exemption-unexpired": (None, None),  # needs config: see test_policies_engine.py
     "mail-identity-feedback": (lambda r: drop(r, "feedback-complaint", "noreply-bounce"), ("symphonia-fr", "noreply")),
