@@ -106,7 +106,7 @@ def budget_warning_level(props) -> tuple[float, float, float] | None:
     "cost-estimate-within-budget", area="cost", category="hygiene",
     description="The estimated monthly cost (estate cost, offline list prices) stays below the budget's warning level:"
     " its limit times its lowest alert percentage.",
-    runbook="AWS costs within the budget (runbook 000 'Coûts AWS dans le budget')",
+    runbook="The estimated monthly cost within the budget's warning level",
     remediation="Run `estate cost` to see which service and family costs most; right-size them, or raise budget.monthly_limit_usd"
     " (and say why in the pull request). What the estimate cannot price (traffic, SMS, storage) only adds to it.",
 )
