@@ -95,3 +95,17 @@ def test_the_dashboard_shows_budget_remaining_and_burn_rate(prod_render):
     burn = next(w for w in widgets if w["properties"].get("title", "").startswith("Burn rate"))
     assert [a["value"] for a in burn["properties"]["annotations"]["horizontal"]] == [14.4, 6.0, 1.0]
     assert "authz-eb burn-rate alerts" in titles
+
+
+def test_a_latency_objective_is_drawn_as_the_share_of_fast_requests():
+    from components.slo.monitoring import latency_widget, objective_widgets
+    from data.model import Service
+
+    service = Service(name="quotes", slo={"availability": 99.5, "latency": {"threshold_ms": 300, "percent": 95}})
+    widget = latency_widget(service, "app/quotes/1", "us-west-2")
+    assert widget.properties["stat"] == "PR(:0.3)"  # percent of requests answered within 0.3 s
+    assert widget.properties["metrics"] == [["AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", "app/quotes/1",
+                                             {"stat": "PR(:0.3)", "label": "PR(:0.3) (%)"}]]
+    assert widget.properties["annotations"]["horizontal"] == [{"label": "objective", "value": 95}]
+    without = Service(name="quotes", slo={"availability": 99.5})
+    assert len(objective_widgets(service, "x", "us-west-2", ["arn"])) == len(objective_widgets(without, "x", "us-west-2", ["arn"])) + 1

@@ -13,7 +13,9 @@ from __future__ import annotations
 import pulumi
 
 from components.dashboards import HALF, Widget, alarm_status, graph, metric_line
-from data.catalogue.slo import ERROR_RATIO, ERROR_RATIO_EXPRESSION, ERRORS, REQUESTS, RequestSli
+from data.catalogue.slo import (
+    ERROR_RATIO, ERROR_RATIO_EXPRESSION, ERRORS, LATENCY_METRIC, REQUESTS, RequestSli, fast_requests_statistic,
+)
 from data.model import Service
 from data.model.base import format_number
 from data.model.slo import BURN_RATE_PAIRS, DAY, HOUR, error_budget
@@ -59,10 +61,25 @@ def burn_rate_widget(service: Service, dimension_value: pulumi.Input[str], regio
     )
 
 
+def latency_widget(service: Service, dimension_value: pulumi.Input[str], region: str) -> Widget:
+    """The latency objective: the share of requests faster than its threshold (percentile rank), per hour,
+    against the objective's percent. Shown, not alarmed: the burn-rate alerts cover availability."""
+    latency = service.slo.latency
+    statistic = fast_requests_statistic(latency.threshold_ms)
+    return graph(
+        f"Requests under {latency.threshold_ms} ms (objective {format_number(latency.percent)} %)", region,
+        [metric_line(LATENCY_METRIC, {service.sli.dimension: dimension_value}, {"stat": statistic, "label": f"{statistic} (%)"})],
+        width=HALF, stat=statistic, period=HOUR, y_axis={"left": {"min": 0, "max": 100}},
+        annotations=[{"label": "objective", "value": latency.percent}],
+    )
+
+
 def objective_widgets(service: Service, dimension_value: pulumi.Input[str], region: str, composite_arns: list) -> list[Widget]:
-    """Budget remaining and burn rate side by side, then the burn-rate alerts' status."""
+    """Budget remaining and burn rate side by side, the latency objective when declared, then the burn-rate
+    alerts' status."""
     return [
         budget_remaining_widget(service, dimension_value, region),
         burn_rate_widget(service, dimension_value, region),
+        *([latency_widget(service, dimension_value, region)] if service.slo.latency else []),
         *alarm_status(f"{service.name} burn-rate alerts", composite_arns),
     ]

@@ -57,7 +57,9 @@ class ServiceObjective(StrictModel):
         " fractions are of this window's budget).",
     )
     latency: LatencyObjective | None = Field(
-        default=None, description="Optional latency objective: a share of requests under a response time.",
+        default=None,
+        description="Optional latency objective: a share of requests under a response time, drawn on the service's"
+        " dashboard (percentile rank of the load balancer's TargetResponseTime); not alarmed.",
     )
 
     @model_validator(mode="after")
