@@ -20,6 +20,11 @@ cross-cutting decisions cannot drift between services:
 - ``treat_missing_data`` defaults to ``missing`` unless the signal says otherwise;
 - tags ``service`` (the owner), ``severity``, ``signal`` and ``team`` (when a team answers for the
   owner) on top of the estate's tags.
+
+Composite alarms (``composite_alarm``: the burn-rate alerts, issue 14) are named, described, routed and
+tagged the same way; their children (``silent_alarm``) have no actions and carry the tag
+``notifies_through`` naming the composite that pages for them (the rule ``alerting-slo-child-in-composite``
+checks it).
 """
 
 from __future__ import annotations
