@@ -118,3 +118,25 @@ def test_an_alarm_without_actions_or_composite_is_still_caught_by_the_actions_ru
     inputs(render, "api-slo-burn-fast-long")["tags"].pop("notifies_through")
     assert {v.policy for v in run_policies(render, config=CONFIG).violations
             if v.urn == find(render, "api-slo-burn-fast-long")["urn"]} == {"alerting-alarm-actions-notify", "alerting-alarm-topic-region"}
+
+
+def test_the_estates_declared_objective_wins_over_the_alarms_tags(baseline):
+    """An alarm whose tags and threshold were both edited to 99.9 while the estate declares 99.8 for it."""
+    declared = {**CONFIG, "alerting-slo-burn-rate-threshold": {"objectives": {"api": {"availability": 99.8, "window_days": 30}}}}
+    messages = [v.message.split("\n", 1)[1] for v in run_policies(baseline, config=declared).violations
+                if v.policy == "alerting-slo-burn-rate-threshold" and v.urn == find(baseline, "api-slo-burn-fast-long")["urn"]]
+    assert messages == [
+        "the alarm is tagged 99.9 % over 30 days; the estate declares 99.8 % over 30 days for api.",
+        "threshold 0.0144 does not match the objective: fast pair, 99.8 % over 30 days is 14.4 x 0.002 = 0.0288."]
+    agreeing = {**CONFIG, "alerting-slo-burn-rate-threshold": {"objectives": {"api": {"availability": 99.9, "window_days": 30}}}}
+    assert [v for v in run_policies(baseline, config=agreeing).violations if v.policy == "alerting-slo-burn-rate-threshold"] == []
+
+
+def test_estate_check_passes_the_declared_objectives_to_the_rule(prod_stack_file):
+    from data.config import estate_from_stack_file
+    from tools.check import estate_policy_config
+
+    config = estate_policy_config(estate_from_stack_file(prod_stack_file))
+    assert config["alerting-slo-burn-rate-threshold"]["objectives"] == {
+        "authz-eb": {"availability": 99.9, "window_days": 30},
+        "subscriptions-contracts-eb": {"availability": 99.8, "window_days": 30}}

@@ -104,6 +104,8 @@ def burn_rate_pair(args, report_violation):
     runbook="docs/runbooks.md § Burn-rate alerts: the arithmetic",
     remediation="Let components/slo/burn_rate.py derive the thresholds from services[].slo; never set them by hand.",
     types=METRIC_ALARM,
+    parameters={"objectives": {"type": "object", "description": "Service name to its declared objective"
+                               " ({availability, window_days}), written by estate check from the estate."}},
 )
 def burn_rate_threshold_matches(args, report_violation):
     pair = burn_pair(args)
@@ -117,6 +119,14 @@ def burn_rate_threshold_matches(args, report_violation):
         report_violation("the alarm carries no valid slo_availability and slo_window_days tags: its threshold cannot be"
                          " checked against an objective.")
         return
+    declared = (args.get_config().get("objectives") or {}).get(get(tags, "service"))
+    if declared is not None:  # the estate's own objective wins over what the alarm says of itself
+        stated = objective
+        objective = ServiceObjective(**declared)
+        if (stated.availability, stated.window_days) != (objective.availability, objective.window_days):
+            report_violation(
+                f"the alarm is tagged {stated.availability} % over {stated.window_days} days; the estate declares"
+                f" {objective.availability} % over {objective.window_days} days for {get(tags, 'service')}.")
     expected = burn_rate_threshold(objective, pair.burn_rate(objective.window_days))
     threshold = known_or_none(lambda: get(args.props, "threshold"))
     if threshold is not None and abs(float(threshold) - expected) > TOLERANCE:
