@@ -89,6 +89,17 @@ def test_burn_rate_pages_stay_on_unless_the_estate_mutes_them(prod_estate):
     assert plan.alarm_names == ["authz-eb-health-critical", "authz-eb-slo-burn-fast-critical"]
 
 
+def test_an_estate_that_mutes_burn_rate_pages_mutes_the_composites_the_render_declares(prod_estate, render_estate_dict):
+    """The burn-rate pages are composite alarms (components/slo): the factory records them with the others,
+    so ``mute_burn_rate`` reaches them; their silent children have no actions to mute."""
+    prod_estate["maintenance"] = {"mute_burn_rate": True}
+    (rule,) = render_estate_dict(prod_estate).of_type(MUTE_RULE)
+    muted = rule.inputs["muteTargets"]["alarmNames"]
+    for pair in ("fast-critical", "slow-critical", "ticket-warning"):
+        assert f"authz-eb-slo-burn-{pair}" in muted
+    assert not [name for name in muted if name.endswith(("-long", "-short"))]
+
+
 def test_more_than_a_hundred_alarms_split_into_numbered_rules(prod_estate):
     declared = [_alarm(f"authz-eb-health-{i:03d}", "authz-eb", "health") for i in range(150)]
     plans, _ = plan_mute_rules(_estate(prod_estate), declared, BEFORE_THE_WINDOW)

@@ -15,6 +15,9 @@ import pytest
 
 from policies.rules import ALL_POLICIES, INFO
 from policies.rules.runner import run_policies
+from slo_fixtures import add_burn_rate_alarms
+
+from data.model.slo import burn_rate_alarm_names
 
 STACK, PROJECT = "test", "monitored-estate"
 ROOT = "urn:pulumi:test::monitored-estate::"
@@ -200,6 +203,8 @@ def compliant_render() -> dict:
     b.add("aws:cloudwatch/alarmMuteRule:AlarmMuteRule", "maintenance-mute", {
         "name": "maintenance-mute", "rule": {"schedule": {"expression": "cron(0 2 * * SUN)", "duration": "PT3H"}},
         "muteTargets": {"alarmNames": ["api-health-warning", "api-health-critical"]}})
+    # Its availability objective's burn-rate alerts (issue 14).
+    add_burn_rate_alarms(b, "api", env, {sev: topics[("eu-central-1", sev)] for sev in ("critical", "warning")})
     b.add("aws:budgets/budget:Budget", "monthly", {"notifications": [{"subscriberSnsTopicArns": ["[unknown]"], "threshold": 80}]})
     secret = b.add("aws:secretsmanager/secret:Secret", "mongodb-uri", {"name": "rt/prod/api/mongodb-uri"}, protect=True)
     b.add("aws:secretsmanager/secretVersion:SecretVersion", "mongodb-uri-value",
@@ -342,6 +347,14 @@ MUTATIONS = {
         "documents-lifecycle"),
     "storage-cors-https-origins": (
         lambda r: inputs(r, "documents-cors")["corsRules"][0]["allowedOrigins"].append("*"), "documents-cors"),
+    # Issue 14: a public service without burn-rate alerts; a pair without its short window; a threshold off the
+    # objective (99.9 %: fast 0.0144); a silent child whose composite is gone.
+    "alerting-slo-objective-declared": (lambda r: drop(r, *[n for names in burn_rate_alarm_names("api").values() for n in names]),
+                                        "api-prod"),
+    "alerting-slo-burn-rate-pair": (lambda r: drop(r, "api-slo-burn-fast-short"), "api-slo-burn-fast-critical"),
+    "alerting-slo-burn-rate-threshold": (lambda r: inputs(r, "api-slo-burn-fast-long").update(threshold=0.01), "api-slo-burn-fast-long"),
+    "alerting-slo-child-in-composite": (lambda r: drop(r, "api-slo-burn-ticket-warning"),
+                                       ("api-slo-burn-ticket-long", "api-slo-burn-ticket-short")),
     # B-16: S3 refuses an access-log target with Object Lock.
     "storage-log-target-no-object-lock": (lambda r: inputs(r, "logs-bucket").update(objectLockEnabled=True), "logs-bucket"),
 }

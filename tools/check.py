@@ -102,6 +102,10 @@ def estate_policy_config(estate: Estate) -> dict[str, Any]:
         s.environment_name: s.health_check.path for s in estate.services if s.kind == "beanstalk"}
     if switched := switched_off(estate):  # issue 12 #7: signals the stack file switches off
         config.setdefault("services-environment-alarms", {})["switched_off"] = switched
+    objectives = {s.name: {"availability": s.slo.availability, "window_days": s.slo.window_days}
+                  for s in estate.services if s.slo is not None}
+    if objectives:  # issue 14: the thresholds are checked against the declared objectives, not only the alarms' tags
+        config.setdefault("alerting-slo-burn-rate-threshold", {})["objectives"] = objectives
     config.setdefault("services-environment-managed-updates", {})["preferredStartTime"] = estate.maintenance.preferred.eb_start_time
     if estate.cache is not None:
         window = estate.cache.maintenance_window or estate.maintenance.preferred

@@ -29,6 +29,18 @@ WORKBOOK = "https://sre.google/workbook/alerting-on-slos/"
 METRIC_MATH = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html"
 
 
+# Latency SLI: the percentile rank statistic PR(:x) is "the percentage of data points that have a value of x
+# or less" (lower bound exclusive, upper inclusive), on a metric with raw data points: CloudWatch's statistics
+# definitions. The load balancer's TargetResponseTime is in seconds.
+STATISTICS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Statistics-definitions.html"
+LATENCY_METRIC = elb.TARGET_RESPONSE_TIME
+
+
+def fast_requests_statistic(threshold_ms: int) -> str:
+    """The share of requests answered within ``threshold_ms`` (percent): ``PR(:0.3)`` for 300 ms."""
+    return f"PR(:{threshold_ms / 1000:g})"
+
+
 @dataclass(frozen=True)
 class ErrorMetric:
     """One numerator metric of an SLI and its query id."""

@@ -163,7 +163,7 @@ class Platform(StrictModel):
         if value not in SUPPORTED_RUNTIMES:
             hint = difflib.get_close_matches(value, SUPPORTED_RUNTIMES, n=1)
             raise ValueError(
-                f"'{value}' is not a supported runtime" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+                f"{value!r} is not a supported runtime" + (f" (did you mean '{hint[0]}'?)" if hint else "")
                 + f": expected one of {', '.join(SUPPORTED_RUNTIMES)} (Amazon Linux 2023 platform branches: what"
                 " follows 'running' in the solution stack name)"
             )

@@ -57,7 +57,9 @@ class ServiceObjective(StrictModel):
         " fractions are of this window's budget).",
     )
     latency: LatencyObjective | None = Field(
-        default=None, description="Optional latency objective: a share of requests under a response time.",
+        default=None,
+        description="Optional latency objective: a share of requests under a response time, drawn on the service's"
+        " dashboard (percentile rank of the load balancer's TargetResponseTime); not alarmed.",
     )
 
     @model_validator(mode="after")
@@ -106,7 +108,8 @@ class BurnRatePair:
         return f"slo-burn-{self.name}"
 
 
-# Workbook, "Alerting on SLOs", table 5-8 (recommended parameters for a 99.9 % SLO alerting configuration):
+# Workbook, "Alerting on SLOs", the approach "Multiwindow, Multi-Burn-Rate Alerts" (its recommended parameters for a
+# 99.9 % SLO; the corpus here holds no copy of the page, the figures are the and the Workbook's):
 # page on 2 % of the budget in 1 h (14.4x) or 5 % in 6 h (6x), ticket on 10 % in 3 days (1x); each
 # long window confirmed by a short one of 1/12 its length (5 min, 30 min, 6 h). In urgency order.
 BURN_RATE_PAIRS: tuple[BurnRatePair, ...] = (

@@ -32,6 +32,17 @@ def alarm_namespaces(props) -> list[str]:
     return found
 
 
+NOTIFIES_THROUGH = "notifies_through"
+
+
+def notifies_through(props) -> str | None:
+    """The composite alarm a silent child alarm (no actions of its own) pages through, from its tag; the rule
+    ``slo-child-in-composite`` checks that composite exists, names the child and acts."""
+    if count(get(props, "alarmActions")) or count(get(props, "okActions")):
+        return None
+    return get(get(props, "tags") or {}, NOTIFIES_THROUGH) or None
+
+
 @resource_rule(
     "alerting-alarm-actions-notify", area="alerting", category="blind-spot",
     description="Every CloudWatch alarm has alarm actions and OK actions, and its actions are enabled.",
@@ -41,6 +52,8 @@ def alarm_namespaces(props) -> list[str]:
 )
 def alarm_actions_notify(args, report_violation):
     props = args.props
+    if notifies_through(props):
+        return  # a composite alarm's child: the composite notifies (slo-child-in-composite)
     if not count(get(props, "alarmActions")):
         report_violation("alarmActions is empty: the alarm fires and nobody is told.")
     if not count(get(props, "okActions")):
@@ -79,6 +92,8 @@ def alarm_topic_region(args, report_violation):
     for alarm in of_type(args.resources, METRIC_ALARM):
         topics = [d for d in alarm.dependencies if d.resource_type == TOPIC]
         literal = literal_action_arns(alarm.props)
+        if not topics and not literal and notifies_through(alarm.props):
+            continue  # a composite alarm's child: no actions of its own (slo-child-in-composite)
         if not topics and not literal:
             report_violation(f"alarm {alarm.name} depends on no SNS topic: its actions reach no alert topic.", alarm.urn)
             continue
