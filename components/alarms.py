@@ -20,11 +20,17 @@ cross-cutting decisions cannot drift between services:
 - ``treat_missing_data`` defaults to ``missing`` unless the signal says otherwise;
 - tags ``service`` (the owner), ``severity``, ``signal`` and ``team`` (when a team answers for the
   owner) on top of the estate's tags.
+
+Composite alarms (``composite_alarm``: the burn-rate alerts, issue 14) are named, described, routed and
+tagged the same way; their children (``silent_alarm``) have no actions and carry the tag
+``notifies_through`` naming the composite that pages for them (the rule ``alerting-slo-child-in-composite``
+checks it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
@@ -32,7 +38,7 @@ import pulumi_aws as aws
 from components.common import child, estate_tags
 from data.catalogue.cloudwatch import (
     ALARM_DESCRIPTION_MAX_LENGTH, COMPARISON_OPERATORS, COMPARISON_SYMBOLS, TREAT_MISSING_DATA, alarm_window_problem,
-    ALARM_EXPRESSION_MAX_LENGTH, ALARM_MAX_METRICS,
+    ALARM_EXPRESSION_MAX_LENGTH, ALARM_MAX_METRICS, COMPOSITE_ALARM_RULE_MAX_LENGTH,
 )
 from components.signals import Signal
 from data.catalogue.regions import metric_region
@@ -49,6 +55,18 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
+@dataclass(frozen=True)
+class DeclaredAlarm:
+    """An alarm the factory created, as what reads the whole set needs it (the maintenance mute rules)."""
+
+    name: str
+    owner: str
+    signal: str
+    severity: str
+    region: str
+    resource: pulumi.Resource
+
+
 class AlarmFactory:
     """Creates alarms as children of the component that asks for them, in the right region."""
 
@@ -58,6 +76,8 @@ class AlarmFactory:
         self._regions = regions
         self._by_owner: dict[str, list[aws.cloudwatch.MetricAlarm]] = {}
         self._names: set[str] = set()
+        self.declared: list[DeclaredAlarm] = []  # every alarm created, in creation order
+        self._composites: dict[str, list[aws.cloudwatch.CompositeAlarm]] = {}
 
     # -- the decisions --------------------------------------------------------------------------
 
@@ -159,9 +179,7 @@ class AlarmFactory:
         elif not (namespace and metric_name and (statistic or extended_statistic)):
             raise ValueError("a single-metric alarm needs namespace, metric_name and a statistic")
         name = alarm_name(owner, signal, severity)
-        if name in self._names:
-            raise ValueError(f"alarm {name} declared twice")
-        self._names.add(name)
+        self._claim(name)
         team = owner_team(self._estate, owner)
         team_tag = {"team": team.name} if team else {}
         topic_arns = [topic.arn for topic in self._routing.topics_for(region, severity, team.name if team else None)]
@@ -191,7 +209,77 @@ class AlarmFactory:
             opts=child(parent, self._regions.options(region)),
         )
         self._by_owner.setdefault(owner, []).append(alarm)
+        self.declared.append(DeclaredAlarm(name, owner, signal, severity.value, region, alarm))
         return alarm
+
+    def _claim(self, name: str) -> None:
+        if name in self._names:
+            raise ValueError(f"alarm {name} declared twice")
+        self._names.add(name)
+
+    def silent_alarm(
+        self, parent: pulumi.Resource, owner: str, name: str, *, signal: str, severity: Severity | str, value: float,
+        what: str, metric_queries: Sequence[Mapping], period: int, notifies_through: str,
+        treat_missing_data: str = "notBreaching", region: str | None = None, tags: Mapping[str, str] | None = None,
+    ) -> aws.cloudwatch.MetricAlarm:
+        """A metric-math alarm with no actions, read by the composite alarm ``notifies_through`` (tagged so:
+        the policy rule ``slo-child-in-composite`` checks that composite exists, acts and names it)."""
+        severity = Severity(severity)
+        region = region or self._regions.primary
+        if window := alarm_window_problem(period, 1):
+            raise ValueError(f"alarm {name}: {window}")
+        queries = [_query_args(dict(query)) for query in metric_queries]
+        _check_queries(queries)
+        self._claim(name)
+        description = (f"{what} > {_number(value)} over {period} s. No actions: {notifies_through} pages on it."
+                       f" Runbook: {self.runbook_link(signal)}")
+        return aws.cloudwatch.MetricAlarm(
+            name, name=name, alarm_description=description, comparison_operator="GreaterThanThreshold",
+            threshold=value, evaluation_periods=1, datapoints_to_alarm=1, treat_missing_data=treat_missing_data,
+            metric_queries=queries, actions_enabled=True, alarm_actions=[], ok_actions=[],
+            tags=estate_tags(self._estate, service=owner, severity=severity.value, signal=signal,
+                             notifies_through=notifies_through, **dict(tags or {})),
+            opts=child(parent, self._regions.options(region)),
+        )
+
+    def composite_alarm(
+        self, parent: pulumi.Resource, owner: str, signal: str, severity: Severity | str, *, rule: str, what: str,
+        suppressor: aws.cloudwatch.CompositeAlarm | None = None, wait_period: int = 0, extension_period: int = 0,
+        region: str | None = None, tags: Mapping[str, str] | None = None, depends_on: Sequence[pulumi.Resource] = (),
+    ) -> aws.cloudwatch.CompositeAlarm:
+        """A composite alarm named, described, routed and tagged like every alarm (``<owner>-<signal>-<severity>``,
+        alarm and OK actions on the severity's topics and the owner's team's); ``suppressor``'s ALARM state
+        silences its actions (PutCompositeAlarm ActionsSuppressor). ``depends_on``: the alarms ``rule`` names
+        (CloudWatch refuses a rule naming an alarm that does not exist yet)."""
+        severity = Severity(severity)
+        region = region or self._regions.primary
+        if len(rule) > COMPOSITE_ALARM_RULE_MAX_LENGTH:
+            raise ValueError(f"composite rule of {alarm_name(owner, signal, severity)} is {len(rule)} characters;"
+                             f" at most {COMPOSITE_ALARM_RULE_MAX_LENGTH}")
+        name = alarm_name(owner, signal, severity)
+        self._claim(name)
+        team = owner_team(self._estate, owner)
+        team_tag = {"team": team.name} if team else {}
+        topic_arns = [topic.arn for topic in self._routing.topics_for(region, severity, team.name if team else None)]
+        description = f"{severity.value.upper()}: {what} Runbook: {self.runbook_link(signal)}"
+        if len(description) > ALARM_DESCRIPTION_MAX_LENGTH:
+            raise ValueError(f"alarm {name}: description longer than {ALARM_DESCRIPTION_MAX_LENGTH}")
+        composite = aws.cloudwatch.CompositeAlarm(
+            name, alarm_name=name, alarm_description=description, alarm_rule=rule, actions_enabled=True,
+            alarm_actions=topic_arns, ok_actions=topic_arns,
+            actions_suppressor=aws.cloudwatch.CompositeAlarmActionsSuppressorArgs(
+                alarm=suppressor.alarm_name, wait_period=wait_period, extension_period=extension_period,
+            ) if suppressor is not None else None,
+            tags=estate_tags(self._estate, service=owner, severity=severity.value, signal=signal, **team_tag, **dict(tags or {})),
+            opts=child(parent, self._regions.options(region), depends_on=list(depends_on)),
+        )
+        self._composites.setdefault(owner, []).append(composite)
+        self.declared.append(DeclaredAlarm(name, owner, signal, severity.value, region, composite))
+        return composite
+
+    def composites_of(self, owner: str) -> list[aws.cloudwatch.CompositeAlarm]:
+        """The composite alarms created so far for ``owner``, in creation order."""
+        return list(self._composites.get(owner, []))
 
     def alarms_of(self, owner: str) -> list[aws.cloudwatch.MetricAlarm]:
         """The alarms created so far for ``owner``, in creation order (for alarm-status widgets)."""

@@ -89,9 +89,10 @@ class ServiceAlarms(pulumi.ComponentResource):
 
 def service_section(
     estate: Estate, service: Service, family: FamilyMonitoring | None = None, alarm_arns: list | None = None,
-    health_check_id: pulumi.Input[str] | None = None,
+    health_check_id: pulumi.Input[str] | None = None, objective: list[Widget] | None = None,
 ) -> Section:
-    """Header, the family's widgets, the health check, custom metrics, alarm status."""
+    """Header, the family's widgets, the health check, custom metrics, the objective's widgets (error budget,
+    burn rate, burn-rate alerts: ``components.slo.monitoring``), alarm status."""
     region = estate.region
     lines = [f"# {service.name}", service.description, *(family.header(region) if family else [])]
     if service.public_url:
@@ -103,6 +104,7 @@ def service_section(
     if health_check_id is not None:
         section.widgets += health_check_widgets(health_check_id, region)
     section.widgets += [custom_metric_widget(custom, region) for custom in service.metric_alarms]
+    section.widgets += objective or []
     if alarm_arns:
         section.widgets += alarm_status(f"{service.name} alarms", alarm_arns)
     return section

@@ -19,6 +19,7 @@ from components.budget import CostBudget, CostBudgetArgs
 from components.cache.redis import RedisCache, RedisCacheArgs
 from components.cache.monitoring import redis_section
 from components.mail.domain import MailDomain, MailDomainArgs
+from components.maintenance import MaintenanceMutes, MaintenanceMutesArgs
 from components.mail.monitoring import ses_section
 from components.replication.buckets import BucketReplication, BucketReplicationArgs
 from components.storage import Storage, StorageArgs
@@ -36,6 +37,8 @@ from components.service_alarms import (
     platform_section, service_section,
 )
 from components.secrets import SecretStore, SecretStoreArgs
+from components.slo.burn_rate import BurnRateAlarms, BurnRateAlarmsArgs
+from components.slo.monitoring import objective_widgets
 from data.catalogue.regions import GLOBAL_METRICS_REGION
 from data.model import Estate, Service
 
@@ -114,6 +117,8 @@ def declare_estate(estate: Estate) -> None:
     watched = declare_services(estate, alarms, wiring)
     # [cdn] CloudFront alarms (global-metrics region), platform-wide alarms and the runbooks' overview dashboards.
     declare_cdn_and_overviews(estate, regions, alarms, watched)
+    # [maintenance] the windows' alarm mute rules, over every alarm declared above.
+    MaintenanceMutes(f"{estate.organisation}-{estate.environment}-maintenance", MaintenanceMutesArgs.from_estate(estate, alarms, regions))
     pulumi.export("region", estate.region)
     pulumi.export("regions", regions.all)
     if estate.disaster_recovery is not None:
@@ -245,11 +250,22 @@ def declare_services(estate: Estate, alarms: AlarmFactory, wiring: ServiceWiring
                 f"{service.name}-health", ServiceHealthCheckArgs.from_estate(estate, service, alarms=alarms),
             ).health_check.id
         entry.alarm_arns = [alarm.arn for alarm in alarms.alarms_of(service.name)]
+        objective = declare_objective(estate, service, entry.family, alarms)
         DashboardSet(f"{service.name}-dashboard", DashboardSetArgs(service.name, [
-            service_section(estate, service, entry.family, entry.alarm_arns, entry.health_check_id),
+            service_section(estate, service, entry.family, entry.alarm_arns, entry.health_check_id, objective),
         ]))
         watched[service.name] = entry
     return watched
+
+
+def declare_objective(estate: Estate, service: Service, family: FamilyMonitoring | None, alarms: AlarmFactory) -> list:
+    """The burn-rate alarms of a service with an objective, and their dashboard widgets (none without one).
+    The SLI is read by the load balancer (the model allows an objective only where the catalogue has an SLI)."""
+    dimension_value = getattr(family, "load_balancer", None)
+    if service.slo is None or dimension_value is None:
+        return []
+    burn = BurnRateAlarms(f"{service.name}-slo", BurnRateAlarmsArgs(service, dimension_value, alarms))
+    return objective_widgets(service, dimension_value, estate.region, [alarm.arn for alarm in burn.composites.values()])
 
 
 def declare_cdn_and_overviews(

@@ -27,7 +27,7 @@ def _run(*args: str, env: dict[str, str] | None = None):
 
 
 @pytest.mark.parametrize("command", [
-    ["preview"], ["check"], ["policy-config"], ["diff", "--base", "HEAD"], ["verify"], ["preflight"],
+    ["preview"], ["check"], ["policy-config"], ["diff", "--base", "HEAD"], ["verify"], ["preflight"], ["cost"],
 ])
 def test_no_stack_is_bad_input_never_prod(command):
     result = _run(*command)
@@ -52,6 +52,22 @@ def test_check_from_json_needs_no_stack(tmp_path, prod_render):
     saved.write_text(prod_render.to_json(), encoding="utf-8")
     result = _run("check", "--from-json", str(saved))
     assert result.exit_code == 0, result.output
+
+
+def test_a_control_character_in_a_value_stays_on_its_problem_line(tmp_path):
+    """A carriage return in a stack-file key (found by tests/test_config_property_schema.py) is shown
+    escaped: one problem, one line."""
+    import yaml
+
+    document = yaml.safe_load((ROOT / "Pulumi.prod.yaml").read_text(encoding="utf-8"))
+    document["config"]["monitored-estate:estate"]["services"][0]["env"]["BAD\rNAME"] = "x"
+    stack_file = tmp_path / "Pulumi.cr.yaml"
+    stack_file.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    result = _run("preview", "--stack-file", str(stack_file))
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [
+        "estate.services[0].env: 'BAD\\rNAME' is not a valid environment variable name"
+    ]
 
 
 def test_version():
@@ -165,7 +181,7 @@ def test_diff_reads_a_stack_file_at_both_revisions(tmp_path):
 
 import re  # noqa: E402
 
-INVOCATION = re.compile(r"\bestate (preview|check|policy-config|diff|verify|preflight|recovery)\b([^`\n|#]*)")
+INVOCATION = re.compile(r"\bestate (preview|check|policy-config|diff|verify|preflight|recovery|report|cost)\b([^`\n|#]*)")
 CALLERS = ["Makefile", "README.md", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "docs").glob("*.md")),
            *sorted(str(p.relative_to(ROOT)) for p in (ROOT / ".github" / "workflows").glob("*.yml"))]
 

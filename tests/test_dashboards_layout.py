@@ -45,12 +45,18 @@ def test_service_dashboard_sections(boards, prod_render):
     titles = [w["properties"].get("title") for w in widgets]
     for title in ("Health", "Requests and errors", "Latency (s)", "CPU and disk (%)", "authz-eb alarms"):
         assert title in titles
-    (status,) = [w for w in widgets if w["type"] == "alarm"]
+    alarm_widgets = {w["properties"]["title"]: w for w in widgets if w["type"] == "alarm"}
+    status, burn_rate = alarm_widgets.pop("authz-eb alarms"), alarm_widgets.pop("authz-eb burn-rate alerts")
+    assert alarm_widgets == {}
+    # The burn-rate windows (silent children) page through their composites, which have their own widget.
     alarm_arns = {a.inputs["name"] for a in prod_render.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
-                  if a.inputs["tags"]["service"] == "authz-eb"}
+                  if a.inputs["tags"]["service"] == "authz-eb" and "notifies_through" not in a.inputs["tags"]}
     listed = {arn.rsplit(":", 1)[1] for arn in status["properties"]["alarms"]}
     assert listed == alarm_arns
     assert status["width"] == FULL
+    composites = {a.inputs["alarmName"] for a in prod_render.of_type("aws:cloudwatch/compositeAlarm:CompositeAlarm")
+                  if a.inputs["tags"]["service"] == "authz-eb"}
+    assert {arn.rsplit(":", 1)[1] for arn in burn_rate["properties"]["alarms"]} == composites and len(composites) == 3
 
 
 def test_dashboards_use_real_dimensions_and_the_ec2_cpu(boards):

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tools.diff import (
-    COMMENT_LIMIT, CHANGED, DANGEROUS, NO_CHANGE, compare_dashboards, diff_renders, policy_diff, render_at_ref, to_markdown,
+    COMMENT_LIMIT, CHANGED, DANGEROUS, NO_CHANGE, Change, compare_dashboards, diff_renders, policy_diff, render_at_ref, to_markdown,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,7 +72,7 @@ def test_pull_request_diff_shows_threshold_and_flags_the_bucket(pull_request):
     assert len(markdown) < COMMENT_LIMIT
     head, _, resources = markdown.partition("### Resources")
     # The danger list, at the top, names the renamed bucket and what replaces it.
-    danger = head.split("### ⚠️ Dangerous changes", 1)[1]
+    danger = head.split("### ⚠️ Dangerous changes", 1)[1].split("\n### ", 1)[0]
     bucket_line = next(line for line in danger.splitlines() if "`aws:s3/bucket:Bucket` **symphonia-documents-prod**" in line)
     assert "deleted" in bucket_line and "symphonia-documents-v2-prod" in bucket_line and "protected" in bucket_line
     # The alarm threshold change, property by property (not dangerous: an alarm holds no data).
@@ -125,8 +125,8 @@ def test_dashboards_compare_widget_by_widget():
     errors = {"type": "metric", "x": 0, "y": 6, "properties": {"title": "Errors"}}
     changes = compare_dashboards(body(cpu, latency), body(latency, cpu_changed, errors))  # reordered too
     assert changes == [
-        ("dashboardBody widget metric 'CPU'.properties.period", 300, 60),
-        ("dashboardBody widget metric 'Errors'", None, "(added)"),
+        Change("dashboardBody widget metric 'CPU'.properties.period", 300, 60),
+        Change("dashboardBody widget metric 'Errors'", None, "", kind="added"),
     ]
 
 
@@ -173,7 +173,7 @@ def test_huge_change_is_trimmed_but_keeps_summary_and_danger_list():
     assert len(markdown) < COMMENT_LIMIT
     assert result.summary_line() in markdown
     assert f"{count} changed" in result.summary_line() and f"{dangerous} removed" in result.summary_line()
-    danger = markdown.split("### ⚠️ Dangerous changes", 1)[1].split("###", 1)[0]
+    danger = markdown.split("### ⚠️ Dangerous changes", 1)[1].split("\n### ", 1)[0]
     assert all(f"**bucket-{i:03d}**" in danger for i in range(dangerous))
     assert "more resource change(s) not shown" in markdown
 

@@ -15,6 +15,9 @@ import pytest
 
 from policies.rules import ALL_POLICIES, INFO
 from policies.rules.runner import run_policies
+from slo_fixtures import add_burn_rate_alarms
+
+from data.model.slo import burn_rate_alarm_names
 
 STACK, PROJECT = "test", "monitored-estate"
 ROOT = "urn:pulumi:test::monitored-estate::"
@@ -196,6 +199,12 @@ def compliant_render() -> dict:
         "metricThresholdConfig": {"metricName": "CONNECTIONS_PERCENT", "operator": "GREATER_THAN", "threshold": 95}})
     b.add("mongodbatlas:index/databaseUser:DatabaseUser", "api-user", {"password": "[secret]", "roles": [
         {"roleName": "readWrite", "databaseName": "api"}]})
+    # The maintenance window's mute rule (issue 14 #3): the environment's alarms, never a burn-rate page.
+    b.add("aws:cloudwatch/alarmMuteRule:AlarmMuteRule", "maintenance-mute", {
+        "name": "maintenance-mute", "rule": {"schedule": {"expression": "cron(0 2 * * SUN)", "duration": "PT3H"}},
+        "muteTargets": {"alarmNames": ["api-health-warning", "api-health-critical"]}})
+    # Its availability objective's burn-rate alerts (issue 14).
+    add_burn_rate_alarms(b, "api", env, {sev: topics[("eu-central-1", sev)] for sev in ("critical", "warning")})
     b.add("aws:budgets/budget:Budget", "monthly", {"notifications": [{"subscriberSnsTopicArns": ["[unknown]"], "threshold": 80}]})
     secret = b.add("aws:secretsmanager/secret:Secret", "mongodb-uri", {"name": "rt/prod/api/mongodb-uri"}, protect=True)
     b.add("aws:secretsmanager/secretVersion:SecretVersion", "mongodb-uri-value",
@@ -250,6 +259,8 @@ MUTATIONS = {
         urn("aws:sns/topic:Topic", "alerts-critical-eu-central-1")]), "payments-errors-critical"),
     "alerting-sms-preferences-per-region": (lambda r: find(r, "alerts-critical-sms").update(provider=US_EAST), "alerts-critical-sms"),
     # Review B-15: 501 metrics in one widget (CloudWatch quotas: at most 500).
+    "alerting-mute-keeps-outage-pages": (
+        lambda r: inputs(r, "maintenance-mute")["muteTargets"]["alarmNames"].append("api-slo-burn-fast-critical"), "maintenance-mute"),
     "alerting-dashboard-metric-limits": (lambda r: inputs(r, "overview").update(dashboardBody=dashboard_body([2, 501])), "overview"),
     "alerting-topic-subscribed": (lambda r: drop(r, "alerts-warning-us-east-1-email"), "alerts-warning-us-east-1"),
     # Seed 000's "authz-eb-degraded-health": LessThanThreshold 15 fires while the environment is Ok.
@@ -276,6 +287,8 @@ MUTATIONS = {
         {"subscriberSnsTopicArns": ["[unknown]"], "threshold": 10 * i, "notificationType": t}
         for i in range(1, 7) for t in ("FORECASTED", "ACTUAL")]), "monthly"),
     "cost-sms-spend-limit": (lambda r: drop(r, "sms"), None),
+    # Issue 13: a 1 USD budget warns at 0.80 USD, below the estimate of the render's instances and alarms.
+    "cost-estimate-within-budget": (lambda r: inputs(r, "monthly").update(limitAmount="1", limitUnit="USD"), "monthly"),
     "estate-stateful-protected": (lambda r: find(r, "documents-bucket").update(protect=False), "documents-bucket"),
     "estate-exemption-unexpired": (None, None),  # needs config: see test_policies_engine.py
     "mail-identity-feedback": (lambda r: drop(r, "feedback-complaint", "noreply-bounce"), ("symphonia-fr", "noreply")),
@@ -334,6 +347,14 @@ MUTATIONS = {
         "documents-lifecycle"),
     "storage-cors-https-origins": (
         lambda r: inputs(r, "documents-cors")["corsRules"][0]["allowedOrigins"].append("*"), "documents-cors"),
+    # Issue 14: a public service without burn-rate alerts; a pair without its short window; a threshold off the
+    # objective (99.9 %: fast 0.0144); a silent child whose composite is gone.
+    "alerting-slo-objective-declared": (lambda r: drop(r, *[n for names in burn_rate_alarm_names("api").values() for n in names]),
+                                        "api-prod"),
+    "alerting-slo-burn-rate-pair": (lambda r: drop(r, "api-slo-burn-fast-short"), "api-slo-burn-fast-critical"),
+    "alerting-slo-burn-rate-threshold": (lambda r: inputs(r, "api-slo-burn-fast-long").update(threshold=0.01), "api-slo-burn-fast-long"),
+    "alerting-slo-child-in-composite": (lambda r: drop(r, "api-slo-burn-ticket-warning"),
+                                       ("api-slo-burn-ticket-long", "api-slo-burn-ticket-short")),
     # B-16: S3 refuses an access-log target with Object Lock.
     "storage-log-target-no-object-lock": (lambda r: inputs(r, "logs-bucket").update(objectLockEnabled=True), "logs-bucket"),
 }

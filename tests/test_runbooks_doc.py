@@ -12,6 +12,7 @@ from infra.engine import render_stack
 ROOT = Path(__file__).resolve().parent.parent
 RUNBOOK = ROOT / "docs" / "runbooks.md"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm"  # the burn-rate alerts (issue 14)
 
 
 def _anchors() -> set[str]:
@@ -24,7 +25,7 @@ def _anchors() -> set[str]:
 def test_every_alarm_links_to_an_existing_runbook_section(stack, prod_render):
     render = prod_render if stack == "prod" else render_stack(load_stack_file(ROOT / f"Pulumi.{stack}.yaml"))
     document = json.loads(render.to_json())
-    alarms = [r for r in document["resources"] if r["type"] == ALARM]
+    alarms = [r for r in document["resources"] if r["type"] in (ALARM, COMPOSITE)]
     assert alarms, "the estate declares alarms"
     anchors = _anchors()
     missing = {}
@@ -32,9 +33,9 @@ def test_every_alarm_links_to_an_existing_runbook_section(stack, prod_render):
         link = re.search(r"Runbook: (\S+)$", alarm["inputs"]["alarmDescription"]).group(1)
         assert link.split("#")[0].endswith("docs/runbooks.md"), link
         if link.split("#")[1] not in anchors:
-            missing[alarm["inputs"]["name"]] = link
+            missing[alarm["inputs"].get("name") or alarm["inputs"]["alarmName"]] = link
     assert not missing, f"alarms whose runbook section does not exist: {missing}"
 
 
 def test_anchor_slugging_matches_headings():
-    assert {"5xx-rate", "latency-p95", "health-check"} <= _anchors()
+    assert {"5xx-rate", "latency-p95", "health-check", "slo-burn-fast", "slo-burn-slow", "slo-burn-ticket"} <= _anchors()

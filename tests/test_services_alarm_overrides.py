@@ -41,12 +41,14 @@ def test_null_switches_a_signal_off(prod_estate, render_estate_dict):
 @pytest.mark.parametrize("override, expected", [
     ({"warning": 1, "period": 45, "evaluation_periods": 2},
      "estate.services[0].thresholds.latency_p95.period: 45 is not an alarm period CloudWatch accepts: 10, 20, 30 or a multiple of 60 seconds"),
-    ({"warning": 1, "period": 3600, "evaluation_periods": 25},
-     "estate.services[0].thresholds.latency_p95.evaluation_periods: period (3600) x evaluation_periods (25) = 90000 s; CloudWatch allows at most 86400 s (one day)"),
+    ({"warning": 1, "period": 900, "evaluation_periods": 97},
+     "estate.services[0].thresholds.latency_p95.evaluation_periods: period (900) x evaluation_periods (97) = 87300 s; CloudWatch allows at most 86400 s (one day) for a period under an hour"),
+    ({"warning": 1, "period": 7200, "evaluation_periods": 85},
+     "estate.services[0].thresholds.latency_p95.evaluation_periods: period (7200) x evaluation_periods (85) = 612000 s; CloudWatch allows at most 604800 s (seven days)"),
     ({"warning": 1, "evaluation_periods": 2, "datapoints_to_alarm": 3},
      "estate.services[0].thresholds.latency_p95.datapoints_to_alarm: 3 exceeds evaluation_periods (2); CloudWatch needs datapoints to alarm <= evaluation periods"),
     ({"warning": 1, "period": 60},
-     "estate.services[0].thresholds.latency_p95.evaluation_periods: give it with period or datapoints_to_alarm, so the alarm window (period x evaluation periods, at most one day) is the stack file's"),
+     "estate.services[0].thresholds.latency_p95.evaluation_periods: give it with period or datapoints_to_alarm, so the alarm window (period x evaluation periods, at most one day, seven days for a period of an hour or more) is the stack file's"),
 ])
 def test_cloudwatch_constraints_are_checked_at_load(prod_estate, override, expected):
     prod_estate["services"][0]["thresholds"] = {"latency_p95": override}

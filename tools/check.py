@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,10 @@ def estate_policy_config(estate: Estate) -> dict[str, Any]:
         s.environment_name: s.health_check.path for s in estate.services if s.kind == "beanstalk"}
     if switched := switched_off(estate):  # issue 12 #7: signals the stack file switches off
         config.setdefault("services-environment-alarms", {})["switched_off"] = switched
+    objectives = {s.name: {"availability": s.slo.availability, "window_days": s.slo.window_days}
+                  for s in estate.services if s.slo is not None}
+    if objectives:  # issue 14: the thresholds are checked against the declared objectives, not only the alarms' tags
+        config.setdefault("alerting-slo-burn-rate-threshold", {})["objectives"] = objectives
     config.setdefault("services-environment-managed-updates", {})["preferredStartTime"] = estate.maintenance.preferred.eb_start_time
     if estate.cache is not None:
         window = estate.cache.maintenance_window or estate.maintenance.preferred
@@ -204,86 +209,136 @@ def load_estate(stack: str, stack_file: Path | None):
 
 
 # --------------------------------------------------------------------------------------------------
-# Output
+# The report: the pack's result, the findings exemptions waived, and where the stack file says so
 # --------------------------------------------------------------------------------------------------
 
-
-def _name(urn: str) -> str:
-    """``name (Type)`` from a URN: short, and unambiguous between a bucket and its policy."""
-    if not urn:
-        return "(stack)"
-    parts = urn.split("::")
-    type_ = parts[2].rsplit("$", 1)[-1].rsplit(":", 1)[-1] if len(parts) >= 4 else ""
-    return f"{parts[-1]} ({type_})" if type_ else parts[-1]
+LEVEL_ORDER = {"mandatory": 0, "advisory": 1}
 
 
-def as_table(result) -> str:
-    lines = []
-    for v in result.violations:
-        description, _, message = v.message.partition("\n")
-        lines.append(f"{v.enforcement_level.upper():<10} {v.policy}  {_name(v.urn)}")
-        lines.append(f"           {message or description}")
-    if not result.violations:
-        lines.append("No violations.")
-    mandatory = len(result.mandatory)
-    lines.append("")
-    lines.append(
-        f"{len(result.evaluated)} rules evaluated on {result.resources} resources: "
-        f"{mandatory} mandatory and {len(result.violations) - mandatory} advisory violations, "
-        f"{len(result.not_applicable)} not applicable (exempted or unconfigured)."
-    )
-    lines.append("Rules evaluated: " + ", ".join(result.evaluated))
-    if result.disabled:
-        lines.append("Rules disabled by config: " + ", ".join(result.disabled))
-    return "\n".join(lines) + "\n"
+def finding_order(violation) -> tuple:
+    """Mandatory first, then advisory; within a level by rule, resource and message."""
+    return (LEVEL_ORDER.get(violation.enforcement_level, len(LEVEL_ORDER)), violation.policy, violation.urn, violation.message)
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+@dataclass(frozen=True)
+class ExemptedFinding:
+    """A finding the pack would report but an exemption waives: the violation, and the exemption's
+    reason, expiry and index in ``estate.exemptions`` (None when it came from a ``--config`` file)."""
+
+    violation: Any
+    reason: str
+    expires: str
+    index: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.violation.to_dict(), "reason": self.reason, "expires": self.expires,
+                "exemption": None if self.index is None else f"estate.exemptions[{self.index}]"}
 
 
-def as_markdown(result) -> str:
-    mandatory = len(result.mandatory)
-    lines = [
-        "## Policy check",
-        "",
-        f"{len(result.evaluated)} rules on {result.resources} resources: **{mandatory} mandatory**, "
-        f"{len(result.violations) - mandatory} advisory violations.",
-        "",
-    ]
-    if result.violations:
-        lines += ["| Level | Rule | Resource | Message |", "|---|---|---|---|"]
-        for v in result.violations:
-            message = v.message.partition("\n")[2] or v.message
-            lines.append(f"| {v.enforcement_level} | `{v.policy}` | `{_cell(_name(v.urn))}` | {_cell(message)} |")
-        lines.append("")
-    lines.append("<details><summary>Rules evaluated</summary>")
-    lines.append("")
-    lines += [f"- `{name}`" for name in result.evaluated]
-    lines += ["", "</details>"]
-    return "\n".join(lines) + "\n"
+@dataclass
+class CheckReport:
+    """What ``estate check`` prints: ``result`` (the runner's), the exempted findings, and what SARIF
+    needs to locate a finding: the stack file, the stack name and each resource's parent and name."""
+
+    result: Any
+    exempted: list[ExemptedFinding] = field(default_factory=list)
+    stack: str | None = None
+    stack_file: Path | None = None
+    parents: dict[str, str | None] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def findings(self) -> list:
+        return sorted(self.result.violations, key=finding_order)
+
+    @property
+    def exit_code(self) -> int:
+        return self.result.exit_code
+
+    def to_dict(self) -> dict[str, Any]:
+        report = self.result.to_dict()
+        report["violations"] = [v.to_dict() for v in self.findings]
+        report["exempted"] = [e.to_dict() for e in sorted(self.exempted, key=lambda e: finding_order(e.violation))]
+        report["summary"]["exempted"] = len(self.exempted)
+        return report
 
 
-def format_result(result, fmt: str) -> str:
+def _without_exemptions(config: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: ({k: v for k, v in value.items() if k != "exemptions"} if isinstance(value, Mapping) else value)
+            for name, value in config.items()}
+
+
+def _waiver(config: Mapping[str, Any], violation, estate: Estate | None) -> tuple[str, str, int | None]:
+    """(reason, expiry, index in the estate's exemptions) of the exemption waiving ``violation``."""
+    from policies.rules.base import STACK_TARGET, active_exemption
+
+    rule_config = config.get(violation.policy)
+    exemption = active_exemption(rule_config, violation.urn or STACK_TARGET) if isinstance(rule_config, Mapping) else None
+    if exemption is None:
+        return "exempted by the policy-pack config", "", None
+    reason, expires = str(exemption.get("reason", "")), str(exemption.get("expires", ""))
+    index = next((i for i, e in enumerate(estate.exemptions if estate is not None else [])
+                  if (e.policy, e.resource, e.reason, e.expires.isoformat()) == (violation.policy, exemption.get("resource"), reason, expires)), None)
+    return reason, expires, index
+
+
+def exempted_findings(render: Any, config: Mapping[str, Any], result, estate: Estate | None, region: str | None) -> list[ExemptedFinding]:
+    """The findings the config's exemptions waive: the pack run again without them, minus ``result``.
+    (Only when there are exemptions: a second run costs as much as the first.)"""
+    from collections import Counter
+
+    from policies.rules.runner import run_policies
+
+    if not any(isinstance(v, Mapping) and v.get("exemptions") for v in config.values()):
+        return []
+    reported = Counter((v.policy, v.urn, v.message) for v in result.violations)
+    waived = []
+    for violation in run_policies(render, config=_without_exemptions(config), region=region).violations:
+        key = (violation.policy, violation.urn, violation.message)
+        if reported[key]:
+            reported[key] -= 1
+            continue
+        waived.append(ExemptedFinding(violation, *_waiver(config, violation, estate)))
+    return waived
+
+
+def format_result(report, fmt: str, *, verbose: bool = False) -> str:
+    """``report`` (a ``CheckReport``, or the runner's bare result) as table, json, markdown or sarif."""
+    from tools.check_output import as_markdown, as_table
+
+    if not isinstance(report, CheckReport):
+        report = CheckReport(report)
     if fmt == "json":
-        return json.dumps(result.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        return json.dumps(report.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    if fmt == "sarif":
+        from tools.sarif import sarif_text
+
+        return sarif_text(report)
     if fmt == "markdown":
-        return as_markdown(result)
-    return as_table(result)
+        return as_markdown(report, verbose=verbose)
+    return as_table(report, verbose=verbose)
+
+
+def _tree(render: Any) -> tuple[dict[str, str | None], dict[str, str]]:
+    resources = render["resources"] if isinstance(render, Mapping) else [r.to_dict() for r in render.resources]
+    resources = [r for r in resources if isinstance(r, Mapping) and isinstance(r.get("urn"), str)]
+    return {r["urn"]: r.get("parent") for r in resources}, {r["urn"]: str(r.get("name", "")) for r in resources}
 
 
 def check_stack(
     *, stack: str = "prod", stack_file: Path | None = None, from_json: Path | None = None,
     config_file: Path | None = None, region: str | None = None,
 ):
-    """Render (or read) the stack and run the pack on it. Raises ``BadInput``; returns the result."""
+    """Render (or read) the stack and run the pack on it. Raises ``BadInput``; returns the report."""
     from policies.rules.runner import PolicyConfigError, run_policies
 
     config: dict[str, Any] = {}
+    estate: Estate | None = None
     if from_json is not None:
         render = read_json(from_json, "the render")
         if not isinstance(render, dict) or not isinstance(render.get("resources"), list):
             raise BadInput([f"{from_json}: not an `estate preview --format json` render (no \"resources\" list)"])
+        stack = stack or (render.get("stack") if isinstance(render.get("stack"), str) else None)
         problems = render_problems(render)
         if problems:
             raise BadInput([f"{from_json}: not an `estate preview --format json` render: {problem}" for problem in problems])
@@ -299,7 +354,7 @@ def check_stack(
         from infra.engine import render_stack
 
         parsed, estate = load_estate(stack, stack_file)
-        region = region or estate.region
+        region, stack_file, stack = region or estate.region, parsed.path, parsed.stack
         render = render_stack(parsed)  # a RenderError is the program's crash, not bad input: the command says so
         problems = exemption_problems(estate, render)
         if problems:
@@ -311,6 +366,9 @@ def check_stack(
             raise BadInput([f"{config_file}: the policy-pack config must be a JSON object"])
         config = merge_configs(config, given)
     try:
-        return run_policies(render, config=config, region=region)
+        result = run_policies(render, config=config, region=region)
+        exempted = exempted_findings(render, config, result, estate, region)
     except PolicyConfigError as error:
         raise BadInput([f"policy-pack config: {error}"]) from None
+    parents, names = _tree(render)
+    return CheckReport(result, exempted, stack=stack or None, stack_file=stack_file, parents=parents, names=names)

@@ -12,7 +12,7 @@ from typing import Any
 
 import typer
 
-from tools.commands import check, diff, preflight, preview, recovery, verify
+from tools.commands import check, cost, diff, preflight, preview, recovery, report, verify
 from tools.commands.common import DEBUG_ENV, crash_exits_70, set_debug
 
 
@@ -64,7 +64,7 @@ def main(
     set_debug(debug)
 
 
-for command in (preview, check, diff, preflight, verify, recovery):
+for command in (preview, check, diff, preflight, verify, recovery, report, cost):
     command.register(app)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from infra.engine import Render, RegisteredResource
 
-FORMATS = ("table", "json", "markdown")
+FORMATS = ("table", "json", "markdown", "html")
 STACK_GROUP = "(stack)"
 
 
@@ -219,4 +219,8 @@ def render_as(render: Render, fmt: str, *, color: bool = False) -> str:
         return to_markdown(render)
     if fmt == "table":
         return to_table(render, color=color)
+    if fmt == "html":
+        from tools.pictures.page import to_html
+
+        return to_html(render)
     raise ValueError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")

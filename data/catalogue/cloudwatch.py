@@ -31,9 +31,13 @@ ALARM_DESCRIPTION_MAX_LENGTH = 1024  # PutMetricAlarm AlarmDescription: 0 to 102
 # PutMetricAlarm AlarmActions and OKActions: each a list of at most 5 ARNs (PUT_METRIC_ALARM). The alarm
 # factory uses two at most: the estate-wide topic and the topic of the service's one team.
 ALARM_MAX_ACTIONS = 5
-# Quotas: "the maximum value, calculated by multiplying the alarm period by the number of evaluation
-# periods used, is one day (86,400 seconds)" (QUOTAS).
+# PutMetricAlarm Period: "An alarm's total current evaluation period can be no longer than seven days, so
+# Period multiplied by EvaluationPeriods can't be more than 604,800 seconds. For alarms with a period of less
+# than one hour (3,600 seconds), the total evaluation period can't be longer than one day (86,400 seconds)"
+# (PUT_METRIC_ALARM). The quotas page still says one day; the API reference is the newer statement.
 ALARM_MAX_EVALUATION_SECONDS = 86_400
+ALARM_MAX_EVALUATION_SECONDS_LONG_PERIOD = 604_800
+ALARM_LONG_PERIOD_SECONDS = 3_600
 # Quotas: a metric-math alarm can use at most 10 metrics (QUOTAS).
 ALARM_MAX_METRICS = 10
 # The provider's validator for metric_query.expression is 1 to 1024 characters (the API model allows 2048):
@@ -45,10 +49,26 @@ ALARM_EXPRESSION_SOURCE = "https://github.com/hashicorp/terraform-provider-aws/b
 def alarm_window_problem(period: int, evaluation_periods: int) -> str | None:
     """Why CloudWatch would refuse this alarm window, or None."""
     window = period * evaluation_periods
+    if period >= ALARM_LONG_PERIOD_SECONDS:
+        if window > ALARM_MAX_EVALUATION_SECONDS_LONG_PERIOD:
+            return (f"period ({period}) x evaluation_periods ({evaluation_periods}) = {window} s; CloudWatch allows at most"
+                    f" {ALARM_MAX_EVALUATION_SECONDS_LONG_PERIOD} s (seven days)")
+        return None
     if window > ALARM_MAX_EVALUATION_SECONDS:
         return (f"period ({period}) x evaluation_periods ({evaluation_periods}) = {window} s; CloudWatch allows at most"
-                f" {ALARM_MAX_EVALUATION_SECONDS} s (one day)")
+                f" {ALARM_MAX_EVALUATION_SECONDS} s (one day) for a period under an hour")
     return None
+
+
+# PutCompositeAlarm (COMPOSITE_ALARM): the rule "can include as many as 100 underlying alarms"; AlarmRule is at
+# most 10240 characters (the provider's schema, https://www.pulumi.com/registry/packages/aws/api-docs/cloudwatch/compositealarm/).
+# ActionsSuppressor names an alarm whose ALARM state silences this one; ActionsSuppressorWaitPeriod and
+# ActionsSuppressorExtensionPeriod (seconds) are required with it: how long the composite waits for the
+# suppressor to go into ALARM, and how long after it leaves ALARM the composite stays silent.
+COMPOSITE_ALARM = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutCompositeAlarm.html"
+COMPOSITE_ALARM_RULE_MAX_LENGTH = 10_240
+COMPOSITE_ALARM_MAX_CHILDREN = 100
+
 
 # PutMetricAlarm Period: "Valid values are 10, 20, 30, and any multiple of 60" (PUT_METRIC_ALARM);
 # DatapointsToAlarm: "the number of data points that must be breaching to trigger the alarm", at most

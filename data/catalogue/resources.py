@@ -110,6 +110,8 @@ TYPES: tuple[ResourceType, ...] = (
                  note="an email subscription is dangerous to replace (the subscriber confirms again): the diff decides from its protocol"),
     ResourceType("aws:cloudwatch/metricAlarm:MetricAlarm", replace_on=("name",), outputs=_ID_ARN),
     ResourceType("aws:cloudwatch/compositeAlarm:CompositeAlarm", outputs=_ID_ARN),
+    # A mute rule holds no data; "Changing this [name] forces a new resource" (registry page).
+    ResourceType("aws:cloudwatch/alarmMuteRule:AlarmMuteRule", replace_on=("name",)),  # outputs: the engine's generic id and arn
     ResourceType("aws:cloudwatch/dashboard:Dashboard", replace_on=("dashboardName",), outputs=("id", "dashboardArn")),
     ResourceType("aws:cloudwatch/logGroup:LogGroup", replace_on=("name", "namePrefix"), outputs=_ID_ARN),
     ResourceType("aws:cloudwatch/logMetricFilter:LogMetricFilter", outputs=("id",)),

@@ -20,6 +20,7 @@ from data.model.base import (
     SEVERITIES_BY_URGENCY,
     Maintenance,
     MaintenanceWindow,
+    OneOffWindow,
     Name,
     SecretRef,
     Severity,
@@ -34,6 +35,7 @@ from data.model.disaster_recovery import DisasterRecovery, ReplicatedBucket
 from data.model.estate import Estate, Exemption
 from data.model.mail import EmailTemplate, Mail
 from data.model.network import Network
+from data.model.slo import BURN_RATE_PAIRS, BurnRatePair, LatencyObjective, ServiceObjective
 from data.model.services import (
     HealthCheck,
     MetricAlarm,
@@ -50,13 +52,14 @@ from data.model.storage import STORAGE_CLASSES, Bucket, Cors, LifecycleRule, Non
 from data.secret_patterns import SECRET_NAME_PATTERN, SECRET_VALUE_PATTERN, looks_secret
 
 __all__ = [
-    "SECRET_NAME_PATTERN", "SECRET_VALUE_PATTERN", "SEVERITIES_BY_URGENCY", "STORAGE_CLASSES",
-    "Alerting", "Atlas", "AtlasAccessEntry", "AtlasBackup", "AtlasCollection", "AtlasIndex", "Bucket", "Budget",
+    "BURN_RATE_PAIRS", "SECRET_NAME_PATTERN", "SECRET_VALUE_PATTERN", "SEVERITIES_BY_URGENCY", "STORAGE_CLASSES",
+    "Alerting", "Atlas", "BurnRatePair", "AtlasAccessEntry", "AtlasBackup", "AtlasCollection", "AtlasIndex", "Bucket", "Budget",
     "BusinessMetrics", "Cache", "CacheThresholds", "CdnAdvice", "CdnDistribution", "CdnThresholds", "Cors",
     "DisasterRecovery", "EmailTemplate",
-    "Estate", "Exemption", "HealthCheck", "LifecycleRule", "Mail", "Maintenance", "MaintenanceWindow", "MetricAlarm",
+    "Estate", "Exemption", "HealthCheck", "LatencyObjective", "LifecycleRule", "Mail", "Maintenance", "MaintenanceWindow", "MetricAlarm",
+    "OneOffWindow",
     "Name", "Network", "NoncurrentVersions", "OverviewDashboard", "Platform", "PlatformMetricAlarm", "ReplicatedBucket",
     "Scaling",
-    "SecretRef", "Service", "ServiceThresholds", "Severity", "SmsPreferences", "StrictModel", "Subscription", "Team",
+    "SecretRef", "Service", "ServiceObjective", "ServiceThresholds", "Severity", "SmsPreferences", "StrictModel", "Subscription", "Team",
     "Threshold", "Transition", "looks_secret",
 ]

@@ -4,6 +4,7 @@ references, maintenance windows, warning/critical thresholds, and the helpers th
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta, timezone
 from enum import Enum
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -142,6 +143,16 @@ class MaintenanceWindow(StrictModel):
         return int(self.window[4:6])
 
     @property
+    def start_minute(self) -> int:
+        return int(self.window[7:9])
+
+    @property
+    def length_minutes(self) -> int:
+        """How long the window lasts (it may cross midnight or the week's end)."""
+        match = _WINDOW.match(self.window)
+        return (self._minutes(match.group(4, 5, 6)) - self._minutes(match.group(1, 2, 3))) % (7 * 24 * 60)
+
+    @property
     def eb_start_time(self) -> str:
         """Elastic Beanstalk ``PreferredStartTime`` (``Sun:02:00``)."""
         return f"{self.window[:3].capitalize()}:{self.window[4:9]}"
@@ -152,8 +163,92 @@ class MaintenanceWindow(StrictModel):
         return _DAYS.index(self.start_day) + 1
 
 
+_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")
+MUTE_MAX_MINUTES = 15 * 24 * 60  # a mute rule lasts at most P15D (data/catalogue/cloudwatch_mute.py)
+
+
+def _instant(key: str, value: str) -> datetime:
+    """An RFC 3339 UTC instant to the minute (``2026-12-06T01:00:00Z``): mute rules take minutes, seconds 00."""
+    if not _INSTANT.match(value):
+        raise ValueError(f"{key}: '{value}' is not a UTC instant like '2026-12-06T01:00:00Z'")
+    try:
+        moment = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise ValueError(f"{key}: '{value}' is not a calendar date and time") from None
+    if moment.second:
+        raise ValueError(f"{key}: '{value}' must have seconds 00 (mute rules start and end on a minute)")
+    return moment
+
+
+def duration_minutes(value: str) -> int | None:
+    """``PT3H`` -> 180, ``P1DT2H30M`` -> 1590; None when it is not such a duration (days, hours, minutes)."""
+    match = _DURATION.match(value)
+    if not match or value in ("P", "PT") or value.endswith("T"):
+        return None
+    days, hours, minutes = (int(part or 0) for part in match.groups())
+    return days * 24 * 60 + hours * 60 + minutes
+
+
+class OneOffWindow(StrictModel):
+    """Planned work outside the weekly windows (a migration, a failover test): one ONE_TIME mute rule per
+    Region where the named owners' alarms live, from ``start`` for its length (seed 004 § 4.2: announced 48 h
+    before). Its alarms keep evaluating; a fault still in ALARM at the end pages then."""
+
+    name: Name = Field(description="Names the mute rule (`<organisation>-<environment>-mute-<name>-<region>`).")
+    start: str = Field(description="UTC start, RFC 3339 to the minute: `2026-12-06T01:00:00Z` (seconds 00).")
+    end: str | None = Field(default=None, description="UTC end, same form, after `start`; give `end` or `duration`.")
+    duration: str | None = Field(
+        default=None, description="ISO 8601 length (`PT3H`, `P1DT2H`), 1 minute to 15 days; give `end` or `duration`.",
+    )
+    reason: str = Field(
+        min_length=10, max_length=500,
+        description="Why (the change ticket, the announcement), 10 to 500 characters; in the rule's description.",
+    )
+    services: list[Name] = Field(
+        min_length=1,
+        description="Whose alarms are muted: service names (their alarms, health check and the distributions"
+        " fronting them) or the cache's name. Burn-rate pages stay on unless `maintenance.mute_burn_rate`.",
+    )
+
+    @model_validator(mode="after")
+    def _span(self) -> OneOffWindow:
+        start = _instant("start", self.start)
+        if (self.end is None) == (self.duration is None):
+            raise ValueError("give exactly one of end and duration")
+        if self.end is not None:
+            end = _instant("end", self.end)
+            if end <= start:
+                raise ValueError(f"end: '{self.end}' must be after start ('{self.start}')")
+            minutes = int((end - start).total_seconds() // 60)
+        else:
+            minutes = duration_minutes(self.duration)
+            if minutes is None:
+                raise ValueError(f"duration: '{self.duration}' is not an ISO 8601 duration like 'PT3H' or 'P1DT2H30M'")
+            if minutes < 1:
+                raise ValueError(f"duration: '{self.duration}' must last at least one minute")
+        if minutes > MUTE_MAX_MINUTES:
+            raise ValueError(f"{'end' if self.end else 'duration'}: the window lasts {minutes} minutes; a mute rule lasts at most 15 days (P15D)")
+        return self
+
+    @property
+    def starts(self) -> datetime:
+        return _instant("start", self.start)
+
+    @property
+    def minutes(self) -> int:
+        if self.end is not None:
+            return int((_instant("end", self.end) - self.starts).total_seconds() // 60)
+        return duration_minutes(self.duration) or 0
+
+    @property
+    def ends(self) -> datetime:
+        return self.starts + timedelta(minutes=self.minutes)
+
+
 class Maintenance(StrictModel):
-    """Seed 004: preferred Sunday 02:00-05:00 UTC, secondary Wednesday 02:00-04:00 UTC."""
+    """Seed 004: preferred Sunday 02:00-05:00 UTC, secondary Wednesday 02:00-04:00 UTC; and which alarms
+    stay quiet during them (CloudWatch alarm mute rules, components/maintenance.py)."""
 
     preferred: MaintenanceWindow = Field(
         default=MaintenanceWindow(window="sun:02:00-sun:05:00"),
@@ -162,9 +257,39 @@ class Maintenance(StrictModel):
     )
     secondary: MaintenanceWindow = Field(
         default=MaintenanceWindow(window="wed:02:00-wed:04:00"),
-        description="Seed 004's secondary window (Wednesday 02:00-04:00 UTC); validated, not read by the"
-        " program today.",
+        description="Seed 004's secondary window (Wednesday 02:00-04:00 UTC), for announced work that does not fit"
+        " the preferred one; no AWS-managed work runs in it, so alarms are muted in it only with `mute_secondary`.",
     )
+    mute_alarms: bool = Field(
+        default=True,
+        description="Mute, every week in the preferred window (and the cache's own), the alarms planned work trips"
+        " (docs/operations.md, Maintenance-aware paging): alarms keep evaluating, their actions wait.",
+    )
+    mute_secondary: bool = Field(
+        default=False,
+        description="Also mute them every week in the secondary window; false: declare a `one_off` window for"
+        " the work planned there (seed 004 § 4.2 announces it 48 h before).",
+    )
+    mute_burn_rate: bool = Field(
+        default=False,
+        description="Also mute the SLO burn-rate pages (`-slo-burn-`) in the windows; false: an outage during"
+        " maintenance still pages once it spends the error budget fast.",
+    )
+    one_off: list[OneOffWindow] = Field(
+        default=[], description="Announced one-time windows (ONE_TIME mute rules); a window already over is"
+        " skipped with a warning (remove it).",
+    )
+
+
+def maintenance_problems(maintenance: Maintenance, owners: set[str]) -> list[tuple[str, str]]:
+    """What the one-off windows name that the estate does not declare, as (key path, message) pairs."""
+    problems = duplicates("maintenance.one_off", [w.name for w in maintenance.one_off], "name", "window name")
+    for i, window in enumerate(maintenance.one_off):
+        for j, name in enumerate(window.services):
+            if name not in owners:
+                problems.append((f"maintenance.one_off[{i}].services[{j}]",
+                                 f"unknown service or cache '{name}' (declared: {', '.join(sorted(owners))})"))
+    return problems
 
 
 class Threshold(StrictModel):

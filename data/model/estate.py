@@ -10,7 +10,7 @@ from pydantic import Field
 from data.catalogue import acm
 from data.model.alerting import Alerting, team_problems
 from data.model.atlas import Atlas
-from data.model.base import Maintenance, Name, StrictModel, duplicates
+from data.model.base import Maintenance, Name, StrictModel, duplicates, maintenance_problems
 from data.model.budget import Budget
 from data.model.cache import Cache
 from data.model.cdn import CdnDistribution
@@ -111,6 +111,7 @@ class Estate(StrictModel):
                 if name not in names:
                     problems.append((f"dashboards[{i}].services[{j}]", f"unknown service '{name}' (declared: {', '.join(sorted(names))})"))
         problems += team_problems(self)
+        problems += maintenance_problems(self.maintenance, names | ({self.cache.name} if self.cache else set()))
         boards = {d.name for d in self.dashboards if isinstance(d.name, str)}
         for i, alarm in enumerate(self.platform_alarms):
             if alarm.owner in names:

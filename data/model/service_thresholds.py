@@ -21,7 +21,7 @@ class SignalThreshold(Threshold):
     evaluation_periods: int | None = Field(
         default=None, ge=1,
         description="Periods evaluated; required with `period` or `datapoints_to_alarm`; period x evaluation_periods"
-        " is at most one day (CloudWatch). Null: the signal's own.",
+        " is at most one day, seven days for a period of an hour or more (CloudWatch). Null: the signal's own.",
     )
     datapoints_to_alarm: int | None = Field(
         default=None, ge=1,
@@ -33,7 +33,7 @@ class SignalThreshold(Threshold):
         if (self.period is not None or self.datapoints_to_alarm is not None) and self.evaluation_periods is None:
             raise ValueError(
                 "evaluation_periods: give it with period or datapoints_to_alarm, so the alarm window (period x"
-                " evaluation periods, at most one day) is the stack file's"
+                " evaluation periods, at most one day, seven days for a period of an hour or more) is the stack file's"
             )
         if self.period is not None and (problem := alarm_period_problem(self.period)):
             raise ValueError(f"period: {problem}")

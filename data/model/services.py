@@ -14,7 +14,9 @@ from data.catalogue import cloudwatch
 from data.catalogue.beanstalk import SUPPORTED_RUNTIMES, runtime_of, solution_stack_regex
 
 from data.catalogue.cloudwatch import alarm_window_problem
+from data.catalogue.slo import SLI_BY_KIND, sli_for
 from data.model.base import Name, SecretRef, StrictModel, Threshold, format_number
+from data.model.slo import ServiceObjective
 from data.model.service_thresholds import ServiceThresholds, SignalThreshold  # noqa: F401  (re-exported)
 from data.model.storage import BucketRef
 from data.secret_patterns import SECRET_NAME_PATTERN, looks_secret, secret_kind, with_article
@@ -161,7 +163,7 @@ class Platform(StrictModel):
         if value not in SUPPORTED_RUNTIMES:
             hint = difflib.get_close_matches(value, SUPPORTED_RUNTIMES, n=1)
             raise ValueError(
-                f"'{value}' is not a supported runtime" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+                f"{value!r} is not a supported runtime" + (f" (did you mean '{hint[0]}'?)" if hint else "")
                 + f": expected one of {', '.join(SUPPORTED_RUNTIMES)} (Amazon Linux 2023 platform branches: what"
                 " follows 'running' in the solution stack name)"
             )
@@ -322,6 +324,12 @@ class Service(StrictModel):
         " bucket; or the name of the bucket (required when several buckets have purpose `documents`).",
     )
     runbook: str = Field(default="", description="A link or note for the service's own runbook; not read by the program today.")
+    slo: ServiceObjective | None = Field(
+        default=None,
+        description="The service's availability objective (`{availability: 99.9, window_days: 30}`): multi-window"
+        " burn-rate alarms page on it (docs/runbooks.md#slo-burn-fast). Only for a kind with a request SLI: an"
+        " Elastic Beanstalk web service (load balancer 5xx over requests).",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Service:
@@ -364,7 +372,18 @@ class Service(StrictModel):
                 raise ValueError(f"env.PORT ({self.env['PORT']}) contradicts port ({self.port}); declare port only")
         elif self.public_url is None:
             raise ValueError("an external service needs public_url: its health check is how it is watched")
+        if self.slo is not None and self.sli is None:
+            kinds = ", ".join(f"kind {kind} tier {tier}" for kind, tier in SLI_BY_KIND)
+            raise ValueError(
+                f"slo: a service of kind {self.kind}, tier {self.tier} has no request metrics to measure an objective with"
+                f" (supported: {kinds}); remove slo"
+            )
         return self
+
+    @property
+    def sli(self):
+        """The catalogue's availability SLI for the service's kind and tier (``data.catalogue.slo``), or None."""
+        return sli_for(self.kind, self.tier)
 
     @property
     def environment_declared(self) -> bool:

@@ -46,11 +46,16 @@ class Render:
     # Existing resources the program reads (``X.get``: a DR standby bucket), sorted by URN: not the stack's
     # (never created, updated or deleted; policy packs do not see them), so not among ``resources``.
     reads: tuple[RegisteredResource, ...] = ()
+    # The stack outputs the program exports (``pulumi.export``: DNS records to publish, endpoints), plain JSON
+    # values resolved from the fakes, a secret one as "[secret]"; ``estate diff`` lists those that change.
+    outputs: tuple[tuple[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         document: dict[str, Any] = {"project": self.project, "stack": self.stack, "resources": [r.to_dict() for r in self.resources]}
         if self.reads:  # only a program that reads something has the key: other renders keep their bytes
             document["reads"] = [r.to_dict() for r in self.reads]
+        if self.outputs:  # likewise, only a program that exports something
+            document["outputs"] = dict(self.outputs)
         return document
 
     def to_json(self) -> str:

@@ -23,7 +23,7 @@ from data.catalogue.regions import GLOBAL_METRICS_REGION
 from data.config import PROJECT, EstateConfigError
 from infra.engine.fakes import fake_invoke, fake_outputs
 from infra.engine.result import RegisteredResource, Render, RenderError
-from infra.engine.wire import decode_properties, plain, provider_urn, without_markers
+from infra.engine.wire import SECRET, UNKNOWN, decode_properties, plain, provider_urn, without_markers
 
 
 @functools.cache
@@ -213,9 +213,12 @@ def render_program(
             set_all_config(config, list(secret_keys))
             pulumi.runtime.set_mocks(monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor)
 
+            exported: dict[str, Any] = {}
+
             @pulumi.runtime.test
-            def run() -> None:
+            def run() -> Any:
                 program()
+                return _resolve_stack_outputs(exported)
 
             try:
                 run()
@@ -236,7 +239,26 @@ def render_program(
         raise RenderError("duplicate resource URNs (the real engine refuses them): " + ", ".join(sorted(set(monitor.duplicates))))
     resources = [monitor.records[urn] for urn in sorted(monitor.records)]
     reads = tuple(monitor.reads[urn] for urn in sorted(monitor.reads))
-    return Render(project=project, stack=stack, resources=resources, region=region, reads=reads)
+    return Render(project=project, stack=stack, resources=resources, region=region, reads=reads,
+                  outputs=tuple(sorted(exported.items())))
+
+
+def _resolve_stack_outputs(into: dict[str, Any]) -> Any:
+    """The root stack's exports (under mocks the stack registers its outputs before the program runs, so
+    they are read from it afterwards), resolved into ``into`` as plain JSON; a secret one as ``[secret]``."""
+    from pulumi import Output
+    from pulumi.runtime.settings import get_root_resource
+
+    exports = dict(getattr(get_root_resource(), "outputs", None) or {})
+
+    async def resolve() -> None:
+        for name, value in exports.items():
+            output = Output.from_input(value)
+            plain_value = await output.future(with_unknowns=True)
+            secret = await output.is_secret()
+            into[name] = SECRET if secret else json.loads(json.dumps(plain_value, default=lambda _: UNKNOWN))
+
+    return asyncio.ensure_future(resolve())
 
 
 def _registered(error: Exception, monitor: Any) -> Exception:

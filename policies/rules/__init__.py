@@ -8,7 +8,7 @@ from the project's data layer (``data.catalogue``), installed in the pack's virt
 
 from __future__ import annotations
 
-from . import alerting, atlas, cache, cost, estate, mail, secrets, services, storage  # noqa: F401  (registers)
+from . import alerting, atlas, cache, cost, estate, mail, secrets, services, slo, storage  # noqa: F401  (registers)
 from .base import ALL_POLICIES, CATEGORY_LEVELS, INFO, PACK_NAME, PACK_VERSION, RuleInfo
 
 RULE_MODULES = ("alerting", "atlas", "cache", "cost", "estate", "mail", "secrets", "services", "storage")

@@ -32,6 +32,17 @@ def alarm_namespaces(props) -> list[str]:
     return found
 
 
+NOTIFIES_THROUGH = "notifies_through"
+
+
+def notifies_through(props) -> str | None:
+    """The composite alarm a silent child alarm (no actions of its own) pages through, from its tag; the rule
+    ``slo-child-in-composite`` checks that composite exists, names the child and acts."""
+    if count(get(props, "alarmActions")) or count(get(props, "okActions")):
+        return None
+    return get(get(props, "tags") or {}, NOTIFIES_THROUGH) or None
+
+
 @resource_rule(
     "alerting-alarm-actions-notify", area="alerting", category="blind-spot",
     description="Every CloudWatch alarm has alarm actions and OK actions, and its actions are enabled.",
@@ -41,6 +52,8 @@ def alarm_namespaces(props) -> list[str]:
 )
 def alarm_actions_notify(args, report_violation):
     props = args.props
+    if notifies_through(props):
+        return  # a composite alarm's child: the composite notifies (slo-child-in-composite)
     if not count(get(props, "alarmActions")):
         report_violation("alarmActions is empty: the alarm fires and nobody is told.")
     if not count(get(props, "okActions")):
@@ -79,6 +92,8 @@ def alarm_topic_region(args, report_violation):
     for alarm in of_type(args.resources, METRIC_ALARM):
         topics = [d for d in alarm.dependencies if d.resource_type == TOPIC]
         literal = literal_action_arns(alarm.props)
+        if not topics and not literal and notifies_through(alarm.props):
+            continue  # a composite alarm's child: no actions of its own (slo-child-in-composite)
         if not topics and not literal:
             report_violation(f"alarm {alarm.name} depends on no SNS topic: its actions reach no alert topic.", alarm.urn)
             continue
@@ -364,3 +379,28 @@ def dashboard_metric_limits(args, report_violation):
         report_violation(f"the dashboard reads {sum(counts)} metrics; CloudWatch allows {cloudwatch.DASHBOARD_MAX_METRICS} per dashboard ({cloudwatch.QUOTAS}).")
     if len(counts) > cloudwatch.DASHBOARD_MAX_WIDGETS:
         report_violation(f"the dashboard has {len(counts)} widgets; CloudWatch allows {cloudwatch.DASHBOARD_MAX_WIDGETS} ({cloudwatch.DASHBOARD_BODY}).")
+
+
+MUTE_RULE = "aws:cloudwatch/alarmMuteRule:AlarmMuteRule"
+BURN_RATE_MARKER = "-slo-burn-"  # components/maintenance.py: the burn-rate pairs' alarm names
+HEALTH_CHECK_MARKER = "-health-check-"  # the Route 53 health checks' alarms (components/healthchecks)
+
+
+@resource_rule(
+    "alerting-mute-keeps-outage-pages", area="alerting", category="hygiene",
+    description="Alarm mute rules leave the burn-rate pages on, and a weekly mute rule leaves the public health checks on.",
+    runbook="Maintenance-aware paging: planned work does not page, an outage during it still does",
+    remediation="Keep maintenance.mute_burn_rate false; mute a service's health check only in an announced one-off window (maintenance.one_off).",
+    types=MUTE_RULE,
+)
+def mute_keeps_outage_pages(args, report_violation):
+    names = [name for name in items(known_or_none(lambda: get_path(args.props, "muteTargets", "alarmNames"))) if isinstance(name, str)]
+    burn = [name for name in names if BURN_RATE_MARKER in name]
+    if burn:
+        report_violation(f"mutes the burn-rate pages {', '.join(burn)}: an outage during the window spends the error budget"
+                         " without paging (data/catalogue/cloudwatch_mute.py: actions wait until the window ends).")
+    expression = known_or_none(lambda: get_path(args.props, "rule", "schedule", "expression"))
+    checks = [name for name in names if HEALTH_CHECK_MARKER in name]
+    if checks and isinstance(expression, str) and expression.startswith("cron("):
+        report_violation(f"mutes the health checks {', '.join(checks)} every week ({expression}): users see an outage"
+                         " whatever its cause, and a weekly silence hides one.")

@@ -1,10 +1,15 @@
-"""Cost: a budget that alerts someone, and a ceiling on SMS spending."""
+"""Cost: a budget that alerts someone, a ceiling on SMS spending, and an estimate within the budget.
+
+``cost-estimate-within-budget`` prices the render with ``tools.cost`` (the estimator ``estate cost`` prints):
+a pure module over plain resource records, no Pulumi import, so the pack (run in the project's virtualenv,
+where the project is installed) imports it rather than keeping a second estimator.
+"""
 
 from __future__ import annotations
 
 from data.catalogue import budgets as budgets_catalogue
 
-from .base import count, get, is_set, items, of_type, resource_rule, stack_rule
+from .base import count, get, is_set, items, known_or_none, of_type, resource_rule, stack_rule
 
 BUDGET = "aws:budgets/budget:Budget"
 SMS_PREFERENCES = "aws:sns/smsPreferences:SmsPreferences"
@@ -72,3 +77,56 @@ def sms_spend_limit(args, report_violation):
     preferences = [p for p in of_type(args.resources, SMS_PREFERENCES) if is_set(p.props, "monthlySpendLimit")]
     if not preferences:
         report_violation("SMS subscriptions exist but no SmsPreferences sets monthlySpendLimit: a paging storm has no ceiling.")
+
+
+def _amount(value) -> float | None:
+    try:
+        return float(str(value))
+    except ValueError:
+        return None
+
+
+def budget_warning_level(props) -> tuple[float, float, float] | None:
+    """(limit, lowest alert percentage, warning level in USD) of a budget's props, or None when the limit or
+    the percentages are not known (an output during a first preview) or the budget is not in USD."""
+    limit = _amount(known_or_none(lambda: get(props, "limitAmount")))
+    if limit is None or known_or_none(lambda: get(props, "limitUnit", "USD")) != "USD":
+        return None
+    percentages = []
+    for notification in items(get(props, "notifications")):
+        threshold = known_or_none(lambda n=notification: get(n, "threshold"))
+        kind = known_or_none(lambda n=notification: get(n, "thresholdType", "PERCENTAGE"))
+        if kind == "PERCENTAGE" and isinstance(threshold, (int, float)) and not isinstance(threshold, bool):
+            percentages.append(float(threshold))
+    lowest = min(percentages, default=100.0)  # no percentage alert: the limit itself is the line not to cross
+    return limit, lowest, round(limit * lowest / 100, 2)
+
+
+@stack_rule(
+    "cost-estimate-within-budget", area="cost", category="hygiene",
+    description="The estimated monthly cost (estate cost, offline list prices) stays below the budget's warning level:"
+    " its limit times its lowest alert percentage.",
+    runbook="The estimated monthly cost within the budget's warning level",
+    remediation="Run `estate cost` to see which service and family costs most; right-size them, or raise budget.monthly_limit_usd"
+    " (and say why in the pull request). What the estimate cannot price (traffic, SMS, storage) only adds to it.",
+)
+def estimate_within_budget(args, report_violation):
+    budgets = of_type(args.resources, BUDGET)
+    if not budgets:
+        return  # cost-budget-notifications reports the missing budget
+    from tools.cost import estimate, from_policy_resources
+
+    estimated = estimate(from_policy_resources(args.resources))
+    for budget in budgets:
+        level = budget_warning_level(budget.props)
+        if level is None:
+            continue
+        limit, lowest, warning = level
+        if estimated.total_usd > warning:
+            biggest = sorted(estimated.by_service_family().items(), key=lambda item: -item[1])[:3]
+            largest = ", ".join(f"{service} {family} {usd:,.2f}" for (service, family), usd in biggest)
+            report_violation(
+                f"estimated {estimated.total_usd:,.2f} USD a month exceeds budget {budget.name}'s warning level"
+                f" {warning:,.2f} USD ({limit:,.2f} x {lowest:g} %), before what is not priced; largest: {largest}.",
+                budget.urn,
+            )

@@ -11,7 +11,7 @@ from data.catalogue import ec2
 
 from components.beanstalk.signals import applies_to
 
-from .alerting import METRIC_ALARM
+from .alerting import METRIC_ALARM, notifies_through
 from .service_signals import (  # noqa: F401  (SIGNAL_METRICS, REQUIRED_SIGNALS, LOAD_BALANCER_SIGNALS: read by tests)
     ALARMED_ENVIRONMENT_METRICS,
     BOTH_SEVERITIES,
@@ -226,7 +226,9 @@ def environment_platform(args, report_violation):
                                  " switches off (written by estate check from the estate)."}},
 )
 def environment_alarms(args, report_violation):
-    alarms = of_type(args.resources, METRIC_ALARM)
+    # A composite alarm's silent child (a burn-rate window) reads the same metrics but pages only through its
+    # composite, on another question (the error budget): it stands for no signal of the table.
+    alarms = [a for a in of_type(args.resources, METRIC_ALARM) if not notifies_through(a.props)]
     switched = args.get_config().get("switched_off") or {}
     for environment in of_type(args.resources, ENVIRONMENT):
         watching = alarms_of(environment, alarms)

@@ -7,12 +7,19 @@ Exit codes: 0 no mandatory violation; 1 a mandatory rule is violated; 2 bad inpu
 from __future__ import annotations
 
 import json
-import sys
+from enum import Enum
 from pathlib import Path
 
 import typer
 
-from tools.commands.common import STACK_HELP, TableFormat, bad_input_exits_2, render_failed, require_stack, write_output
+from tools.commands.common import STACK_HELP, bad_input_exits_2, render_failed, require_stack, write_output
+
+
+class CheckFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    sarif = "sarif"  # SARIF 2.1.0 for GitHub code scanning (tools/sarif.py)
 
 
 def register(app: typer.Typer) -> None:
@@ -23,7 +30,11 @@ def register(app: typer.Typer) -> None:
         from_json: Path | None = typer.Option(None, "--from-json", help="Check a saved `estate preview --format json` instead of rendering."),
         config_file: Path | None = typer.Option(None, "--config", help="Policy-pack config JSON (as --policy-pack-config)."),
         region: str | None = typer.Option(None, "--region", help="Region of the default provider (with --from-json)."),
-        output_format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help="table, json or markdown."),
+        output_format: CheckFormat = typer.Option(
+            CheckFormat.table, "--format", "-f",
+            help="table, json, markdown, or sarif (SARIF 2.1.0 for GitHub code scanning, located in the stack file)."),
+        output: Path | None = typer.Option(None, "--output", "-o", help="Write here instead of standard output."),
+        verbose: bool = typer.Option(False, "--verbose", "-v", help="Also list the names of the rules evaluated (table, markdown)."),
     ) -> None:
         """Run the policy pack offline on the rendered stack; exit 1 on a mandatory violation."""
         from infra.engine import RenderError
@@ -33,11 +44,11 @@ def register(app: typer.Typer) -> None:
             stack = require_stack(stack, stack_file)
         with bad_input_exits_2():
             try:
-                result = check_stack(stack=stack, stack_file=stack_file, from_json=from_json, config_file=config_file, region=region)
+                report = check_stack(stack=stack, stack_file=stack_file, from_json=from_json, config_file=config_file, region=region)
             except RenderError as error:
                 render_failed(error, stack)
-        sys.stdout.write(format_result(result, output_format.value))
-        raise typer.Exit(result.exit_code)
+        write_output(format_result(report, output_format.value, verbose=verbose), output, f"wrote {output}")
+        raise typer.Exit(report.exit_code)
 
     @app.command("policy-config")
     def policy_config(

@@ -128,9 +128,15 @@ class VerifyFormat(str, Enum):
     json = "json"
 
 
+def one_line(text: str) -> str:
+    """A problem as one line: a control character a stack-file value carries (a carriage return, a
+    newline inside a name) is shown escaped, so it cannot split one problem into two lines."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in str(text))
+
+
 def fail(lines: Iterable[str], code: int = BAD_INPUT) -> NoReturn:
     for line in lines:
-        typer.echo(line, err=True)
+        typer.echo(one_line(line), err=True)
     raise typer.Exit(code)
 
 

@@ -59,7 +59,7 @@ def _compare(base: str, stack: str | None, stack_file: Path | None, policies: bo
     from tools.diff.base import start_base_render
     from tools.diff.cache import RenderCache
     from tools.diff.parallel import InChild, combine_policy_results, first_done, merge_shares, policy_violations, step
-    from tools.stacks import load_stack, project_dir
+    from tools.stacks import load_stack, project_dir, stack_path
 
     stack = require_stack(stack, stack_file)
     directory = project_dir()
@@ -103,7 +103,8 @@ def _compare(base: str, stack: str | None, stack_file: Path | None, policies: bo
             except DiffError as error:
                 fail([f"estate diff: {error}"], BAD_INPUT)
 
-        result = diff_renders(base_render.render, head, base_label=f"{base} ({base_render.commit[:12]})", stack=parsed.stack)
+        result = diff_renders(base_render.render, head, base_label=f"{base} ({base_render.commit[:12]})", stack=parsed.stack,
+                              base_stack_text=base_render.stack_text, head_stack_text=_text_of(stack_path(stack, stack_file)))
         if base_render.note:
             result.notes.append(base_render.note)
         if whole is not None:  # the side there last: its run shared between this process and a second child
@@ -115,6 +116,13 @@ def _compare(base: str, stack: str | None, stack_file: Path | None, policies: bo
             before, after = (there, here) if first == "base" else (here, there)
             result.policies = combine_policy_results(before, after)
     return result
+
+
+def _text_of(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _policy_config(estate):

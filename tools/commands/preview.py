@@ -1,5 +1,7 @@
 """``estate preview``: render a stack offline and summarise (or dump) what the program declares.
 
+`--format html --output FILE` writes one self-contained page (tools/pictures/page.py).
+
 Exit codes: 0 rendered; 2 bad input (no --stack, invalid stack configuration, unreadable stack file:
 one line per problem on stderr and nothing registered; an exemption of an unknown rule or of no
 resource of the render); 70 the program itself failed under the mock
@@ -9,11 +11,21 @@ runtime (a crash: one line, the detail under --debug).
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from pathlib import Path
 
 import typer
 
-from tools.commands.common import STACK_HELP, TableFormat, bad_input_exits_2, render_failed, require_stack, write_output
+from tools.commands.common import STACK_HELP, bad_input_exits_2, render_failed, require_stack, write_output
+
+
+class PreviewFormat(str, Enum):
+    """``estate preview``: the summary formats, the JSON contract, and the self-contained HTML page."""
+
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
 
 
 def register(app: typer.Typer) -> None:
@@ -21,7 +33,10 @@ def register(app: typer.Typer) -> None:
     def preview(
         stack: str | None = typer.Option(None, "--stack", "-s", help=STACK_HELP),
         stack_file: Path | None = typer.Option(None, "--stack-file", help="Render this stack file instead (overrides --stack)."),
-        output_format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help="table (summary), json (the contract) or markdown."),
+        output_format: PreviewFormat = typer.Option(
+            PreviewFormat.table, "--format", "-f",
+            help="table (summary), json (the contract), markdown, or html (one self-contained page: alert routing, "
+            "dashboards drawn to scale, alarms; no network)."),
         output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
     ) -> None:
         """Run the real program offline (Pulumi mock runtime) and show what it declares."""

@@ -19,18 +19,29 @@ Exit codes (``DiffResult.exit_code``): 0 no change, 1 changes, 3 dangerous chang
 The markdown (a pull-request comment) stays under GitHub's 65,536 characters by trimming detail,
 never the summary, the danger list or the new violations.
 
+In the reviewer's terms: the stack-file changes as key paths (``estate.services[tms-sync-eb].thresholds.cpu.warning:
+70 → 60``), each followed by the resources it changed; resources grouped by owner (service or component)
+and family; Elastic Beanstalk options by namespace and name; long strings as a compact diff of the changed
+part; dashboard widgets by identity (type, title, the services they plot); a service added or removed in one
+line; stack outputs that change.
+
 The package, by job: ``base`` (rendering a revision in a git worktree), ``compare`` (two renders
-compared, dangers, policy results), ``result`` (what the comparison holds) and ``output`` (text and
-the pull-request markdown).
+compared, dangers, policy results), ``stackfile`` (the stack file's change as key paths), ``ownership``
+(a resource's service or component, and family), ``attribution`` (key changes to resources, services,
+outputs), ``widgets`` (dashboard widgets by identity), ``textdiff`` (long values by their changed part),
+``result`` (what the comparison holds) and ``output``/``output_text`` (the pull-request markdown, text).
 """
 
 from tools.diff.base import BaseRender, DiffError, render_at_ref, render_with_cli
 from tools.diff.compare import REPLACE_ON_CHANGE, STATEFUL_TYPES, compare_dashboards, diff_renders, policy_diff
 from tools.diff.output import COMMENT_LIMIT, to_markdown, to_text
-from tools.diff.result import BAD_INPUT, CHANGED, DANGEROUS, NO_CHANGE, Change, DiffResult, PolicyDiff, ResourceDiff
+from tools.diff.result import (
+    BAD_INPUT, CHANGED, DANGEROUS, NO_CHANGE, Change, DiffResult, KeyChange, PolicyDiff, ResourceDiff, ServiceChange,
+)
+from tools.diff.stackfile import stack_file_changes, stack_text_at_ref
 
 __all__ = [
     "BAD_INPUT", "CHANGED", "COMMENT_LIMIT", "DANGEROUS", "NO_CHANGE", "REPLACE_ON_CHANGE", "STATEFUL_TYPES", "BaseRender", "Change",
-    "DiffError", "DiffResult", "PolicyDiff", "ResourceDiff", "compare_dashboards", "diff_renders", "policy_diff", "render_at_ref",
-    "render_with_cli", "to_markdown", "to_text",
+    "DiffError", "DiffResult", "KeyChange", "PolicyDiff", "ResourceDiff", "ServiceChange", "compare_dashboards", "diff_renders",
+    "policy_diff", "render_at_ref", "render_with_cli", "stack_file_changes", "stack_text_at_ref", "to_markdown", "to_text",
 ]

@@ -8,12 +8,16 @@ What a type loses and which property changes replace it are the catalogue's fact
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from data.catalogue.resources import LOSES, REPLACE_ON_CHANGE, SUBSCRIPTION, TOPIC
+from tools.diff.attribution import in_reviewers_terms
 from tools.diff.result import Change, DiffResult, PolicyDiff, ResourceDiff
+from tools.diff.widgets import compare_dashboards as _compare_widgets
+from tools.diff.widgets import dimension_owners
 
 STATEFUL_TYPES = LOSES  # the diff's name for it: types whose re-creation loses state
 DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
@@ -31,57 +35,79 @@ def _parse_json_document(value: Any) -> Any:
     return None
 
 
-def _compare(before: Any, after: Any, path: str, out: list[tuple[str, Any, Any]]) -> None:
+def _setting_label(item: Mapping[str, Any]) -> str:
+    """An Elastic Beanstalk option by what the console calls it: ``aws:autoscaling:trigger UpperThreshold``."""
+    label = f"{item.get('namespace')} {item.get('name')}"
+    resource = item.get("resource") or item.get("resourceName")  # a setting of one resource (a listener...)
+    return f"{label} ({resource})" if resource else label
+
+
+def _list_identity(before: list[Any], after: list[Any]):
+    """How the items of two lists of objects are matched: EB option settings by (namespace, name,
+    resource); objects with a unique ``name`` or ``id`` on both sides by it; None: by position."""
+    items = before + after
+    if not items or not all(isinstance(i, dict) for i in items):
+        return None
+    if all("namespace" in i and "name" in i for i in items):
+        label = _setting_label
+    else:
+        key = next((k for k in ("name", "id") if all(isinstance(i.get(k), (str, int)) for i in items)), None)
+        if key is None:
+            return None
+        label = lambda item: str(item[key])  # noqa: E731
+    for side in (before, after):
+        if len({label(i) for i in side}) != len(side):
+            return None
+    return label
+
+
+def _compare(before: Any, after: Any, path: str, out: list[Change]) -> None:
     if before == after:
         return
     if isinstance(before, dict) and isinstance(after, dict):
         for key in sorted(set(before) | set(after)):
             _compare(before.get(key, _MISSING), after.get(key, _MISSING), f"{path}.{key}" if path else key, out)
         return
-    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
-        for i, (b, a) in enumerate(zip(before, after)):
-            _compare(b, a, f"{path}[{i}]", out)
-        return
+    if isinstance(before, list) and isinstance(after, list):
+        label = _list_identity(before, after)
+        if label is not None:
+            old, new = {label(i): i for i in before}, {label(i): i for i in after}
+            for key in dict.fromkeys([*old, *new]):
+                item_path = f"{path}[{key}]"
+                if key not in new:
+                    out.append(Change(item_path, _item_value(old[key]), None, kind="removed"))
+                elif key not in old:
+                    out.append(Change(item_path, None, _item_value(new[key]), kind="added"))
+                elif set(old[key]) == set(new[key]) and "value" in old[key] and all(
+                        old[key][k] == new[key][k] for k in old[key] if k != "value"):
+                    _compare(old[key]["value"], new[key]["value"], item_path, out)  # an option's value: said at the option
+                else:
+                    _compare(old[key], new[key], item_path, out)
+            return
+        if len(before) == len(after):
+            for i, (b, a) in enumerate(zip(before, after)):
+                _compare(b, a, f"{path}[{i}]", out)
+            return
     parsed_before, parsed_after = _parse_json_document(before), _parse_json_document(after)
     if parsed_before is not None and parsed_after is not None:
         _compare(parsed_before, parsed_after, f"{path}{{json}}", out)
         return
-    out.append((path, None if before is _MISSING else before, None if after is _MISSING else after))
+    if before is _MISSING:
+        out.append(Change(path, None, after, kind="added"))
+    elif after is _MISSING:
+        out.append(Change(path, before, None, kind="removed"))
+    else:
+        out.append(Change(path, before, after))
 
 
-def _widget_key(widget: Mapping[str, Any], index: int) -> str:
-    props = widget.get("properties") or {}
-    title = props.get("title")
-    if not title and widget.get("type") == "text":
-        title = str(props.get("markdown", "")).strip().splitlines()[0] if props.get("markdown") else ""
-    return f"{widget.get('type', 'widget')} '{title}'" if title else f"{widget.get('type', 'widget')} #{index}"
+def _item_value(item: Mapping[str, Any]) -> Any:
+    """An EB option added or removed reads as its value; another object as itself."""
+    return item["value"] if "namespace" in item and "value" in item else item
 
 
-def compare_dashboards(before: str | None, after: str | None) -> list[tuple[str, Any, Any]]:
-    """Dashboard bodies widget by widget: widgets keyed by type and title, then their properties."""
-    def widgets(body):
-        parsed = _parse_json_document(body) or {}
-        keyed: dict[str, Any] = {}
-        for i, widget in enumerate(parsed.get("widgets", []) if isinstance(parsed, dict) else []):
-            key = _widget_key(widget, i)
-            while key in keyed:
-                key += "+"
-            keyed[key] = widget
-        rest = {k: v for k, v in parsed.items() if k != "widgets"} if isinstance(parsed, dict) else {}
-        return keyed, rest
-
-    (old, old_rest), (new, new_rest) = widgets(before), widgets(after)
-    out: list[tuple[str, Any, Any]] = []
-    for key in sorted(set(old) | set(new)):
-        path = f"dashboardBody widget {key}"
-        if key not in old:
-            out.append((path, None, "(added)"))
-        elif key not in new:
-            out.append((path, "(removed)", None))
-        else:
-            _compare(old[key], new[key], path, out)
-    _compare(old_rest, new_rest, "dashboardBody", out)
-    return out
+def compare_dashboards(before: Any, after: Any, subject_of=lambda value: None) -> list[Change]:
+    """Dashboard bodies widget by widget, each widget by its identity (type, title, the services it plots)."""
+    return _compare_widgets(before, after, _compare, subject_of)
 
 
 def _index(render: Mapping[str, Any] | None) -> dict[str, Mapping[str, Any]]:
@@ -110,8 +136,13 @@ def _stateful_reason(resource: Mapping[str, Any], subscribed: set[str]) -> str:
     return ""
 
 
-def diff_renders(base: Mapping[str, Any] | None, head: Mapping[str, Any], *, base_label: str, stack: str) -> DiffResult:
+def diff_renders(base: Mapping[str, Any] | None, head: Mapping[str, Any], *, base_label: str, stack: str,
+                 base_stack_text: str | None = None, head_stack_text: str | None = None) -> DiffResult:
+    """Two renders compared by URN. With the stack files' texts (``base_stack_text`` None: no stack file
+    at the base), the result also holds the stack-file changes as key paths, each with the resources
+    it changed, and services said by the stack file (else read from the renders' components)."""
     old, new = _index(base), _index(head)
+    subjects = {**dimension_owners(old.values()), **dimension_owners(new.values())}
     old_subscribed = _subscribed_topics(old.values())
     new_subscribed = _subscribed_topics(new.values())
     diffs: list[ResourceDiff] = []
@@ -130,20 +161,21 @@ def diff_renders(base: Mapping[str, Any] | None, head: Mapping[str, Any], *, bas
                 danger = f"deleted - {reason}{protected}"
             diffs.append(ResourceDiff("removed", urn, before["type"], before["name"], danger=danger))
             continue
-        raw: list[tuple[str, Any, Any]] = []
+        raw: list[Change] = []
         old_inputs, new_inputs = dict(before.get("inputs") or {}), dict(after.get("inputs") or {})
         if before["type"] == DASHBOARD:
-            raw += compare_dashboards(old_inputs.pop("dashboardBody", None), new_inputs.pop("dashboardBody", None))
+            raw += compare_dashboards(old_inputs.pop("dashboardBody", None), new_inputs.pop("dashboardBody", None),
+                                      subjects.get)
         _compare(old_inputs, new_inputs, "", raw)
         for meta in ("protect", "provider", "parent"):
             if before.get(meta) != after.get(meta):
-                raw.append((f"({meta})", before.get(meta), after.get(meta)))
+                raw.append(Change(f"({meta})", before.get(meta), after.get(meta)))
         if not raw:
             continue
         forcing = REPLACE_ON_CHANGE.get(after["type"], ())
         changes = [
-            Change(path, b, a, replaces=path.split(".")[0].split("[")[0] in forcing or path == "(provider)")
-            for path, b, a in raw
+            dataclasses.replace(c, replaces=c.path.split(".")[0].split("[")[0] in forcing or c.path == "(provider)")
+            for c in raw
         ]
         item = ResourceDiff("changed", urn, after["type"], after["name"], changes)
         reason = _stateful_reason(before, old_subscribed) or _stateful_reason(after, new_subscribed)
@@ -154,7 +186,9 @@ def diff_renders(base: Mapping[str, Any] | None, head: Mapping[str, Any], *, bas
             item.danger = "protection removed: a later change can now delete it"
         diffs.append(item)
     _name_renames(diffs, old, new)
-    return DiffResult(base_label, stack, diffs, len(old), len(new))
+    result = DiffResult(base_label, stack, diffs, len(old), len(new))
+    in_reviewers_terms(result, base, head, base_stack_text, head_stack_text)
+    return result
 
 
 def _name_renames(diffs: list[ResourceDiff], old: Mapping[str, Any], new: Mapping[str, Any]) -> None:

@@ -12,6 +12,8 @@ is prose and stays as written:
   constraints and description, walked from the pydantic models of ``data.model`` (``Field(description=...)``);
 - ``signals`` (docs/runbooks.md): every family's signals with their default thresholds, from
   ``components.signal_tables`` (the defaults read from each table's thresholds model);
+- ``slo`` (docs/runbooks.md): the burn-rate pairs and each service's thresholds with their arithmetic, from
+  ``data.model.slo`` and the objectives of ``Pulumi.prod.yaml`` and ``Pulumi.dr.yaml`` (``tools.reference.slo``);
 - ``recovery-rpo`` and ``recovery-rto`` (docs/disaster-recovery.md): the recovery point per data class and
   the DR stack's recovery time, computed from the prod and DR renders (``tools.recovery``).
 
@@ -37,6 +39,7 @@ from tools.reference.recovery import rpo_table, rto_table
 from tools.reference.rules import rules_summary, rules_table
 from tools.reference.schema import SCHEMA_PATH, stack_file_schema_text
 from tools.reference.signals import signals_table
+from tools.reference.slo import slo_tables
 from tools.reference.stack_file import OTHER_CONFIG_KEYS, keys, model_paths, stack_file_table
 
 __all__ = ["BLOCKS", "FILES", "OTHER_CONFIG_KEYS", "Block", "generated", "keys", "main", "model_paths", "splice"]
@@ -59,6 +62,7 @@ BLOCKS = (
     Block("docs/policies.md", "rules", rules_table),
     Block("docs/stack-file.md", "stack-file", stack_file_table),
     Block("docs/runbooks.md", "signals", signals_table),
+    Block("docs/runbooks.md", "slo", slo_tables),
     Block("docs/disaster-recovery.md", "recovery-rpo", rpo_table),
     Block("docs/disaster-recovery.md", "recovery-rto", rto_table),
 )
