@@ -103,8 +103,11 @@ def exempted_case(prod_render, tmp_path_factory) -> tuple[Path, Path, dict]:
     saved = tmp / "render.json"
     saved.write_text(json.dumps(render), encoding="utf-8")
     document = yaml.safe_load((PROJECT_ROOT / "Pulumi.prod.yaml").read_text(encoding="utf-8"))
-    document["config"]["monitored-estate:estate"]["exemptions"] = [
-        {"policy": "atlas-access-list-no-world", "resource": entry["name"], "reason": REASON, "expires": EXPIRES}]
+    # Prod's own waivers stay (the two services without an objective); this one comes first.
+    estate = document["config"]["monitored-estate:estate"]
+    estate["exemptions"] = [
+        {"policy": "atlas-access-list-no-world", "resource": entry["name"], "reason": REASON, "expires": EXPIRES},
+        *estate.get("exemptions", [])]
     stack_file = tmp / "Pulumi.prod.yaml"
     stack_file.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return saved, stack_file, copy.deepcopy(entry)
@@ -120,10 +123,10 @@ def test_an_exempted_finding_is_listed_with_its_reason_and_expiry(exempted_case)
     table = _check(exempted_case)
     assert table.exit_code == 0, table.output
     assert "No violations." in table.stdout
-    exempted = table.stdout[table.stdout.index("Exempted findings (1)"):]
+    exempted = table.stdout[table.stdout.index("Exempted findings (3)"):]
     assert f"atlas-access-list-no-world  {entry['name']} (ProjectIpAccessList)" in exempted
     assert f"until {EXPIRES}: {REASON}" in _flat(exempted)
-    assert "1 exempted" in table.stdout
+    assert "3 exempted" in table.stdout
 
     markdown = _check(exempted_case, "--format", "markdown").stdout
     row = next(line for line in markdown.splitlines() if line.startswith("| `atlas-access-list-no-world`"))
@@ -131,16 +134,25 @@ def test_an_exempted_finding_is_listed_with_its_reason_and_expiry(exempted_case)
 
     report = json.loads(_check(exempted_case, "--format", "json").stdout)
     assert report["violations"] == []
-    assert [(e["policy"], e["urn"], e["reason"], e["expires"], e["exemption"]) for e in report["exempted"]] == [
+    assert [(e["policy"], e["urn"], e["reason"], e["expires"], e["exemption"])
+            for e in report["exempted"] if e["policy"] == "atlas-access-list-no-world"] == [
         ("atlas-access-list-no-world", entry["urn"], REASON, EXPIRES, "estate.exemptions[0]")]
-    assert report["summary"]["exempted"] == 1
+    assert sorted(e["exemption"] for e in report["exempted"]) == [f"estate.exemptions[{i}]" for i in range(3)]
+    assert report["summary"]["exempted"] == 3
 
 
 def test_no_exemption_no_exempted_findings(prod_render, tmp_path):
     saved = tmp_path / "render.json"
     saved.write_text(prod_render.to_json(), encoding="utf-8")
-    report = json.loads(runner.invoke(app, ["check", "--from-json", str(saved), "--format", "json"]).stdout)
-    assert report["exempted"] == [] and report["violations"] == []
+    document = yaml.safe_load((PROJECT_ROOT / "Pulumi.prod.yaml").read_text(encoding="utf-8"))
+    del document["config"]["monitored-estate:estate"]["exemptions"]
+    stack_file = tmp_path / "Pulumi.prod.yaml"
+    stack_file.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    report = json.loads(runner.invoke(app, ["check", "--from-json", str(saved), "--stack-file", str(stack_file),
+                                            "--format", "json"]).stdout)
+    # Without prod's waivers nothing is exempted: the two waived advisory findings are plain findings.
+    assert report["exempted"] == []
+    assert {(v["policy"], v["enforcementLevel"]) for v in report["violations"]} == {("alerting-slo-objective-declared", "advisory")}
 
 
 def test_a_finding_names_the_stack_file_line_of_its_owner(exempted_case):

@@ -83,12 +83,14 @@ def test_eb_instances_are_the_minimum_times_the_hourly_price(prod_estimate):
 
 def test_alarms_are_priced_per_metric_they_read(prod_estimate):
     alarms = {(l.item, l.region): l.quantity for l in _lines(prod_estimate, "authz-eb", "alarms")}
-    # 14 metrics in eu-central-1: the 5xx-rate, LB 5xx-rate metric-math alarms read 2 metrics each; the
-    # Metrics Insights root-filesystem alarm analyses one metric per instance (MinSize 2); the health check's alarm
-    # lives in us-east-1.
+    # 14 metrics in eu-central-1 for the static alarms: the 5xx-rate, LB 5xx-rate metric-math alarms read 2
+    # metrics each; the Metrics Insights root-filesystem alarm analyses one metric per instance (MinSize 2); the
+    # health check's alarm lives in us-east-1. The objective adds 6 burn-rate windows reading 3 metrics each
+    # (target 5xx, ELB 5xx, requests) and their 3 composite alarms (issue 14: priced like any other alarm).
     assert alarms[("Metrics Insights metrics analysed", "eu-central-1")] == 4
     assert alarms[("standard alarm metrics", "us-east-1")] == 1
-    assert alarms[("standard alarm metrics", "eu-central-1")] == 14
+    assert alarms[("standard alarm metrics", "eu-central-1")] == 14 + 6 * 3
+    assert alarms[("composite alarms", "eu-central-1")] == 3
 
 
 def test_enhanced_health_metrics_and_health_check_options(prod_estimate):

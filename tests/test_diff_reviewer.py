@@ -27,6 +27,9 @@ def _head_text(base: str) -> str:
     start, end = head.index("      - name: tms-sync-eb"), head.index("      - name: affret-ia-api-v2")
     head = head[:start] + head[end:]
     head = head.replace("services: [tms-sync-eb, authz-eb, affret-ia-api-v2]", "services: [authz-eb, affret-ia-api-v2]")
+    # Its waiver goes with it (an exemption of no resource is bad input).
+    start = head.index("      - policy: alerting-slo-objective-declared\n        resource: tms-sync-eb-prod")
+    head = head[:start] + head[head.index("      - policy:", start + 1):]
     assert head.count("cpu_upper: 75") == 1 and head.count("warning: 60") == 1 and "tms-sync-eb" not in head
     return head
 

@@ -93,8 +93,11 @@ def test_prod_page_has_every_dashboard_every_alarm_and_no_secret(prod_render):
     assert page.count('<svg class="dashboard"') == len(boards) == 6
     widgets = sum(len(json.loads(b.inputs["dashboardBody"])["widgets"]) for b in boards)
     assert page.count('<rect class="widget"') == widgets
-    alarms = prod_render.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
-    assert len(re.findall(r'<tr class="sev-', page)) == len(alarms)
+    # Every alarm has its row: metric alarms (the burn-rate windows without actions included) and the
+    # composite alarms that page for them.
+    alarms = [*prod_render.of_type("aws:cloudwatch/metricAlarm:MetricAlarm"),
+              *prod_render.of_type("aws:cloudwatch/compositeAlarm:CompositeAlarm")]
+    assert len(re.findall(r'<tr class="sev-', page)) == len(alarms) == 88 + 6
     row = re.search(r"<tr[^>]*><td>symphonia-platform-app-errors-critical</td>.*?</tr>", page).group(0)
     assert "&gt; 50" in row and "300 s × 1" in row and "rt-estate-prod-critical (eu-central-1)" in row
     for sms in prod_render.of_type("aws:sns/topicSubscription:TopicSubscription"):

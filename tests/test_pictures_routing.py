@@ -153,7 +153,12 @@ def test_a_large_estate_folds_services_and_stays_under_mermaid_max_text_size():
 
 
 def test_prod_has_one_node_per_service_and_severity_of_its_alarms(prod_render):
-    alarms = prod_render.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    # What routes: every alarm with actions, composite alarms included; the burn-rate windows without actions
+    # page through their composite (issue 14) and draw no route of their own.
+    alarms = [a for a in (*prod_render.of_type("aws:cloudwatch/metricAlarm:MetricAlarm"),
+                          *prod_render.of_type("aws:cloudwatch/compositeAlarm:CompositeAlarm"))
+              if a.inputs.get("alarmActions")]
+    assert any(a.type.endswith("CompositeAlarm") for a in alarms)
     groups = {(a.inputs["tags"]["service"], a.inputs["tags"]["severity"]) for a in alarms}
     text = routing_mermaid(prod_render)
     labels = [label for node, label in _nodes(text).items() if node.startswith("p")]
@@ -161,6 +166,7 @@ def test_prod_has_one_node_per_service_and_severity_of_its_alarms(prod_render):
         count = sum(1 for a in alarms if (a.inputs["tags"]["service"], a.inputs["tags"]["severity"]) == (service, severity))
         assert sum(label.startswith(f"{mermaid_text(service)}<br/>{severity} · {count} alarm") for label in labels) == 1
     assert len(text) < 10_000
+    assert "nobody is told" not in text  # prod's silent burn-rate windows are not drawn as unrouted alarms
     for subscription_resource in prod_render.of_type("aws:sns/topicSubscription:TopicSubscription"):
         endpoint = subscription_resource.inputs["endpoint"]
         if subscription_resource.inputs["protocol"] != "email":

@@ -42,6 +42,8 @@ COMPONENT_SECTIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "monitored-estate:mail:MailDomain": (("mail.feedback_subscribers", "mail.templates"), "mail"),
     "monitored-estate:replication:BucketReplication": (("disaster_recovery.buckets",), "disaster_recovery"),
     "monitored-estate:storage:Storage": (("buckets",), "buckets"),
+    "monitored-estate:slo:BurnRateAlarms": (("services",), "services"),
+    "monitored-estate:alerting:MaintenanceMutes": (("maintenance.one_off",), "maintenance"),
 }
 # The fields that name a list item (a service's name, environment and application; a bucket's purpose...).
 IDENTITY_KEYS = ("name", "environment", "application", "owner", "standby", "purpose")

@@ -190,6 +190,8 @@ def routing_graph(render: Any) -> RoutingGraph:
             kind = "composite alarms" if "compositeAlarm" in resource["type"] else "alarms"
             source = ("source", "alarm", service, severity)
             targets = _targets(sum((list(inputs.get(key) or []) for key in ACTION_FIELDS), []))
+            if not targets and tags.get("notifies_through"):
+                continue  # a burn-rate window without actions: its composite alarm is the route (components/slo)
             graph.add(Node(source, service, 0, group=severity, detail=kind))
             graph.sizes[source] += 1
             for arn in targets or ["(no action)"]:
