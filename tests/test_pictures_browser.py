@@ -93,7 +93,9 @@ def test_the_page_opens_without_error_and_shows_every_dashboard(browser, page_fi
             board = next(b for b in boards if b.inputs["dashboardName"] == svg.get_attribute("data-dashboard"))
             assert svg.locator("rect.widget").count() == len(json.loads(board.inputs["dashboardBody"])["widgets"])
         assert page.locator("svg.routing").count() == 1
-        assert page.locator("table.alarms tbody tr").count() == len(prod_render.of_type("aws:cloudwatch/metricAlarm:MetricAlarm"))
+        assert page.locator("table.alarms tbody tr").count() == len(
+                prod_render.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")) + len(
+                prod_render.of_type("aws:cloudwatch/compositeAlarm:CompositeAlarm"))
     finally:
         page.close()
 
