@@ -115,7 +115,21 @@ def _compare(base: str, stack: str | None, stack_file: Path | None, policies: bo
             there, here = whole.result(), merge_shares(half, other_half.result())
             before, after = (there, here) if first == "base" else (here, there)
             result.policies = combine_policy_results(before, after)
+    _add_cost_and_routing(result, base_render.render, head, estate.region)
     return result
+
+
+def _add_cost_and_routing(result, base: dict | None, head: dict, region: str) -> None:
+    """What the change costs a month (offline price table) and the alert routing it leaves, changed routes
+    styled: sections the comment never trims. Renders carry no region, so the estate's is passed."""
+    from tools.cost import cost_delta, delta_markdown
+    from tools.diff.parallel import step
+    from tools.pictures import routing_markdown
+
+    with step("cost and routing"):
+        delta = cost_delta(base, head, base_region=region, head_region=region)
+        result.extra_sections.append(("Estimated monthly cost", delta_markdown(delta, heading=False)))
+        result.extra_sections.append(("Alert routing", routing_markdown(head, base)))
 
 
 def _text_of(path: Path) -> str | None:

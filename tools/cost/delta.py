@@ -86,11 +86,11 @@ def _usd(value: float, signed: bool = False) -> str:
     return f"+{text}" if value > 0 else f"-{text}" if value < 0 else "±0.00 USD"
 
 
-def delta_markdown(delta: CostDelta, *, max_rows: int = 15) -> str:
-    """A short markdown section: the monthly delta, the rows that moved (largest first), what is not priced."""
-    out = [
-        "### Estimated monthly cost",
-        "",
+def delta_markdown(delta: CostDelta, *, max_rows: int = 15, heading: bool = True) -> str:
+    """A short markdown section: the monthly delta, the rows that moved (largest first), what is not priced
+    (``heading=False``: without its title, for a report that titles its sections itself)."""
+    out = ["### Estimated monthly cost", ""] if heading else []
+    out += [
         f"**{_usd(delta.delta_usd, signed=True)} a month**: {_usd(delta.base.total_usd)} -> {_usd(delta.head.total_usd)}"
         " (offline list prices, 730 h a month; `estate cost` for the breakdown and sources).",
         "",
