@@ -59,6 +59,9 @@ def test_the_comment_names_keys_the_eb_option_and_the_removed_service_in_one_lin
     assert "- `estate.services[authz-eb].scaling.cpu_upper`: 70 → 75" in keys
     assert "- `estate.services[tms-sync-eb]`: removed" in keys
     assert "- `estate.dashboards[Symphonia-Production].services`:" in keys
+    # The service's waiver goes with it: a policy matter, with no resource of its own under it.
+    waiver = keys.split("- `estate.exemptions[tms-sync-eb-prod]`: removed", 1)[1]
+    assert waiver.split("\n- `", 1)[0].strip() == "- no resource changed"
     # Each key is followed by what it changed: the EB option by namespace and name, the alarm's threshold.
     scaling = keys.split("scaling.cpu_upper", 1)[1].split("\n- ", 1)[0]
     assert "**authz-eb-prod**: `settings[aws:autoscaling:trigger UpperThreshold]` 70 → 75" in scaling

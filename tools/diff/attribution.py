@@ -149,7 +149,8 @@ def attribute(keys: list[KeyChange], diffs: list[ResourceDiff], ownership: Owner
         chosen += [urn for urn in sorted(hits[i]) if urn not in candidate_urns[i]]
         if hits[i] and sharing:
             chosen = [urn for urn in chosen if urn in hits[i]]  # several keys on one owner: each its own
-        key.resources = chosen
+        # A waiver changes the policy results (listed under them), never a resource, even the one it names.
+        key.resources = [] if owners[i][0] == "exemptions" else chosen
 
 
 def _normal(value: Any) -> Any:
