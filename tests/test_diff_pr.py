@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -81,6 +82,12 @@ def test_pull_request_diff_shows_threshold_and_flags_the_bucket(pull_request):
     assert "| `threshold` | 10 | 25 |" in alarm
     # Dashboards are compared widget by widget: the threshold annotation of the widget that shows it.
     assert "dashboardBody widget metric 'Symphonia/Production ErrorCount'" in resources
+    # The command ties the change to the stack file and adds its cost and the routing it leaves (issue 13).
+    assert "- `estate.platform_alarms[app-errors].threshold.warning`: 10 → 25" in head
+    cost = head.split("### Estimated monthly cost", 1)[1].split("\n### ", 1)[0]
+    assert re.search(r"\*\*[+-]?[\d,.±]+ USD a month\*\*", cost), cost
+    routing = head.split("### Alert routing", 1)[1]
+    assert "```mermaid\nflowchart LR\n" in routing and "routes: 1 added (thick green), 1 removed" in routing  # the renamed bucket's alarms
     # The temporary worktree is gone.
     assert worktrees.count("\n") == 1
 
