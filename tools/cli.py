@@ -8,6 +8,8 @@ Exit codes: 0 success, 1 the command's finding (violation, failed check, change)
 
 from __future__ import annotations
 
+import atexit
+import gc
 from typing import Any
 
 import typer
@@ -62,6 +64,9 @@ def main(
     or a change (diff); 2 bad input; 3 a dangerous change (diff); 70 a crash (a bug: report it).
     """
     set_debug(debug)
+    # Every command exits without the interpreter's last collections over what it rendered (about 2 s of
+    # a preview; tools/diff/base.py FAST_EXIT): the output is written by then, nothing is left to free.
+    atexit.register(gc.freeze)
 
 
 for command in (preview, check, diff, preflight, verify, recovery, report, cost):

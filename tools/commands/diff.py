@@ -7,9 +7,7 @@ that does not render); 70 a crash.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
-import gc
 import json
 from pathlib import Path
 
@@ -36,7 +34,6 @@ def register(app: typer.Typer) -> None:
         from tools.diff import to_markdown, to_text
         from tools.diff.parallel import step
 
-        atexit.register(gc.freeze)  # a fast exit with two renders in memory (FAST_EXIT in tools/diff/base.py)
         with step("diff command", cpu=False):
             result = _compare(base, stack, stack_file, policies)
             with step("output"):
