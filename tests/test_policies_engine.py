@@ -235,3 +235,18 @@ def test_a_stack_wide_finding_is_exempted_by_resource_stack(baseline):
     assert [v.policy for v in run_policies(render, config=CONFIG).violations] == ["cost-budget-notifications"]
     exempted = {**CONFIG, "cost-budget-notifications": {"exemptions": [{"resource": "stack", "reason": "billed by the parent org", "expires": FAR_FUTURE}]}}
     assert run_policies(render, config=exempted).violations == []
+
+
+def test_no_rule_writes_through_the_inputs_it_is_handed(monkeypatch, prod_render):
+    """The runner hands every policy the same proxied inputs of a resource (built once: the analyzer
+    rebuilds them per policy, two thirds of a run). That is the analyzer's behaviour only while no rule
+    writes through a proxy: any write, on prod or on the compliant fixture, fails here."""
+    import pulumi_policy.proxy as proxy
+
+    def refuse(self, key, value):
+        raise AssertionError(f"a rule wrote {key!r} through a resource's inputs")
+
+    monkeypatch.setattr(proxy._DictProxy, "__setitem__", refuse)
+    for render in (prod_render, compliant_render()):
+        result = run_policies(render, config=CONFIG, region="eu-central-1")
+        assert result.evaluated
