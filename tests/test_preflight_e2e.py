@@ -16,7 +16,6 @@ subscriptions) is reported not-checkable; those states are tested in ``test_pref
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import boto3
@@ -24,6 +23,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from tests.moto_server import free_port, moto_server
 from tests.preflight_helpers import self_signed_certificate
 from data.catalogue.regions import GLOBAL_METRICS_REGION, regions_of
 from data.config import ESTATE_KEY, estate_from_stack_file, load_stack_file
@@ -51,33 +51,12 @@ def fake_credentials(monkeypatch):
     monkeypatch.chdir(ROOT)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def moto_endpoint():
     """A fresh, empty moto account per test, listening on 127.0.0.1 only. The server keeps moto's
     in-process backends, shared by every server of this process: reset them before and after."""
-    import logging
-    import urllib.request
-
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    reset = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")
-    urllib.request.urlopen(reset, timeout=10).close()
-    try:
+    with moto_server(reset=True) as endpoint:
         yield endpoint
-    finally:
-        urllib.request.urlopen(reset, timeout=10).close()
-        server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -343,7 +322,7 @@ def test_an_unknown_stack_exits_2():
 
 
 def test_unreachable_aws_exits_2():
-    result = run("--stack", "prod", "--endpoint-url", f"http://127.0.0.1:{_free_port()}")
+    result = run("--stack", "prod", "--endpoint-url", f"http://127.0.0.1:{free_port()}")
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith("cannot reach AWS: Could not connect to the endpoint URL")
     assert "Traceback" not in result.output
@@ -352,7 +331,7 @@ def test_unreachable_aws_exits_2():
 def test_no_credentials_exits_2(monkeypatch):
     for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(key)
-    result = run("--stack", "prod", "--endpoint-url", f"http://127.0.0.1:{_free_port()}")
+    result = run("--stack", "prod", "--endpoint-url", f"http://127.0.0.1:{free_port()}")
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith("cannot reach AWS: Unable to locate credentials")
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -24,6 +23,7 @@ import yaml
 from data.config import ESTATE_KEY
 from data.model.slo import burn_rate_alarm_names
 from tools.aws import Clients
+from tests.moto_server import moto_server
 
 ROOT = Path(__file__).resolve().parent.parent
 UTC = timezone.utc
@@ -45,20 +45,8 @@ def fake_credentials():
 
 @pytest.fixture(scope="module")
 def moto_endpoint():
-    import logging
-
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
+    with moto_server() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture(scope="module")

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 from pathlib import Path
 
 import boto3
 import pytest
 
+from tests.moto_server import moto_server
 from tests.preflight_helpers import self_signed_certificate
 from data.catalogue.regions import GLOBAL_METRICS_REGION, regions_of
 from data.config import estate_from_stack_file, load_stack_file
@@ -281,26 +281,10 @@ def account_resources_as_declared(estate, clients: Clients, certificate_days: fl
         distributions[watched.distribution_id] = distribution
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def moto_endpoint():
-    import logging
-
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one access-log line per request otherwise
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
+    with moto_server() as endpoint:
+        yield endpoint
 
 
 def test_the_program_declares_alarms_in_both_regions(prod):

@@ -125,7 +125,7 @@ def child_overhead(quiet_gc: bool, repeat: int) -> dict[str, Any]:
 
     from data.config import load_stack_file
     from infra import engine
-    from infra.engine.runtime import _no_stack_traces, _quiet_gc, _working_directory
+    from infra.engine.runtime import _no_stack_traces, _working_directory, paused_gc
     from infra.engine.wire import plain
 
     stack_file = load_stack_file(PROD)
@@ -140,7 +140,7 @@ def child_overhead(quiet_gc: bool, repeat: int) -> dict[str, Any]:
             return engine.fake_invoke(args.token, plain(args.args), region), []
 
     def stock() -> None:
-        with _no_stack_traces(), (_quiet_gc() if quiet_gc else contextlib.nullcontext()):
+        with _no_stack_traces(), (paused_gc() if quiet_gc else contextlib.nullcontext()):
             asyncio.set_event_loop(asyncio.new_event_loop())
             settings.ROOT.set(None)
             set_all_config(config, secret_keys)
