@@ -43,14 +43,15 @@ def render_of(text):
 
 
 def meet(me, others, count=1):
-    """Say that ``me`` started, then wait (30 s at most) until ``count`` of ``others`` have started
-    (STAND_IN_ACTIVITY): stand-ins that only finish together when they run at the same time."""
+    """Say that ``me`` started, then wait (120 s at most) until ``count`` of ``others`` have started
+    (STAND_IN_ACTIVITY): stand-ins that only finish together when they run at the same time. The wait
+    costs nothing when they do; 30 s once ran out on a machine loaded by the whole suite and more."""
     activity = os.environ.get("STAND_IN_ACTIVITY")
     if not activity:
         return
     with open(activity, "a") as out:
         out.write(me + "\\n")
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         with open(activity) as done:
             if sum(line in others for line in done.read().splitlines()) >= count:
@@ -212,7 +213,7 @@ class _StandInRender:
 def diff_here(repo, tmp_path, monkeypatch):
     """``estate diff --base HEAD --stack prod --format json`` run in-process in the stand-in project,
     the head's render and the policy runs stand-ins too; each stand-in waits for its counterpart to
-    start (30 s at most), so run one after the other they would not overlap. Returns (exit code,
+    start (120 s at most), so run one after the other they would not overlap. Returns (exit code,
     output, the steps of that run's trace)."""
     import infra.engine
     import tools.diff.parallel
