@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from data.catalogue import atlas as atlas_catalogue
 from data.secret_patterns import secret_kind
 
 SECRET = "[secret]"  # how the engine writes a secret value (docs/offline-engine.md)
@@ -31,12 +32,9 @@ ATLAS_ALERT_TYPE = "mongodbatlas:index/alertConfiguration:AlertConfiguration"
 ACTION_FIELDS = ("alarmActions", "okActions", "insufficientDataActions")
 SEVERITY_ORDER = ("critical", "warning", "info")
 
-# Atlas notification fields that name a subscriber harmlessly, and those that are secrets (Atlas Admin
-# API alert configuration notifications: a token, a key, a number or a webhook URL is never shown).
-ATLAS_SHOWN_FIELDS = ("emailAddress", "channelName", "username", "teamName", "teamId", "roles")
-ATLAS_SECRET_FIELDS = ("mobileNumber", "serviceKey", "apiKey", "apiToken", "notificationToken", "opsGenieApiKey",
-                       "victorOpsApiKey", "victorOpsRoutingKey", "datadogApiKey", "webhookUrl", "webhookSecret",
-                       "microsoftTeamsWebhookUrl", "integrationId")
+# Atlas notification fields: shown (they name a subscriber) and secret (never shown), the catalogue's.
+ATLAS_SHOWN_FIELDS = atlas_catalogue.NOTIFICATION_NAMING_FIELDS
+ATLAS_SECRET_FIELDS = atlas_catalogue.NOTIFICATION_SECRET_FIELDS
 
 
 @dataclass(frozen=True)
